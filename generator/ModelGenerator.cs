@@ -1,0 +1,55 @@
+using Microsoft.CodeAnalysis;
+using ModelGen.Generator.Emitting;
+using ModelGen.Generator.Model;
+using ModelGen.Generator.Parsing;
+
+namespace ModelGen.Generator
+{
+    /// <summary>
+    /// The pipeline: [Model] classes → <see cref="ParseResult"/> (value-equatable) → diagnostics and one
+    /// generated file per valid model. Steps carry tracking names so tests can prove they cache.
+    /// </summary>
+    [Generator(LanguageNames.CSharp)]
+    public sealed class ModelGenerator : IIncrementalGenerator
+    {
+        /// <inheritdoc />
+        public void Initialize(IncrementalGeneratorInitializationContext context)
+        {
+            IncrementalValuesProvider<ParseResult> results = context.SyntaxProvider
+                .ForAttributeWithMetadataName(
+                    ModelParser.ModelAttributeName,
+                    predicate: static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax,
+                    transform: static (context, cancellationToken) => ModelParser.Parse(context, cancellationToken))
+                .WithTrackingName(TrackingNames.Parse);
+
+            IncrementalValuesProvider<ModelSpec> models = results
+                .Where(static result => result.Model is not null)
+                .Select(static (result, _) => result.Model!)
+                .WithTrackingName(TrackingNames.Models);
+
+            IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> diagnostics = results
+                .Select(static (result, _) => result.Diagnostics)
+                .Where(static diagnostics => diagnostics.Count > 0)
+                .WithTrackingName(TrackingNames.Diagnostics);
+
+            context.RegisterSourceOutput(diagnostics, static (output, diagnostics) =>
+            {
+                foreach (DiagnosticInfo diagnostic in diagnostics) output.ReportDiagnostic(diagnostic.ToDiagnostic());
+            });
+
+            context.RegisterSourceOutput(models, static (output, model) =>
+                output.AddSource(model.HintName, ModelEmitter.Emit(model)));
+        }
+    }
+
+    /// <summary>Names of the pipeline steps, for incremental-caching tests.</summary>
+    public static class TrackingNames
+    {
+        /// <summary>The transform of each [Model] declaration.</summary>
+        public const string Parse = "ModelGen.Parse";
+        /// <summary>The valid models that get a generated file.</summary>
+        public const string Models = "ModelGen.Models";
+        /// <summary>The declarations with diagnostics.</summary>
+        public const string Diagnostics = "ModelGen.Diagnostics";
+    }
+}

@@ -1,0 +1,317 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ModelGen.Generator.Model;
+
+namespace ModelGen.Generator.Parsing
+{
+    /// <summary>
+    /// The pipeline's transform: reads one [Model] declaration into a <see cref="ModelSpec"/> and its
+    /// diagnostics. Nothing from Roslyn's object model leaves this class.
+    /// </summary>
+    internal static class ModelParser
+    {
+        public const string ModelAttributeName = "ModelGen.ModelAttribute";
+        private const string InputAttributeName = "ModelGen.InputAttribute";
+        private const string DenseAttributeName = "ModelGen.DenseAttribute";
+
+        /// <summary>The largest float[] .NET allocates (Array.MaxLength).</summary>
+        private const long MaxParameters = 0x7FFFFFC7;
+
+        public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
+            // The generator must never throw, even on code that does not compile: anything unexpected
+            // becomes a diagnostic naming the class instead of a generator crash (CS8785).
+            try
+            {
+                return ParseCore(context, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                throw;
+            }
+            catch (Exception exception)
+            {
+                var diagnostic = DiagnosticInfo.Create(Diagnostics.InternalError, context.TargetNode.GetLocation(),
+                    context.TargetSymbol.Name, exception.GetType().Name + ": " + exception.Message);
+                return new ParseResult(null, new EquatableArray<DiagnosticInfo>(new[] { diagnostic }));
+            }
+        }
+
+        private static ParseResult ParseCore(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
+            var diagnostics = new List<DiagnosticInfo>();
+            var type = (INamedTypeSymbol)context.TargetSymbol;
+            var declaration = (TypeDeclarationSyntax)context.TargetNode;
+            string className = type.Name;
+            Location classLocation = declaration.Identifier.GetLocation();
+
+            ParseResult Fail() => new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics));
+
+            if (declaration is RecordDeclarationSyntax)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(Diagnostics.NotAClass, classLocation, className));
+                return Fail();
+            }
+
+            CheckDeclaration(type, declaration, classLocation, diagnostics);
+
+            LossKind loss = ReadLoss(context.Attributes[0], className, diagnostics);
+
+            // Layer attributes in source order. Attributes on another partial declaration have no
+            // defined order relative to these, so they are refused.
+            var layerAttributes = new List<(AttributeData Data, AttributeSyntax Syntax, bool IsInput)>();
+            foreach (AttributeData attribute in type.GetAttributes())
+            {
+                string? name = attribute.AttributeClass?.ToDisplayString();
+                bool isInput = name == InputAttributeName;
+                if (!isInput && name != DenseAttributeName) continue;
+                if (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is not AttributeSyntax syntax) continue;
+                if (syntax.SyntaxTree != declaration.SyntaxTree || !declaration.Span.Contains(syntax.Span))
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(Diagnostics.LayersOnOtherDeclaration, syntax.GetLocation(),
+                        isInput ? "Input" : "Dense", className));
+                    continue;
+                }
+                layerAttributes.Add((attribute, syntax, isInput));
+            }
+            layerAttributes.Sort((a, b) => a.Syntax.SpanStart.CompareTo(b.Syntax.SpanStart));
+
+            int? inputSize = null;
+            bool sawInput = false;
+            var denseAttributes = new List<(AttributeData Data, AttributeSyntax Syntax)>();
+            foreach (var (data, syntax, isInput) in layerAttributes)
+            {
+                if (!isInput)
+                {
+                    denseAttributes.Add((data, syntax));
+                    continue;
+                }
+                if (sawInput)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(Diagnostics.DuplicateInput, syntax.GetLocation(), className));
+                    continue;
+                }
+                sawInput = true;
+                if (!TryReadConstructorArgument(data, 0, out int size))
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(Diagnostics.ArgumentNotConstant, syntax.GetLocation(), "Input", className));
+                }
+                else if (size < 1)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(Diagnostics.SizeNotPositive, syntax.GetLocation(), "The input size", className, size));
+                }
+                else
+                {
+                    inputSize = size;
+                }
+            }
+
+            if (!sawInput) diagnostics.Add(DiagnosticInfo.Create(Diagnostics.MissingInput, classLocation, className));
+            if (denseAttributes.Count == 0) diagnostics.Add(DiagnosticInfo.Create(Diagnostics.MissingDense, classLocation, className));
+
+            List<LayerSpec>? layers = ReadLayers(denseAttributes, inputSize, className, diagnostics);
+            if (layers is not null && layers.Count > 0) CheckLoss(ref loss, layers[layers.Count - 1], className, context.Attributes[0], diagnostics);
+
+            if (diagnostics.Count > 0 || layers is null || inputSize is null) return Fail();
+
+            var containing = new List<ContainingType>();
+            for (SyntaxNode? parent = declaration.Parent; parent is TypeDeclarationSyntax outer; parent = outer.Parent)
+            {
+                containing.Insert(0, new ContainingType(Keyword(outer), outer.Identifier.ValueText));
+            }
+            string? ns = type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString();
+            var model = new ModelSpec(ns, new EquatableArray<ContainingType>(containing), className, inputSize.Value,
+                new EquatableArray<LayerSpec>(layers), loss);
+            return new ParseResult(model, EquatableArray<DiagnosticInfo>.Empty);
+        }
+
+        private static void CheckDeclaration(INamedTypeSymbol type, TypeDeclarationSyntax declaration, Location classLocation,
+            List<DiagnosticInfo> diagnostics)
+        {
+            string className = type.Name;
+            for (TypeDeclarationSyntax? current = declaration; current is not null; current = current.Parent as TypeDeclarationSyntax)
+            {
+                if (!current.Modifiers.Any(SyntaxKind.PartialKeyword))
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(Diagnostics.NotPartial, classLocation, className, current.Identifier.ValueText));
+                    break;
+                }
+            }
+            if (declaration.Modifiers.Any(SyntaxKind.StaticKeyword))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(Diagnostics.StaticModel, classLocation, className));
+            }
+            for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
+            {
+                if (current.TypeParameters.Length > 0)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(Diagnostics.GenericModel, classLocation, className));
+                    break;
+                }
+            }
+        }
+
+        private static LossKind ReadLoss(AttributeData model, string className, List<DiagnosticInfo> diagnostics)
+        {
+            Location? location = model.ApplicationSyntaxReference?.GetSyntax().GetLocation();
+            foreach (KeyValuePair<string, TypedConstant> argument in model.NamedArguments)
+            {
+                if (argument.Key != "Loss") continue;
+                if (!TryGetInt(argument.Value, out int value))
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(Diagnostics.ArgumentNotConstant, location, "Model", className));
+                    return LossKind.Auto;
+                }
+                if (!Enum.IsDefined(typeof(LossKind), value))
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(Diagnostics.UndefinedEnumValue, location, "The loss", className, value, "Loss"));
+                    return LossKind.Auto;
+                }
+                return (LossKind)value;
+            }
+            if (model.AttributeConstructor is null)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(Diagnostics.ArgumentNotConstant, location, "Model", className));
+            }
+            return LossKind.Auto;
+        }
+
+        /// <summary>Resolves the layers' sizes and names; returns null when a layer could not be read.</summary>
+        private static List<LayerSpec>? ReadLayers(List<(AttributeData Data, AttributeSyntax Syntax)> denseAttributes,
+            int? inputSize, string className, List<DiagnosticInfo> diagnostics)
+        {
+            var layers = new List<LayerSpec>();
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            bool complete = true;
+            int previousUnits = inputSize ?? 1;
+            long parameterCount = 0;
+            bool overflowReported = false;
+            for (int index = 0; index < denseAttributes.Count; index++)
+            {
+                var (data, syntax) = denseAttributes[index];
+                Location location = syntax.GetLocation();
+                string name = "Dense" + (index + 1);
+                float slope = 0.01f;
+                bool readable = TryReadConstructorArgument(data, 0, out int units);
+                int activationValue = 0;
+                if (readable && data.ConstructorArguments.Length > 1) readable = TryGetInt(data.ConstructorArguments[1], out activationValue);
+                foreach (KeyValuePair<string, TypedConstant> argument in data.NamedArguments)
+                {
+                    if (argument.Key == "Name")
+                    {
+                        if (argument.Value.Kind == TypedConstantKind.Primitive && argument.Value.Value is string text) name = text;
+                        else if (!(argument.Value.Kind == TypedConstantKind.Primitive && argument.Value.Value is null)) readable = false;
+                    }
+                    else if (argument.Key == "Slope")
+                    {
+                        if (argument.Value.Kind == TypedConstantKind.Primitive && argument.Value.Value is float value) slope = value;
+                        else readable = false;
+                    }
+                }
+                if (!readable)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(Diagnostics.ArgumentNotConstant, location, "Dense", className));
+                    complete = false;
+                    continue;
+                }
+
+                if (!SyntaxFacts.IsValidIdentifier(name) || SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(Diagnostics.InvalidLayerName, location, name, className));
+                }
+                else if (!names.Add(name))
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(Diagnostics.DuplicateLayerName, location, className, name));
+                }
+
+                if (units < 1)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(Diagnostics.SizeNotPositive, location, "The unit count of layer '" + name + "'", className, units));
+                    complete = false;
+                }
+
+                if (!Enum.IsDefined(typeof(ActivationKind), activationValue))
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(Diagnostics.UndefinedEnumValue, location, "The activation of layer '" + name + "'", className, activationValue, "Activation"));
+                    complete = false;
+                    continue;
+                }
+                var activation = (ActivationKind)activationValue;
+                if (activation == ActivationKind.Softmax && index != denseAttributes.Count - 1)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(Diagnostics.SoftmaxNotLast, location, name, className));
+                }
+                if (activation == ActivationKind.LeakyReLU && !(slope >= 0f && !float.IsInfinity(slope)))
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(Diagnostics.InvalidSlope, location, name, className,
+                        slope.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
+                }
+
+                if (units >= 1)
+                {
+                    long layerParameters = (long)previousUnits * units + units;
+                    parameterCount += layerParameters;
+                    if (parameterCount > MaxParameters && !overflowReported)
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(Diagnostics.ParameterCountOverflow, location, className,
+                            parameterCount.ToString(System.Globalization.CultureInfo.InvariantCulture), name,
+                            MaxParameters.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                        overflowReported = true;
+                    }
+                    if (parameterCount > MaxParameters) parameterCount = MaxParameters + 1; // keep the sum from overflowing a long
+                    layers.Add(new LayerSpec(name, previousUnits, units, activation, activation == ActivationKind.LeakyReLU ? slope : 0f));
+                    previousUnits = units;
+                }
+            }
+            return complete ? layers : null;
+        }
+
+        private static void CheckLoss(ref LossKind loss, LayerSpec output, string className, AttributeData model,
+            List<DiagnosticInfo> diagnostics)
+        {
+            bool softmax = output.Activation == ActivationKind.Softmax;
+            if (loss == LossKind.Auto) loss = softmax ? LossKind.SparseCategoricalCrossEntropy : LossKind.MeanSquaredError;
+            Location? location = model.ApplicationSyntaxReference?.GetSyntax().GetLocation();
+            if (loss == LossKind.SparseCategoricalCrossEntropy && !softmax)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(Diagnostics.LossDoesNotFit, location, className,
+                    "SparseCategoricalCrossEntropy", output.Activation.ToString(),
+                    "sparse categorical cross-entropy needs a Softmax last layer (it is computed fused with the softmax), so make the last layer Softmax or use Loss.MeanSquaredError"));
+            }
+            else if (loss == LossKind.MeanSquaredError && softmax)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(Diagnostics.LossDoesNotFit, location, className,
+                    "MeanSquaredError", "Softmax",
+                    "a Softmax output is trained with Loss.SparseCategoricalCrossEntropy; use that loss or another output activation"));
+            }
+        }
+
+        private static bool TryReadConstructorArgument(AttributeData attribute, int index, out int value)
+        {
+            value = 0;
+            if (attribute.AttributeConstructor is null || attribute.ConstructorArguments.Length <= index) return false;
+            return TryGetInt(attribute.ConstructorArguments[index], out value);
+        }
+
+        private static bool TryGetInt(TypedConstant constant, out int value)
+        {
+            value = 0;
+            if (constant.Kind == TypedConstantKind.Error || constant.IsNull) return false;
+            if (constant.Value is int i) { value = i; return true; }
+            return false;
+        }
+
+        private static string Keyword(TypeDeclarationSyntax declaration) => declaration switch
+        {
+            RecordDeclarationSyntax record => record.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) ? "record struct" : "record",
+            StructDeclarationSyntax => "struct",
+            InterfaceDeclarationSyntax => "interface",
+            _ => "class",
+        };
+    }
+}
