@@ -76,6 +76,10 @@ namespace ModelGen.Generator.Emitting
             w.Line("#nullable enable");
             w.Line("#pragma warning disable CS1591 // the per-layer constants are described by the comment above each group");
             w.Line();
+            // The code below calls the AsSpan extension methods on arrays; it must not depend on the
+            // consumer having `using System;` (implicit usings may be off).
+            w.Line("using global::System;");
+            w.Line();
         }
 
         private static void WriteConstants(SourceWriter w, ModelSpec model)
@@ -190,6 +194,7 @@ namespace ModelGen.Generator.Emitting
             w.Line();
 
             w.Line("/// <summary>The mean " + LossDescription(model.Loss) + " of the last Forward's batch.</summary>");
+            w.Line("/// <param name=\"workspace\">The workspace of the last Forward.</param>");
             w.Line("/// " + targetsDoc);
             w.Open("public float ComputeLoss(Workspace workspace, " + targetsType + " " + targets + ")");
             if (classification)
@@ -209,6 +214,7 @@ namespace ModelGen.Generator.Emitting
             w.Line("/// Backpropagates the mean loss of the last Forward's batch: overwrites Gradients with");
             w.Line("/// dLoss/dParameter, averaged over the batch as Keras and PyTorch do. Parameters do not change.");
             w.Line("/// </summary>");
+            w.Line("/// <param name=\"workspace\">The workspace of the last Forward.</param>");
             w.Line("/// " + targetsDoc);
             w.Open("public void Backward(Workspace workspace, " + targetsType + " " + targets + ")");
             w.Line("int batchSize = workspace.BatchSize;");

@@ -1,4 +1,5 @@
 using ModelGen;
+using ModelGen.Tests.Reference;
 
 namespace ModelGen.Tests.Models;
 
@@ -7,4 +8,4 @@ namespace ModelGen.Tests.Models;
 [Input(784)]
 [Dense(128, Activation.ReLU, Name = "Hidden")]
 [Dense(10, Activation.Softmax, Name = "Output")]
-public partial class MnistMlp;
+public partial class MnistMlp : IClassifier<MnistMlp.Workspace>;

@@ -1,0 +1,2 @@
+namespace ModelGen.ReferenceTests;
+public class Smoke { [Fact] public void Loads() { TorchSharp.torch.InitializeDeviceType(TorchSharp.DeviceType.CPU); } }
