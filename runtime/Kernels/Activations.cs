@@ -1,3 +1,6 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace ModelGen;
 
 /// <summary>
@@ -10,13 +13,32 @@ public static class Activations
     /// <summary>y = max(z, 0), in place.</summary>
     public static void ReLU(Span<float> values)
     {
-        for (int i = 0; i < values.Length; i++) values[i] = MathF.Max(values[i], 0f);
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref float v = ref MemoryMarshal.GetReference(values);
+            for (; i <= values.Length - 8; i += 8)
+                Vector256.Max(Vector256.LoadUnsafe(ref v, (nuint)i), Vector256<float>.Zero).StoreUnsafe(ref v, (nuint)i);
+        }
+        for (; i < values.Length; i++) values[i] = MathF.Max(values[i], 0f);
     }
 
     /// <summary>δ ← δ · [y &gt; 0].</summary>
     public static void ReLUBackward(ReadOnlySpan<float> outputs, Span<float> deltas)
     {
-        for (int i = 0; i < deltas.Length; i++) if (!(outputs[i] > 0f)) deltas[i] = 0f;
+        if (outputs.Length < deltas.Length) throw new ArgumentException("outputs is shorter than deltas.", nameof(outputs));
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref float y = ref MemoryMarshal.GetReference(outputs);
+            ref float d = ref MemoryMarshal.GetReference(deltas);
+            for (; i <= deltas.Length - 8; i += 8)
+            {
+                Vector256<float> active = Vector256.GreaterThan(Vector256.LoadUnsafe(ref y, (nuint)i), Vector256<float>.Zero);
+                (Vector256.LoadUnsafe(ref d, (nuint)i) & active).StoreUnsafe(ref d, (nuint)i);
+            }
+        }
+        for (; i < deltas.Length; i++) if (!(outputs[i] > 0f)) deltas[i] = 0f;
     }
 
     /// <summary>y = z &gt; 0 ? z : slope·z, in place.</summary>

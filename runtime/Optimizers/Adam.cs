@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace ModelGen;
 
 /// <summary>
@@ -30,14 +34,36 @@ public sealed class Adam(float learningRate = 1e-3f, float beta1 = 0.9f, float b
         // Bias corrections in double: β^t for large t must not lose the small difference from 1.
         float stepSize = (float)(LearningRate / (1.0 - Math.Pow(b1, step)));
         float sqrtCorrection2 = (float)Math.Sqrt(1.0 - Math.Pow(b2, step));
-        for (int i = 0; i < parameters.Length; i++)
+        int n = parameters.Length, i = 0;
+        ref float p = ref MemoryMarshal.GetReference(parameters);
+        ref float g = ref MemoryMarshal.GetReference(gradients);
+        ref float mr = ref MemoryMarshal.GetArrayDataReference(m);
+        ref float vr = ref MemoryMarshal.GetArrayDataReference(v);
+        if (Vector256.IsHardwareAccelerated)
         {
-            float g = gradients[i];
-            float mi = b1 * m[i] + (1f - b1) * g;
-            float vi = b2 * v[i] + (1f - b2) * g * g;
-            m[i] = mi;
-            v[i] = vi;
-            parameters[i] -= stepSize * mi / (MathF.Sqrt(vi) / sqrtCorrection2 + eps);
+            // The same operations as the scalar loop below, in the same order, 8 lanes at a time.
+            Vector256<float> vb1 = Vector256.Create(b1), vb2 = Vector256.Create(b2), c1 = Vector256.Create(1f - b1),
+                c2 = Vector256.Create(1f - b2), vStep = Vector256.Create(stepSize), vCorr = Vector256.Create(sqrtCorrection2),
+                vEps = Vector256.Create(eps);
+            for (; i <= n - 8; i += 8)
+            {
+                Vector256<float> gi = Vector256.LoadUnsafe(ref g, (nuint)i);
+                Vector256<float> mi = vb1 * Vector256.LoadUnsafe(ref mr, (nuint)i) + c1 * gi;
+                Vector256<float> vi = vb2 * Vector256.LoadUnsafe(ref vr, (nuint)i) + c2 * gi * gi;
+                mi.StoreUnsafe(ref mr, (nuint)i);
+                vi.StoreUnsafe(ref vr, (nuint)i);
+                Vector256<float> update = vStep * mi / (Vector256.Sqrt(vi) / vCorr + vEps);
+                (Vector256.LoadUnsafe(ref p, (nuint)i) - update).StoreUnsafe(ref p, (nuint)i);
+            }
+        }
+        for (; i < n; i++)
+        {
+            float gi = Unsafe.Add(ref g, i);
+            float mi = b1 * Unsafe.Add(ref mr, i) + (1f - b1) * gi;
+            float vi = b2 * Unsafe.Add(ref vr, i) + (1f - b2) * gi * gi;
+            Unsafe.Add(ref mr, i) = mi;
+            Unsafe.Add(ref vr, i) = vi;
+            Unsafe.Add(ref p, i) -= stepSize * mi / (MathF.Sqrt(vi) / sqrtCorrection2 + eps);
         }
     }
 }

@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace ModelGen;
 
 /// <summary>
@@ -17,19 +21,37 @@ public sealed class Sgd(float learningRate = 0.01f, float momentum = 0f) : Optim
     /// <inheritdoc />
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long step)
     {
-        float lr = LearningRate;
-        if (Momentum == 0f)
+        float lr = LearningRate, mu = Momentum;
+        int n = parameters.Length, i = 0;
+        ref float p = ref MemoryMarshal.GetReference(parameters);
+        ref float g = ref MemoryMarshal.GetReference(gradients);
+        if (mu == 0f)
         {
-            for (int i = 0; i < parameters.Length; i++) parameters[i] -= lr * gradients[i];
+            if (Vector256.IsHardwareAccelerated)
+            {
+                var vLr = Vector256.Create(lr);
+                for (; i <= n - 8; i += 8)
+                    (Vector256.LoadUnsafe(ref p, (nuint)i) - vLr * Vector256.LoadUnsafe(ref g, (nuint)i)).StoreUnsafe(ref p, (nuint)i);
+            }
+            for (; i < n; i++) Unsafe.Add(ref p, i) -= lr * Unsafe.Add(ref g, i);
             return;
         }
-        float[] v = State(ref _velocity, parameters.Length);
-        float mu = Momentum;
-        for (int i = 0; i < parameters.Length; i++)
+        ref float v = ref MemoryMarshal.GetArrayDataReference(State(ref _velocity, n));
+        if (Vector256.IsHardwareAccelerated)
         {
-            float vi = mu * v[i] + gradients[i];
-            v[i] = vi;
-            parameters[i] -= lr * vi;
+            Vector256<float> vLr = Vector256.Create(lr), vMu = Vector256.Create(mu);
+            for (; i <= n - 8; i += 8)
+            {
+                Vector256<float> vi = vMu * Vector256.LoadUnsafe(ref v, (nuint)i) + Vector256.LoadUnsafe(ref g, (nuint)i);
+                vi.StoreUnsafe(ref v, (nuint)i);
+                (Vector256.LoadUnsafe(ref p, (nuint)i) - vLr * vi).StoreUnsafe(ref p, (nuint)i);
+            }
+        }
+        for (; i < n; i++)
+        {
+            float vi = mu * Unsafe.Add(ref v, i) + Unsafe.Add(ref g, i);
+            Unsafe.Add(ref v, i) = vi;
+            Unsafe.Add(ref p, i) -= lr * vi;
         }
     }
 }

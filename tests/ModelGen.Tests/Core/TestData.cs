@@ -18,11 +18,4 @@ public static class TestData
         for (int i = 0; i < count; i++) labels[i] = random.NextInt32(classes);
         return labels;
     }
-
-    public static double MaxAbs(ReadOnlySpan<double> values)
-    {
-        double max = 0;
-        foreach (double v in values) max = Math.Max(max, Math.Abs(v));
-        return max;
-    }
 }

@@ -43,3 +43,13 @@ public partial class ReluTanhMseNet : IRegressor<ReluTanhMseNet.Workspace>;
 [Dense(5, Activation.Sigmoid)]
 [Dense(3, Activation.LeakyReLU, Slope = 0.2f)]
 public partial class SigmoidLeakyMseNet : IRegressor<SigmoidLeakyMseNet.Workspace>;
+
+// Wide enough to reach every kernel path: 64-column register blocks (131 = 2·64 + 3, 72 = 64 + 8),
+// 8-column vectors, scalar tails, and both input-gradient strategies (dot products for ≥ 64 units,
+// the transposed row kernel for fewer).
+[Model]
+[Input(70)]
+[Dense(131, Activation.ReLU)]
+[Dense(72, Activation.Tanh)]
+[Dense(9, Activation.Softmax)]
+public partial class WideNet : IClassifier<WideNet.Workspace>;

@@ -27,7 +27,7 @@ public sealed class ModelAdapter
     public static readonly string[] Names =
     [
         nameof(ReluSoftmaxNet), nameof(LeakyTanhSoftmaxNet), nameof(SigmoidTanhLinearNet),
-        nameof(LinearSigmoidNet), nameof(ReluTanhMseNet), nameof(SigmoidLeakyMseNet), nameof(MnistMlp),
+        nameof(LinearSigmoidNet), nameof(ReluTanhMseNet), nameof(SigmoidLeakyMseNet), nameof(WideNet), nameof(MnistMlp),
     ];
 
     public static ModelAdapter Create(string name, ulong seed, int capacity) => name switch
@@ -36,6 +36,8 @@ public sealed class ModelAdapter
             new ReferenceNetwork(5, [new(5, 7, R), new(7, 4, Soft)], true)),
         nameof(LeakyTanhSoftmaxNet) => Classifier(new LeakyTanhSoftmaxNet(seed), new LeakyTanhSoftmaxNet.Workspace(capacity), w => w.Outputs.ToArray(),
             new ReferenceNetwork(4, [new(4, 6, L, 0.1f), new(6, 5, T), new(5, 3, Soft)], true)),
+        nameof(WideNet) => Classifier(new WideNet(seed), new WideNet.Workspace(capacity), w => w.Outputs.ToArray(),
+            new ReferenceNetwork(70, [new(70, 131, R), new(131, 72, T), new(72, 9, Soft)], true)),
         nameof(MnistMlp) => Classifier(new MnistMlp(seed), new MnistMlp.Workspace(capacity), w => w.Outputs.ToArray(),
             new ReferenceNetwork(784, [new(784, 128, R), new(128, 10, Soft)], true)),
         nameof(SigmoidTanhLinearNet) => Regressor(new SigmoidTanhLinearNet(seed), new SigmoidTanhLinearNet.Workspace(capacity), w => w.Outputs.ToArray(),

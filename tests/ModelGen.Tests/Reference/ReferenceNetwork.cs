@@ -58,13 +58,18 @@ public sealed class ReferenceNetwork(int inputSize, IReadOnlyList<RefLayer> laye
         return total / outputs.Length;
     }
 
-    /// <summary>dLoss/dParameter by central differences, h = 1e-6, in double.</summary>
-    public double[] NumericalGradient(double[] parameters, double[] inputs, int batch, int[]? labels, double[]? targets)
+    /// <summary>
+    /// dLoss/dParameter by central differences, h = 1e-6, in double, for the parameters listed in
+    /// <paramref name="which"/> (all when null); the others are left NaN.
+    /// </summary>
+    public double[] NumericalGradient(double[] parameters, double[] inputs, int batch, int[]? labels, double[]? targets,
+        IEnumerable<int>? which = null)
     {
         const double h = 1e-6;
         var gradient = new double[parameters.Length];
+        Array.Fill(gradient, double.NaN);
         var p = (double[])parameters.Clone();
-        for (int k = 0; k < p.Length; k++)
+        foreach (int k in which ?? Enumerable.Range(0, p.Length))
         {
             double saved = p[k];
             p[k] = saved + h;
