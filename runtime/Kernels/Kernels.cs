@@ -17,10 +17,27 @@ namespace ModelGen;
 /// changes no finite result and saves most of the work on MNIST. The output row is held in registers
 /// (<see cref="RowKernels"/>), 64 columns at a time.
 /// </remarks>
-public static class Kernels
+public static unsafe class Kernels
 {
     /// <summary>Inputs up to this many get their non-zero index list on the stack.</summary>
     private const int StackIndexLimit = 4096;
+
+    /// <summary>Products of at least this many multiply-adds (before zero skipping) use every core.</summary>
+    private const long ParallelThreshold = 1 << 18;
+
+    /// <summary>Threads the kernels use, the caller included (all cores, or MODELGEN_THREADS).</summary>
+    public static int Threads => WorkerPool.Threads;
+
+    /// <summary>Bytes allocated by kernel work on worker threads since start-up; the contract is zero.</summary>
+    public static long WorkerAllocatedBytes => WorkerPool.WorkerAllocatedBytes;
+
+    /// <summary>
+    /// Whether large products may use every core (default true). Results are bit-identical either way;
+    /// turn it off when you run many models on many threads yourself.
+    /// </summary>
+    public static bool AllowParallel { get; set; } = true;
+
+    private static bool Parallel(int rows, int inputs, int units) => AllowParallel && (long)rows * inputs * units >= ParallelThreshold;
 
     /// <summary>y = x·W + b.</summary>
     public static void Affine(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b, Span<float> y,
@@ -28,13 +45,32 @@ public static class Kernels
     {
         CheckShapes(x.Length, rows, inputs, w.Length, y.Length, units);
         if (b.Length < units) ThrowTooShort(nameof(b));
+        fixed (float* px = x, pw = w, pb = b, py = y)
+        {
+            var args = new KernelArgs { A = px, B = pw, C = pb, D = py, Rows = rows, Inputs = inputs, Units = units };
+            WorkerPool.Run(&AffinePart, ref args, rows > 1 && Parallel(rows, inputs, units));
+        }
+    }
+
+    // Rows of y are independent: each part takes a contiguous block of them.
+    private static void AffinePart(ref KernelArgs a, int chunk, int chunks)
+    {
+        var (first, end) = WorkerPool.Range(a.Rows, chunk, chunks);
+        AccumulateRowBlock(a.A, a.B, a.C, a.D, first, end, a.Inputs, a.Units);
+    }
+
+    /// <summary>Rows [first, end) of y = x·M (+ start when <paramref name="start"/> is not null), M [inputs, units].</summary>
+    private static void AccumulateRowBlock(float* x, float* m, float* start, float* y, int first, int end, int inputs, int units)
+    {
         int[]? rented = null;
         Span<int> nonZero = inputs <= StackIndexLimit ? stackalloc int[inputs] : (rented = ArrayPool<int>.Shared.Rent(inputs));
-        for (int r = 0; r < rows; r++)
+        var mSpan = new ReadOnlySpan<float>(m, inputs * units);
+        ReadOnlySpan<float> startSpan = start == null ? default : new ReadOnlySpan<float>(start, units);
+        for (int r = first; r < end; r++)
         {
-            ReadOnlySpan<float> xRow = x.Slice(r * inputs, inputs);
+            var xRow = new ReadOnlySpan<float>(x + (long)r * inputs, inputs);
             int count = RowKernels.NonZeroIndices(xRow, nonZero);
-            RowKernels.AccumulateRows(xRow, nonZero.Slice(0, count), w, units, b.Slice(0, units), y.Slice(r * units, units));
+            RowKernels.AccumulateRows(xRow, nonZero.Slice(0, count), mSpan, units, startSpan, new Span<float>(y + (long)r * units, units));
         }
         if (rented is not null) ArrayPool<int>.Shared.Return(rented);
     }
@@ -44,14 +80,29 @@ public static class Kernels
         int rows, int inputs, int units)
     {
         CheckShapes(x.Length, rows, inputs, dw.Length, dz.Length, units);
-        dw.Slice(0, inputs * units).Clear();
-        int[]? rented = null;
-        Span<int> nonZero = inputs <= StackIndexLimit ? stackalloc int[inputs] : (rented = ArrayPool<int>.Shared.Rent(inputs));
-        for (int r = 0; r < rows; r++)
+        fixed (float* px = x, pdz = dz, pdw = dw)
         {
-            ReadOnlySpan<float> xRow = x.Slice(r * inputs, inputs);
-            int count = RowKernels.NonZeroIndices(xRow, nonZero);
-            RowKernels.ScatterOuterProduct(xRow, nonZero.Slice(0, count), dz.Slice(r * units, units), dw, units);
+            var args = new KernelArgs { A = px, B = pdz, C = pdw, Rows = rows, Inputs = inputs, Units = units };
+            WorkerPool.Run(&WeightGradientPart, ref args, inputs > 1 && Parallel(rows, inputs, units));
+        }
+    }
+
+    // Rows of dW (one per input feature) are independent: each part owns a block of them and sums
+    // over the batch rows in order, exactly as a single thread would.
+    private static void WeightGradientPart(ref KernelArgs a, int chunk, int chunks)
+    {
+        var (first, end) = WorkerPool.Range(a.Inputs, chunk, chunks);
+        int width = end - first, inputs = a.Inputs, units = a.Units;
+        if (width <= 0) return;
+        var dw = new Span<float>(a.C + (long)first * units, width * units);
+        dw.Clear();
+        int[]? rented = null;
+        Span<int> nonZero = width <= StackIndexLimit ? stackalloc int[width] : (rented = ArrayPool<int>.Shared.Rent(width));
+        for (int r = 0; r < a.Rows; r++)
+        {
+            var xPart = new ReadOnlySpan<float>(a.A + (long)r * inputs + first, width);
+            int count = RowKernels.NonZeroIndices(xPart, nonZero);
+            RowKernels.ScatterOuterProduct(xPart, nonZero.Slice(0, count), new ReadOnlySpan<float>(a.B + (long)r * units, units), dw, units);
         }
         if (rented is not null) ArrayPool<int>.Shared.Return(rented);
     }
@@ -70,28 +121,45 @@ public static class Kernels
         int rows, int inputs, int units)
     {
         CheckShapes(dx.Length, rows, inputs, w.Length, dz.Length, units);
+        bool parallel = rows > 1 && Parallel(rows, inputs, units);
         if (units < 64 && (long)inputs * units <= 16384)
         {
             // Few units: transpose W once (at most 64 KB, on the stack) and reuse the row kernel,
             // dx_row = Σ_u dz_u · Wᵀ_u, whose rows are long and contiguous.
-            Span<float> wT = stackalloc float[inputs * units];
+            float* wT = stackalloc float[inputs * units];
             for (int i = 0; i < inputs; i++)
                 for (int u = 0; u < units; u++) wT[u * inputs + i] = w[i * units + u];
-            Span<int> nonZero = stackalloc int[units];
-            for (int r = 0; r < rows; r++)
+            fixed (float* pdz = dz, pdx = dx)
             {
-                ReadOnlySpan<float> dzRow = dz.Slice(r * units, units);
-                int count = RowKernels.NonZeroIndices(dzRow, nonZero);
-                RowKernels.AccumulateRows(dzRow, nonZero.Slice(0, count), wT, inputs, default, dx.Slice(r * inputs, inputs));
+                var args = new KernelArgs { A = pdz, B = wT, D = pdx, Rows = rows, Inputs = units, Units = inputs };
+                WorkerPool.Run(&TransposedInputGradientPart, ref args, parallel);
             }
             return;
         }
-        // Many units: each dx value is a dot product of two contiguous rows, dz_r · W_i.
-        for (int r = 0; r < rows; r++)
+        fixed (float* pdz = dz, pw = w, pdx = dx)
         {
-            ReadOnlySpan<float> dzRow = dz.Slice(r * units, units);
-            Span<float> dxRow = dx.Slice(r * inputs, inputs);
-            for (int i = 0; i < inputs; i++) dxRow[i] = Simd.Dot(dzRow, w.Slice(i * units, units));
+            var args = new KernelArgs { A = pdz, B = pw, D = pdx, Rows = rows, Inputs = inputs, Units = units };
+            WorkerPool.Run(&DotInputGradientPart, ref args, parallel);
+        }
+    }
+
+    // dx = dz·(Wᵀ) as a row product with M = Wᵀ [units, inputs]; Inputs/Units are M's shape here.
+    private static void TransposedInputGradientPart(ref KernelArgs a, int chunk, int chunks)
+    {
+        var (first, end) = WorkerPool.Range(a.Rows, chunk, chunks);
+        AccumulateRowBlock(a.A, a.B, null, a.D, first, end, a.Inputs, a.Units);
+    }
+
+    // Many units: each dx value is a dot product of two contiguous rows, dz_r · W_i.
+    private static void DotInputGradientPart(ref KernelArgs a, int chunk, int chunks)
+    {
+        var (first, end) = WorkerPool.Range(a.Rows, chunk, chunks);
+        int inputs = a.Inputs, units = a.Units;
+        for (int r = first; r < end; r++)
+        {
+            var dzRow = new ReadOnlySpan<float>(a.A + (long)r * units, units);
+            float* dxRow = a.D + (long)r * inputs;
+            for (int i = 0; i < inputs; i++) dxRow[i] = Simd.Dot(dzRow, new ReadOnlySpan<float>(a.B + (long)i * units, units));
         }
     }
 

@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace ModelGen;
@@ -11,9 +9,12 @@ namespace ModelGen;
 /// p ← p − (lr / (1 − β1^t)) · m / (√v / √(1 − β2^t) + ε).
 /// (Keras adds ε to √v before the bias correction; the two differ only in ε's scale early on.)
 /// </summary>
-public sealed class Adam(float learningRate = 1e-3f, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-7f)
+public sealed unsafe class Adam(float learningRate = 1e-3f, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-7f)
     : Optimizer(learningRate)
 {
+    /// <summary>Parameter counts from which the update uses every core (it is memory-bound).</summary>
+    private const int ParallelThreshold = 1 << 14;
+
     private float[]? _m, _v;
 
     /// <summary>Decay of the first-moment estimate.</summary>
@@ -30,40 +31,52 @@ public sealed class Adam(float learningRate = 1e-3f, float beta1 = 0.9f, float b
     {
         float[] m = State(ref _m, parameters.Length);
         float[] v = State(ref _v, parameters.Length);
-        float b1 = Beta1, b2 = Beta2, eps = Epsilon;
-        // Bias corrections in double: β^t for large t must not lose the small difference from 1.
-        float stepSize = (float)(LearningRate / (1.0 - Math.Pow(b1, step)));
-        float sqrtCorrection2 = (float)Math.Sqrt(1.0 - Math.Pow(b2, step));
-        int n = parameters.Length, i = 0;
-        ref float p = ref MemoryMarshal.GetReference(parameters);
-        ref float g = ref MemoryMarshal.GetReference(gradients);
-        ref float mr = ref MemoryMarshal.GetArrayDataReference(m);
-        ref float vr = ref MemoryMarshal.GetArrayDataReference(v);
+        fixed (float* p = parameters, g = gradients, pm = m, pv = v)
+        {
+            var args = new KernelArgs
+            {
+                A = p, B = g, C = pm, D = pv, Length = parameters.Length,
+                S0 = Beta1, S1 = Beta2, S4 = Epsilon,
+                // Bias corrections in double: β^t for large t must not lose the small difference from 1.
+                S2 = (float)(LearningRate / (1.0 - Math.Pow(Beta1, step))),
+                S3 = (float)Math.Sqrt(1.0 - Math.Pow(Beta2, step)),
+            };
+            WorkerPool.Run(&UpdatePart, ref args, Kernels.AllowParallel && parameters.Length >= ParallelThreshold);
+        }
+    }
+
+    // Each part updates its own aligned block of parameters; the arithmetic is element-wise, so the
+    // split never changes a result.
+    private static void UpdatePart(ref KernelArgs a, int chunk, int chunks)
+    {
+        var (first, end) = WorkerPool.Range(a.Length, chunk, chunks, align: 8);
+        float b1 = a.S0, b2 = a.S1, stepSize = a.S2, sqrtCorrection2 = a.S3, eps = a.S4;
+        float* p = a.A, g = a.B, m = a.C, v = a.D;
+        int i = first;
         if (Vector256.IsHardwareAccelerated)
         {
             // The same operations as the scalar loop below, in the same order, 8 lanes at a time.
             Vector256<float> vb1 = Vector256.Create(b1), vb2 = Vector256.Create(b2), c1 = Vector256.Create(1f - b1),
                 c2 = Vector256.Create(1f - b2), vStep = Vector256.Create(stepSize), vCorr = Vector256.Create(sqrtCorrection2),
                 vEps = Vector256.Create(eps);
-            for (; i <= n - 8; i += 8)
+            for (; i <= end - 8; i += 8)
             {
-                Vector256<float> gi = Vector256.LoadUnsafe(ref g, (nuint)i);
-                Vector256<float> mi = vb1 * Vector256.LoadUnsafe(ref mr, (nuint)i) + c1 * gi;
-                Vector256<float> vi = vb2 * Vector256.LoadUnsafe(ref vr, (nuint)i) + c2 * gi * gi;
-                mi.StoreUnsafe(ref mr, (nuint)i);
-                vi.StoreUnsafe(ref vr, (nuint)i);
-                Vector256<float> update = vStep * mi / (Vector256.Sqrt(vi) / vCorr + vEps);
-                (Vector256.LoadUnsafe(ref p, (nuint)i) - update).StoreUnsafe(ref p, (nuint)i);
+                Vector256<float> gi = Vector256.Load(g + i);
+                Vector256<float> mi = vb1 * Vector256.Load(m + i) + c1 * gi;
+                Vector256<float> vi = vb2 * Vector256.Load(v + i) + c2 * gi * gi;
+                mi.Store(m + i);
+                vi.Store(v + i);
+                (Vector256.Load(p + i) - vStep * mi / (Vector256.Sqrt(vi) / vCorr + vEps)).Store(p + i);
             }
         }
-        for (; i < n; i++)
+        for (; i < end; i++)
         {
-            float gi = Unsafe.Add(ref g, i);
-            float mi = b1 * Unsafe.Add(ref mr, i) + (1f - b1) * gi;
-            float vi = b2 * Unsafe.Add(ref vr, i) + (1f - b2) * gi * gi;
-            Unsafe.Add(ref mr, i) = mi;
-            Unsafe.Add(ref vr, i) = vi;
-            Unsafe.Add(ref p, i) -= stepSize * mi / (MathF.Sqrt(vi) / sqrtCorrection2 + eps);
+            float gi = g[i];
+            float mi = b1 * m[i] + (1f - b1) * gi;
+            float vi = b2 * v[i] + (1f - b2) * gi * gi;
+            m[i] = mi;
+            v[i] = vi;
+            p[i] -= stepSize * mi / (MathF.Sqrt(vi) / sqrtCorrection2 + eps);
         }
     }
 }

@@ -5,19 +5,22 @@ namespace ModelGen.Tests.Core;
 
 /// <summary>
 /// After construction (and the optimizer's first step, which sizes its state), inference, backward and
-/// whole training steps allocate exactly zero bytes. The kernels run on the calling thread, so the
-/// per-thread counter sees all of their work. (The process-wide counter is not usable here: the test
-/// runner's own threads allocate while a test runs.)
+/// whole training steps allocate exactly zero bytes: on the calling thread, and on the kernel worker
+/// threads, which count their own allocations. (The process-wide counter is not usable here: the
+/// test runner's own threads allocate while a test runs.)
 /// </summary>
 public sealed class AllocationTests
 {
+    /// <summary>Bytes allocated by <paramref name="repetitions"/> runs, on this thread and by kernel work on the worker threads.</summary>
     private static long Measure(Action action, int repetitions = 20)
     {
         action(); // warm up: JIT and any first-call initialisation happen outside the count
         action();
+        long workers = Kernels.WorkerAllocatedBytes;
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < repetitions; i++) action();
-        return GC.GetAllocatedBytesForCurrentThread() - before;
+        long thread = GC.GetAllocatedBytesForCurrentThread() - before;
+        return thread + (Kernels.WorkerAllocatedBytes - workers);
     }
 
     private static readonly (float[] Images, int[] Labels) Data = SyntheticDigits.Create(100, seed: 1);

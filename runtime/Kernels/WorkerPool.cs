@@ -1,0 +1,157 @@
+using System.Diagnostics;
+
+namespace ModelGen;
+
+/// <summary>The arguments of one parallel kernel call: raw pointers to pinned buffers and the shapes.</summary>
+internal unsafe struct KernelArgs
+{
+    public float* A, B, C, D;
+    public int Rows, Inputs, Units, Length;
+    public float S0, S1, S2, S3, S4;
+}
+
+/// <summary>
+/// Splits a kernel call across the machine's cores. A call is cut into a fixed number of chunks that
+/// the caller and persistent worker threads take in turn from a shared counter; the caller finishes
+/// whatever no worker has taken, so a busy machine never leaves it waiting for a descheduled worker.
+/// Kernels cut their output so each element belongs to exactly one chunk and is computed in the same
+/// order as on one thread: results are bit-identical whatever the number of threads or the timing.
+/// Workers spin briefly between calls (a training step makes several in a row) and then park.
+/// Nothing here allocates after start-up. One caller at a time: a call made while the pool is busy
+/// (a second model on another thread) runs on its caller's thread alone.
+/// </summary>
+internal static unsafe class WorkerPool
+{
+    private sealed class Worker
+    {
+        public readonly SemaphoreSlim Signal = new(0);
+        public volatile int Parked;
+        public long AllocatedBytes; // allocations by this worker's kernel work, for the allocation tests
+    }
+
+    /// <summary>Chunks per call: a few per thread, so an uneven or late thread costs little.</summary>
+    private const int ChunksPerThread = 4;
+
+    /// <summary>The chunk counter between calls: far above any chunk count, so stray takes fail.</summary>
+    private const int Closed = int.MaxValue / 2;
+
+    private static readonly Worker[] s_workers = CreateWorkers();
+    private static readonly object s_gate = new();
+    private static KernelArgs s_args;
+    private static delegate*<ref KernelArgs, int, int, void> s_body;
+    private static int s_chunks;
+    private static int s_next = Closed;
+    private static int s_remaining;
+    private static int s_sequence;
+
+    /// <summary>How long an idle worker spins before parking, in stopwatch ticks (about 100 µs).</summary>
+    private static readonly long s_spinTicks = Stopwatch.Frequency / 10_000;
+
+    /// <summary>Threads a kernel may use, the caller included.</summary>
+    public static int Threads => s_workers.Length + 1;
+
+    /// <summary>Bytes allocated on worker threads while running kernel chunks (zero is the contract).</summary>
+    public static long WorkerAllocatedBytes
+    {
+        get
+        {
+            long total = 0;
+            foreach (Worker worker in s_workers) total += Volatile.Read(ref worker.AllocatedBytes);
+            return total;
+        }
+    }
+
+    private static Worker[] CreateWorkers()
+    {
+        int threads = Environment.ProcessorCount;
+        if (int.TryParse(Environment.GetEnvironmentVariable("MODELGEN_THREADS"), out int requested) && requested >= 1)
+            threads = Math.Min(threads, requested);
+        var workers = new Worker[Math.Max(0, threads - 1)];
+        for (int i = 0; i < workers.Length; i++)
+        {
+            Worker worker = workers[i] = new Worker();
+            var thread = new Thread(() => WorkerLoop(worker)) { IsBackground = true, Name = "ModelGen kernel worker " + (i + 1) };
+            thread.Start();
+        }
+        return workers;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/>(args, chunk, chunks) for every chunk: spread over the cores when
+    /// <paramref name="parallel"/> and the pool is free, otherwise as one chunk on this thread.
+    /// </summary>
+    public static void Run(delegate*<ref KernelArgs, int, int, void> body, ref KernelArgs args, bool parallel)
+    {
+        if (!parallel || s_workers.Length == 0 || !Monitor.TryEnter(s_gate))
+        {
+            body(ref args, 0, 1);
+            return;
+        }
+        try
+        {
+            int chunks = (s_workers.Length + 1) * ChunksPerThread;
+            s_args = args;
+            s_body = body;
+            s_chunks = chunks;
+            s_remaining = chunks;
+            Volatile.Write(ref s_next, 0);          // opens the chunks
+            Interlocked.Increment(ref s_sequence);  // wakes the workers (a full fence)
+            foreach (Worker worker in s_workers)
+                if (worker.Parked == 1) worker.Signal.Release();
+            TakeChunks();
+            var spin = new SpinWait();
+            while (Volatile.Read(ref s_remaining) != 0) spin.SpinOnce(sleep1Threshold: -1);
+            Volatile.Write(ref s_next, Closed);
+        }
+        finally
+        {
+            Monitor.Exit(s_gate);
+        }
+    }
+
+    /// <summary>Runs chunks until none is left. The job's arguments cannot change while a taken chunk runs.</summary>
+    private static void TakeChunks()
+    {
+        int chunk;
+        while ((chunk = Interlocked.Increment(ref s_next) - 1) < s_chunks)
+        {
+            s_body(ref s_args, chunk, s_chunks);
+            Interlocked.Decrement(ref s_remaining);
+        }
+    }
+
+    private static void WorkerLoop(Worker worker)
+    {
+        int seen = 0;
+        while (true)
+        {
+            long spinUntil = Stopwatch.GetTimestamp() + s_spinTicks;
+            while (Volatile.Read(ref s_sequence) == seen)
+            {
+                if (Stopwatch.GetTimestamp() < spinUntil)
+                {
+                    Thread.SpinWait(20);
+                    continue;
+                }
+                worker.Parked = 1;
+                Interlocked.MemoryBarrier();
+                if (Volatile.Read(ref s_sequence) == seen) worker.Signal.Wait();
+                worker.Parked = 0;
+                spinUntil = Stopwatch.GetTimestamp() + s_spinTicks;
+            }
+            seen = Volatile.Read(ref s_sequence);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            TakeChunks();
+            worker.AllocatedBytes += GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+    }
+
+    /// <summary>The half-open range of <paramref name="count"/> items that chunk <paramref name="chunk"/> of <paramref name="chunks"/> owns, aligned to <paramref name="align"/>.</summary>
+    public static (int Start, int End) Range(int count, int chunk, int chunks, int align = 1)
+    {
+        long blocks = (count + align - 1) / align;
+        int start = (int)Math.Min(count, blocks * chunk / chunks * align);
+        int end = (int)Math.Min(count, blocks * (chunk + 1) / chunks * align);
+        return (start, end);
+    }
+}

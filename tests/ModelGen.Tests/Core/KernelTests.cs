@@ -1,0 +1,108 @@
+using System.Runtime.InteropServices;
+
+namespace ModelGen.Tests.Core;
+
+/// <summary>
+/// The matrix kernels against plain triple loops in double, and their multi-core path against the
+/// single-threaded one: bit for bit, since each output element is computed by one thread in a fixed order.
+/// </summary>
+public sealed class KernelTests
+{
+    // Shapes that exercise 64-column blocks, 8-column vectors, scalar tails and sparse rows.
+    public static TheoryData<int, int, int> Shapes() => new()
+    {
+        { 1, 784, 128 }, { 32, 784, 128 }, { 32, 128, 10 }, { 17, 131, 72 }, { 5, 3, 2 }, { 64, 200, 67 },
+    };
+
+    private static float[] Sparse(int count, ulong seed)
+    {
+        float[] values = TestData.Uniform(count, seed);
+        var random = new Xoshiro256StarStar(seed + 1);
+        for (int i = 0; i < count; i++) if (random.NextSingle() < 0.6f) values[i] = 0f; // like images and ReLU outputs
+        return values;
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Products_match_naive_loops(int rows, int inputs, int units)
+    {
+        float[] x = Sparse(rows * inputs, 1), w = TestData.Uniform(inputs * units, 2), b = TestData.Uniform(units, 3);
+        float[] dz = Sparse(rows * units, 4);
+
+        var y = new float[rows * units];
+        Kernels.Affine(x, w, b, y, rows, inputs, units);
+        var dw = new float[inputs * units];
+        Kernels.WeightGradient(x, dz, dw, rows, inputs, units);
+        var dx = new float[rows * inputs];
+        Kernels.InputGradient(dz, w, dx, rows, inputs, units);
+        var db = new float[units];
+        Kernels.BiasGradient(dz, db, rows, units);
+
+        for (int r = 0; r < rows; r++)
+            for (int u = 0; u < units; u++)
+            {
+                double sum = b[u];
+                for (int i = 0; i < inputs; i++) sum += (double)x[r * inputs + i] * w[i * units + u];
+                Assert.Equal(sum, y[r * units + u], 1e-4);
+            }
+        for (int i = 0; i < inputs; i++)
+            for (int u = 0; u < units; u++)
+            {
+                double sum = 0;
+                for (int r = 0; r < rows; r++) sum += (double)x[r * inputs + i] * dz[r * units + u];
+                Assert.Equal(sum, dw[i * units + u], 1e-4);
+            }
+        for (int r = 0; r < rows; r++)
+            for (int i = 0; i < inputs; i++)
+            {
+                double sum = 0;
+                for (int u = 0; u < units; u++) sum += (double)dz[r * units + u] * w[i * units + u];
+                Assert.Equal(sum, dx[r * inputs + i], 1e-4);
+            }
+        for (int u = 0; u < units; u++)
+        {
+            double sum = 0;
+            for (int r = 0; r < rows; r++) sum += dz[r * units + u];
+            Assert.Equal(sum, db[u], 1e-4);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Multi_core_results_are_bit_identical_to_one_core(int rows, int inputs, int units)
+    {
+        float[] x = Sparse(rows * inputs, 5), w = TestData.Uniform(inputs * units, 6), b = TestData.Uniform(units, 7);
+        float[] dz = Sparse(rows * units, 8);
+        float[][] Run()
+        {
+            var y = new float[rows * units];
+            var dw = new float[inputs * units];
+            var dx = new float[rows * inputs];
+            Kernels.Affine(x, w, b, y, rows, inputs, units);
+            Kernels.WeightGradient(x, dz, dw, rows, inputs, units);
+            Kernels.InputGradient(dz, w, dx, rows, inputs, units);
+            float[] p = (float[])w.Clone();
+            var adam = new Adam();
+            for (int step = 0; step < 3; step++) adam.Step(p, dw);
+            return [y, dw, dx, p];
+        }
+        float[][] parallel = Run();
+        float[][] serial;
+        Kernels.AllowParallel = false;
+        try { serial = Run(); }
+        finally { Kernels.AllowParallel = true; }
+        for (int k = 0; k < serial.Length; k++)
+            Assert.True(MemoryMarshal.AsBytes(serial[k].AsSpan()).SequenceEqual(MemoryMarshal.AsBytes(parallel[k].AsSpan())),
+                $"output {k} differs between one core and {Kernels.Threads}");
+    }
+
+    [Fact]
+    public void Shapes_longer_than_the_spans_are_refused()
+    {
+        Assert.Throws<ArgumentException>(() => Kernels.Affine(new float[10], new float[6], new float[2], new float[15], 5, 2, 3));
+        Assert.Throws<ArgumentException>(() => Kernels.Affine(new float[10], new float[5], new float[3], new float[15], 5, 2, 3));
+        Assert.Throws<ArgumentException>(() => Kernels.WeightGradient(new float[10], new float[15], new float[5], 5, 2, 3));
+        Assert.Throws<ArgumentException>(() => Kernels.InputGradient(new float[14], new float[6], new float[10], 5, 2, 3));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Kernels.Affine(new float[10], new float[6], new float[3], new float[15], 5, 0, 3));
+    }
+}
