@@ -1,0 +1,38 @@
+using ModelGen.ReferenceTests.Models;
+
+namespace ModelGen.ReferenceTests;
+
+/// <summary>The test models by name (xunit theories take names), each created with known parameters.</summary>
+public static class TestModels
+{
+    private static readonly Dictionary<string, Func<ulong, IGeneratedModel>> s_factories = new()
+    {
+        [nameof(MnistMlp)] = seed => new MnistMlp(seed),
+        [nameof(DeepClassifier)] = seed => new DeepClassifier(seed),
+        [nameof(Regressor)] = seed => new Regressor(seed),
+        [nameof(WideSigmoidRegressor)] = seed => new WideSigmoidRegressor(seed),
+        [nameof(LinearRegression)] = seed => new LinearRegression(seed),
+    };
+
+    /// <summary>Every test model's name.</summary>
+    public static IReadOnlyCollection<string> Names => s_factories.Keys;
+
+    /// <summary>
+    /// Creates the model with Glorot-uniform weights from <paramref name="seed"/> (the generated
+    /// initialiser) and biases uniform in [-0.2, 0.2) rather than Keras' zeros, so the bias terms are
+    /// exercised too. Also returns its layout, checked against the generated buffer size.
+    /// </summary>
+    public static (IGeneratedModel Model, ModelLayout Layout) Create(string name, ulong seed)
+    {
+        IGeneratedModel model = s_factories[name](seed);
+        ModelLayout layout = ModelLayout.Of(model.GetType());
+        Assert.Equal(layout.ParameterCount, model.Parameters.Length);
+        var random = new Xoshiro256StarStar(seed ^ 0xB1A5);
+        foreach (DenseLayer layer in layout.Layers)
+        {
+            Span<float> biases = model.Parameters.AsSpan(layer.BiasesOffset, layer.Units);
+            for (int i = 0; i < biases.Length; i++) biases[i] = 0.4f * random.NextSingle() - 0.2f;
+        }
+        return (model, layout);
+    }
+}
