@@ -14,7 +14,7 @@ namespace ModelGen.Generator
 
         public static readonly DiagnosticDescriptor NotPartial = Error("MG0001",
             "Model class must be partial",
-            "The model class '{0}' must be declared partial, and so must every type that contains it ('{1}' is not); add the 'partial' modifier");
+            "The type '{0}' must be declared partial because {1}; add the 'partial' modifier");
 
         public static readonly DiagnosticDescriptor MissingInput = Error("MG0002",
             "Model has no input",
@@ -46,11 +46,11 @@ namespace ModelGen.Generator
 
         public static readonly DiagnosticDescriptor DuplicateLayerName = Error("MG0009",
             "Duplicate layer name",
-            "The model '{0}' has more than one layer named '{1}'; give each layer a distinct Name");
+            "The model '{0}' has more than one layer named '{1}'; give each layer a distinct Name (a layer without one is named Dense1, Dense2, … by its position)");
 
         public static readonly DiagnosticDescriptor ArgumentNotConstant = Error("MG0010",
             "Attribute argument is not a constant",
-            "An argument of [{0}] on model '{1}' is not a compile-time constant of the expected type; use a literal or a const");
+            "[{0}] on model '{1}' has an argument that is missing, extra, of the wrong type or not a compile-time constant; pass constants (literals or consts) that match the attribute's parameters");
 
         public static readonly DiagnosticDescriptor InvalidLayerName = Error("MG0011",
             "Layer name is not an identifier",
@@ -58,11 +58,11 @@ namespace ModelGen.Generator
 
         public static readonly DiagnosticDescriptor GenericModel = Error("MG0012",
             "Generic models are not supported",
-            "The model class '{0}' or a type containing it is generic; declare the model in a non-generic class");
+            "The model class '{0}' {1}; declare the model in a non-generic class that is not nested in a generic type");
 
         public static readonly DiagnosticDescriptor NotAClass = Error("MG0013",
             "Model must be a class",
-            "'{0}' is a record; [Model] needs a plain 'partial class'");
+            "'{0}' is {1}; [Model] needs a plain 'partial class'");
 
         public static readonly DiagnosticDescriptor StaticModel = Error("MG0014",
             "Model class must not be static",

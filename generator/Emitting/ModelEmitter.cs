@@ -97,6 +97,8 @@ namespace ModelGen.Generator.Emitting
             w.Line("public const int InferenceBatchSize = " + InferenceBatchSize + ";");
             w.Line("/// <summary>The layer spec saved with the parameters; loading refuses a file with another spec.</summary>");
             w.Line("public const string Spec = \"" + Spec(model) + "\";");
+            w.Line("/// <summary>The loss Backward differentiates.</summary>");
+            w.Line("public const " + Rt + "Loss TrainingLoss = " + Rt + "Loss." + model.Loss + ";");
 
             string previousEnd = "0";
             foreach (LayerSpec layer in model.Layers)
@@ -117,6 +119,16 @@ namespace ModelGen.Generator.Emitting
 
         private static void WriteBuffers(SourceWriter w, ModelSpec model)
         {
+            w.Line("/// <summary>The layers in order, as data: for tools such as the ONNX exporter.</summary>");
+            w.Line("public static global::System.Collections.Generic.IReadOnlyList<" + Rt + "LayerInfo> Layers { get; } = new " + Rt + "LayerInfo[]");
+            w.Line("{");
+            foreach (LayerSpec layer in model.Layers)
+            {
+                string n = layer.Name;
+                w.Line("    new(\"" + n + "\", " + n + "Inputs, " + n + "Units, " + Rt + "Activation." + layer.Activation + ", " + Float(layer.Slope) + ", " + n + "WeightsOffset, " + n + "BiasesOffset),");
+            }
+            w.Line("};");
+            w.Line();
             string order = string.Join(", ", model.Layers.Select(l => l.Name + ".W, " + l.Name + ".b"));
             w.Line("/// <summary>Every parameter, flat: " + order + ".</summary>");
             w.Line("public float[] Parameters { get; } = new float[ParameterCount];");
@@ -193,7 +205,7 @@ namespace ModelGen.Generator.Emitting
             w.Close();
             w.Line();
 
-            w.Line("/// <summary>The mean " + LossDescription(model.Loss) + " of the last Forward's batch.</summary>");
+            w.Line("/// <summary>The mean loss of the last Forward's batch (" + LossDescription(model.Loss) + ").</summary>");
             w.Line("/// <param name=\"workspace\">The workspace of the last Forward.</param>");
             w.Line("/// " + targetsDoc);
             w.Open("public float ComputeLoss(Workspace workspace, " + targetsType + " " + targets + ")");
@@ -484,6 +496,9 @@ namespace ModelGen.Generator.Emitting
             w.Line();
             w.Line("/// <summary>Reads Parameters from a safetensors file written for this exact network; refuses any other file with a clear error.</summary>");
             w.Line("public void Load(string path) => " + Rt + "Serialization.SafeTensors.Load(path, Spec, Parameters, s_tensors);");
+            w.Line();
+            w.Line("/// <summary>Writes the network with its current parameters as an ONNX graph (Gemm and activation nodes).</summary>");
+            w.Line("public void ExportOnnx(string path) => " + Rt + "Export.OnnxExporter.Write(path, \"" + model.ClassName + "\", InputSize, Layers, Parameters);");
             w.Line();
         }
 

@@ -43,14 +43,19 @@ namespace ModelGen.Generator.Model
     {
         public LayerSpec Output => Layers[Layers.Count - 1];
 
-        /// <summary>The hint name of the generated file: unique per fully qualified class.</summary>
+        /// <summary>
+        /// The hint name of the generated file: unique per fully qualified class. Nested types are
+        /// joined with '+' (as in reflection names), so class C in class A.B and class C in namespace
+        /// A.B get different files even in code that does not compile; two files with one hint name
+        /// would make the generator fail.
+        /// </summary>
         public string HintName
         {
             get
             {
-                string prefix = Namespace is null ? "" : Namespace + ".";
-                foreach (ContainingType type in ContainingTypes) prefix += type.Name + ".";
-                return prefix + ClassName + ".g.cs";
+                string name = Namespace is null ? "" : Namespace + ".";
+                foreach (ContainingType type in ContainingTypes) name += type.Name + "+";
+                return name + ClassName + ".g.cs";
             }
         }
     }

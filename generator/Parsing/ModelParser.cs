@@ -52,11 +52,25 @@ namespace ModelGen.Generator.Parsing
 
             ParseResult Fail() => new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics));
 
-            if (declaration is RecordDeclarationSyntax)
+            // A declaration the parser had to invent a name for (code being typed) already has a
+            // compiler error, and there is nothing to name the generated class after.
+            for (SyntaxNode? node = declaration; node is TypeDeclarationSyntax typeDeclaration; node = node.Parent)
             {
-                diagnostics.Add(DiagnosticInfo.Create(Diagnostics.NotAClass, classLocation, className));
+                if (typeDeclaration.Identifier.IsMissing) return Fail();
+            }
+
+            // The generated code is a 'partial class': any other kind of type would not merge with it.
+            if (declaration is not ClassDeclarationSyntax)
+            {
+                string kind = Keyword(declaration);
+                diagnostics.Add(DiagnosticInfo.Create(Diagnostics.NotAClass, classLocation, className,
+                    (kind.StartsWith("i", StringComparison.Ordinal) ? "an " : "a ") + kind));
                 return Fail();
             }
+
+            // [Model] on several partial declarations is already a compiler error (CS0579); only the
+            // declaration with the first one is read, so the layers are not reported once per copy.
+            if (!HasFirstModelAttribute(type, declaration, cancellationToken)) return Fail();
 
             CheckDeclaration(type, declaration, classLocation, diagnostics);
 
@@ -65,6 +79,7 @@ namespace ModelGen.Generator.Parsing
             // Layer attributes in source order. Attributes on another partial declaration have no
             // defined order relative to these, so they are refused.
             var layerAttributes = new List<(AttributeData Data, AttributeSyntax Syntax, bool IsInput)>();
+            bool inputElsewhere = false, denseElsewhere = false;
             foreach (AttributeData attribute in type.GetAttributes())
             {
                 string? name = attribute.AttributeClass?.ToDisplayString();
@@ -75,6 +90,8 @@ namespace ModelGen.Generator.Parsing
                 {
                     diagnostics.Add(DiagnosticInfo.Create(Diagnostics.LayersOnOtherDeclaration, syntax.GetLocation(),
                         isInput ? "Input" : "Dense", className));
+                    if (isInput) inputElsewhere = true;
+                    else denseElsewhere = true;
                     continue;
                 }
                 layerAttributes.Add((attribute, syntax, isInput));
@@ -111,8 +128,9 @@ namespace ModelGen.Generator.Parsing
                 }
             }
 
-            if (!sawInput) diagnostics.Add(DiagnosticInfo.Create(Diagnostics.MissingInput, classLocation, className));
-            if (denseAttributes.Count == 0) diagnostics.Add(DiagnosticInfo.Create(Diagnostics.MissingDense, classLocation, className));
+            // A layer on another declaration was reported as such; it is not also "missing".
+            if (!sawInput && !inputElsewhere) diagnostics.Add(DiagnosticInfo.Create(Diagnostics.MissingInput, classLocation, className));
+            if (denseAttributes.Count == 0 && !denseElsewhere) diagnostics.Add(DiagnosticInfo.Create(Diagnostics.MissingDense, classLocation, className));
 
             List<LayerSpec>? layers = ReadLayers(denseAttributes, inputSize, className, diagnostics);
             if (layers is not null && layers.Count > 0) CheckLoss(ref loss, layers[layers.Count - 1], className, context.Attributes[0], diagnostics);
@@ -134,13 +152,15 @@ namespace ModelGen.Generator.Parsing
             List<DiagnosticInfo> diagnostics)
         {
             string className = type.Name;
+            // Every type that lacks 'partial' gets its own error, on its name, where the fix goes.
             for (TypeDeclarationSyntax? current = declaration; current is not null; current = current.Parent as TypeDeclarationSyntax)
             {
-                if (!current.Modifiers.Any(SyntaxKind.PartialKeyword))
-                {
-                    diagnostics.Add(DiagnosticInfo.Create(Diagnostics.NotPartial, classLocation, className, current.Identifier.ValueText));
-                    break;
-                }
+                if (current.Modifiers.Any(SyntaxKind.PartialKeyword)) continue;
+                string reason = current == declaration
+                    ? "ModelGen adds the generated members to it"
+                    : "it contains the model class '" + className + "'";
+                diagnostics.Add(DiagnosticInfo.Create(Diagnostics.NotPartial, current.Identifier.GetLocation(),
+                    current.Identifier.ValueText, reason));
             }
             if (declaration.Modifiers.Any(SyntaxKind.StaticKeyword))
             {
@@ -150,10 +170,25 @@ namespace ModelGen.Generator.Parsing
             {
                 if (current.TypeParameters.Length > 0)
                 {
-                    diagnostics.Add(DiagnosticInfo.Create(Diagnostics.GenericModel, classLocation, className));
+                    string which = SymbolEqualityComparer.Default.Equals(current, type)
+                        ? "is generic"
+                        : "is nested in the generic type '" + current.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) + "'";
+                    diagnostics.Add(DiagnosticInfo.Create(Diagnostics.GenericModel, classLocation, className, which));
                     break;
                 }
             }
+        }
+
+        /// <summary>Whether <paramref name="declaration"/> holds the type's first [Model] attribute.</summary>
+        private static bool HasFirstModelAttribute(INamedTypeSymbol type, TypeDeclarationSyntax declaration, CancellationToken cancellationToken)
+        {
+            foreach (AttributeData attribute in type.GetAttributes())
+            {
+                if (attribute.AttributeClass?.ToDisplayString() != ModelAttributeName) continue;
+                SyntaxNode? syntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken);
+                return syntax is null || (syntax.SyntaxTree == declaration.SyntaxTree && declaration.Span.Contains(syntax.Span));
+            }
+            return true;
         }
 
         private static LossKind ReadLoss(AttributeData model, string className, List<DiagnosticInfo> diagnostics)
@@ -259,8 +294,8 @@ namespace ModelGen.Generator.Parsing
                     if (parameterCount > MaxParameters && !overflowReported)
                     {
                         diagnostics.Add(DiagnosticInfo.Create(Diagnostics.ParameterCountOverflow, location, className,
-                            parameterCount.ToString(System.Globalization.CultureInfo.InvariantCulture), name,
-                            MaxParameters.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                            parameterCount.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), name,
+                            MaxParameters.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)));
                         overflowReported = true;
                     }
                     if (parameterCount > MaxParameters) parameterCount = MaxParameters + 1; // keep the sum from overflowing a long
@@ -287,7 +322,7 @@ namespace ModelGen.Generator.Parsing
             {
                 diagnostics.Add(DiagnosticInfo.Create(Diagnostics.LossDoesNotFit, location, className,
                     "MeanSquaredError", "Softmax",
-                    "a Softmax output is trained with Loss.SparseCategoricalCrossEntropy; use that loss or another output activation"));
+                    "a Softmax output is trained with Loss.SparseCategoricalCrossEntropy (which Loss.Auto picks), so use that loss or another output activation"));
             }
         }
 

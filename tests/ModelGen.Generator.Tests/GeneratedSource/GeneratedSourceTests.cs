@@ -113,7 +113,7 @@ public sealed class GeneratedSourceTests
                     }
                 }
             }
-            """, "Samples.Nested.Models.Vision.TinyDigits.g.cs");
+            """, "Samples.Nested.Models+Vision+TinyDigits.g.cs");
         return Snapshot.Verify(file.Text);
     }
 
@@ -147,7 +147,7 @@ public sealed class GeneratedSourceTests
             }
             """);
         GeneratorAssert.CompilesCleanly(run);
-        Assert.Equal("Samples.Outer.Net.g.cs", Assert.Single(run.GeneratedFiles).HintName);
+        Assert.Equal("Samples.Outer+Net.g.cs", Assert.Single(run.GeneratedFiles).HintName);
     }
 
     /// <summary>

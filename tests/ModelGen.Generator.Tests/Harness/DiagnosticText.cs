@@ -6,18 +6,20 @@ using Microsoft.CodeAnalysis.Text;
 namespace ModelGen.Generator.Tests.Harness;
 
 /// <summary>
-/// Renders diagnostics as text for snapshots: id, severity, line:column span (1-based) and message,
-/// then the source line with the span underlined, so a reader sees what each one points at.
+/// Renders diagnostics as text for snapshots and failure messages: id, severity, line:column span
+/// (1-based) and message, then the source line with the span underlined, so a reader sees what each
+/// one points at. The generator's diagnostics carry file locations (path and span, no syntax tree,
+/// so the pipeline can cache them); their source is found in <c>sources</c> by path.
 /// </summary>
 public static class DiagnosticText
 {
-    public static string Render(IEnumerable<Diagnostic> diagnostics)
+    public static string Render(IEnumerable<Diagnostic> diagnostics, Compilation? sources = null)
     {
         var text = new StringBuilder();
         foreach (Diagnostic diagnostic in Sorted(diagnostics))
         {
             text.Append(Header(diagnostic)).Append(": ").Append(diagnostic.GetMessage(CultureInfo.InvariantCulture)).Append('\n');
-            if (diagnostic.Location.IsInSource) AppendUnderline(text, diagnostic.Location);
+            if (SourceOf(diagnostic.Location, sources) is SourceText source) AppendUnderline(text, source, diagnostic.Location);
         }
         return text.Length == 0 ? "(none)\n" : text.ToString();
     }
@@ -31,7 +33,7 @@ public static class DiagnosticText
 
     public static string Where(Location location)
     {
-        if (!location.IsInSource) return "(no location)";
+        if (location.Kind is not (LocationKind.SourceFile or LocationKind.ExternalFile)) return "(no location)";
         LinePositionSpan span = location.GetLineSpan().Span;
         return string.Create(CultureInfo.InvariantCulture,
             $"({span.Start.Line + 1},{span.Start.Character + 1})-({span.End.Line + 1},{span.End.Character + 1})");
@@ -49,14 +51,21 @@ public static class DiagnosticText
 
     public static IEnumerable<Diagnostic> Sorted(IEnumerable<Diagnostic> diagnostics) =>
         diagnostics
-            .OrderBy(d => d.Location.SourceTree?.FilePath ?? "", StringComparer.Ordinal)
+            .OrderBy(d => d.Location.GetLineSpan().Path ?? "", StringComparer.Ordinal)
             .ThenBy(d => d.Location.SourceSpan.Start)
             .ThenBy(d => d.Id, StringComparer.Ordinal)
             .ThenBy(d => d.GetMessage(CultureInfo.InvariantCulture), StringComparer.Ordinal);
 
-    private static void AppendUnderline(StringBuilder text, Location location)
+    private static SourceText? SourceOf(Location location, Compilation? sources)
     {
-        SourceText source = location.SourceTree!.GetText();
+        if (location.SourceTree is SyntaxTree tree) return tree.GetText();
+        if (location.Kind != LocationKind.ExternalFile || sources is null) return null;
+        string path = location.GetLineSpan().Path;
+        return sources.SyntaxTrees.FirstOrDefault(t => t.FilePath == path)?.GetText();
+    }
+
+    private static void AppendUnderline(StringBuilder text, SourceText source, Location location)
+    {
         LinePositionSpan span = location.GetLineSpan().Span;
         TextLine line = source.Lines[span.Start.Line];
         int start = span.Start.Character;

@@ -18,7 +18,7 @@ public static class GeneratorAssert
     {
         DidNotCrash(run);
         Assert.True(run.GeneratorDiagnostics.IsEmpty,
-            "The generator reported:\n" + DiagnosticText.Render(run.GeneratorDiagnostics));
+            "The generator reported:\n" + DiagnosticText.Render(run.GeneratorDiagnostics, run.OutputCompilation));
         Assert.True(run.OutputProblems.IsEmpty,
             "The output compilation has errors or warnings:\n" + DiagnosticText.Render(run.OutputProblems));
     }
@@ -26,7 +26,7 @@ public static class GeneratorAssert
     /// <summary>No error or warning of the output compilation lies in a generated file.</summary>
     public static void GeneratedCodeHasNoProblems(GeneratorRun run)
     {
-        var generatedTrees = run.OutputCompilation.SyntaxTrees.Skip(run.OutputCompilation.SyntaxTrees.Count() - run.GeneratedFiles.Length).ToHashSet();
+        var generatedTrees = run.Result.GeneratedSources.Select(source => source.SyntaxTree).ToHashSet();
         var inGenerated = run.OutputProblems.Where(d => d.Location.SourceTree is { } tree && generatedTrees.Contains(tree)).ToList();
         Assert.True(inGenerated.Count == 0,
             "The generated code has errors or warnings:\n" + DiagnosticText.Render(inGenerated));

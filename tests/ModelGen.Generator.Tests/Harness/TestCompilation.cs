@@ -24,8 +24,11 @@ public static class TestCompilation
 
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(LoadReferences);
 
+    /// <summary>The path of the <paramref name="index"/>th source given to <see cref="Create(string[])"/>.</summary>
+    public static string DefaultPath(int index) => $"/src/Source{index}.cs";
+
     public static CSharpCompilation Create(params string[] sources) =>
-        Create(sources.Select((text, index) => ($"/src/Source{index}.cs", text)).ToArray());
+        Create(sources.Select((text, index) => (DefaultPath(index), text)).ToArray());
 
     public static CSharpCompilation Create(params (string Path, string Text)[] sources) =>
         CSharpCompilation.Create("ModelGen.Consumer",

@@ -26,20 +26,19 @@ public static class SnapshotComparer
         }
 
         AtomicFile.WriteAllText(file.ReceivedPath, received);
-        string accept = mode.IgnoredAccept is not null
-            ? $"({mode.IgnoredAccept}.)"
-            : $"If the change is intended, rerun with {SnapshotMode.AcceptVariable}=1 or move the received file over the verified one.";
+        string accept = $"rerun with {SnapshotMode.AcceptVariable}=1 or move the received file over the verified one"
+            + (mode.IgnoredAccept is null ? "" : $" ({mode.IgnoredAccept} here)");
         string message = verified is null
             ? $"""
                Snapshot {file.Name} has no verified file yet.
                Received: {file.ReceivedPath}
-               Review it, then accept it: {accept}
+               Review it, then accept it: {accept}.
                """
             : $"""
                Snapshot {file.Name} does not match its verified file.
                Verified: {file.VerifiedPath}
                Received: {file.ReceivedPath}
-               {accept}
+               If the change is intended, accept it: {accept}.
                {SnapshotDiff.Render(verified, received)}
                """;
         throw new SnapshotMismatchException(message);
