@@ -80,6 +80,10 @@ namespace ModelGen.Generator
             "Invalid LeakyReLU slope",
             "The LeakyReLU slope of layer '{0}' in model '{1}' is {2}; it must be a finite number ≥ 0");
 
+        public static readonly DiagnosticDescriptor NameConflict = Error("MG0018",
+            "Name conflicts with generated code",
+            "The model '{0}' cannot be generated: {1}; {2}");
+
         public static readonly DiagnosticDescriptor InternalError = Error("MG9999",
             "ModelGen generator error",
             "ModelGen could not process '{0}': {1}; please report this with the declaration");
@@ -88,7 +92,7 @@ namespace ModelGen.Generator
         {
             NotPartial, MissingInput, DuplicateInput, MissingDense, SizeNotPositive, ParameterCountOverflow,
             SoftmaxNotLast, LossDoesNotFit, DuplicateLayerName, ArgumentNotConstant, InvalidLayerName,
-            GenericModel, NotAClass, StaticModel, LayersOnOtherDeclaration, UndefinedEnumValue, InvalidSlope,
+            GenericModel, NotAClass, StaticModel, LayersOnOtherDeclaration, UndefinedEnumValue, InvalidSlope, NameConflict,
             InternalError,
         }.ToDictionary(d => d.Id);
     }

@@ -145,6 +145,8 @@ namespace ModelGen.Generator.Parsing
             string? ns = type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString();
             var model = new ModelSpec(ns, new EquatableArray<ContainingType>(containing), className, inputSize.Value,
                 new EquatableArray<LayerSpec>(layers), loss);
+            CheckNameConflicts(model, type, classLocation, diagnostics);
+            if (diagnostics.Count > 0) return Fail();
             return new ParseResult(model, EquatableArray<DiagnosticInfo>.Empty);
         }
 
@@ -190,6 +192,59 @@ namespace ModelGen.Generator.Parsing
             }
             return true;
         }
+
+        /// <summary>
+        /// The generated members must not collide with each other, with members the user declared, or
+        /// with the class's own name; the generated constructors must not repeat the user's.
+        /// </summary>
+        private static void CheckNameConflicts(ModelSpec model, INamedTypeSymbol type, Location classLocation,
+            List<DiagnosticInfo> diagnostics)
+        {
+            var generated = new Dictionary<string, string?>(StringComparer.Ordinal);
+            foreach (var (name, layer) in Emitting.GeneratedMembers.For(model))
+            {
+                if (generated.TryGetValue(name, out string? owner))
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(Diagnostics.NameConflict, classLocation, type.Name,
+                        "the generated member '" + name + "' of " + Describe(layer) + " has the same name as the one of " + Describe(owner),
+                        "rename a layer"));
+                    return;
+                }
+                generated.Add(name, layer);
+            }
+            if (generated.TryGetValue(type.Name, out string? clash))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(Diagnostics.NameConflict, classLocation, type.Name,
+                    "the class has the name of the generated member '" + type.Name + "' of " + Describe(clash),
+                    "rename the class" + (clash is null ? "" : " or the layer")));
+                return;
+            }
+            foreach (ISymbol member in type.GetMembers())
+            {
+                if (member.IsImplicitlyDeclared) continue;
+                if (member is IMethodSymbol { MethodKind: MethodKind.Constructor, IsStatic: false } constructor)
+                {
+                    bool parameterless = constructor.Parameters.Length == 0;
+                    bool seeded = constructor.Parameters.Length == 1 && constructor.Parameters[0].Type.SpecialType == SpecialType.System_UInt64;
+                    if (parameterless || seeded)
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(Diagnostics.NameConflict, constructor.Locations.FirstOrDefault() ?? classLocation, type.Name,
+                            "it declares the constructor " + type.Name + (parameterless ? "()" : "(ulong)") + ", which the generator writes (it initialises the parameters from a seed)",
+                            "remove it, or give your constructor other parameters and call this(seed) from it"));
+                    }
+                    continue;
+                }
+                if (member is IMethodSymbol { MethodKind: MethodKind.Ordinary }) continue; // overloads of generated methods are allowed
+                if (generated.TryGetValue(member.Name, out string? layer))
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(Diagnostics.NameConflict, member.Locations.FirstOrDefault() ?? classLocation, type.Name,
+                        "its member '" + member.Name + "' has the name of a member generated for " + Describe(layer),
+                        "rename the member" + (layer is null ? "" : " or the layer")));
+                }
+            }
+        }
+
+        private static string Describe(string? layer) => layer is null ? "the model" : "layer '" + layer + "'";
 
         private static LossKind ReadLoss(AttributeData model, string className, List<DiagnosticInfo> diagnostics)
         {

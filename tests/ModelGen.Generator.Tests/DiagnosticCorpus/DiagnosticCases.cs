@@ -306,6 +306,49 @@ public static class DiagnosticCases
             [Model, Input(4), {|MG0017:Dense(2, Activation.LeakyReLU, Slope = float.PositiveInfinity)|}]
             public partial class Net;
             """,
+        ["MemberNamedLikeGeneratedProperty"] = """
+            using ModelGen;
+
+            [Model, Input(4), Dense(2)]
+            public partial class Net
+            {
+                public int {|MG0018:Parameters|} => 3;
+            }
+            """,
+        ["FieldNamedLikeLayerMember"] = """
+            using ModelGen;
+
+            [Model, Input(4), Dense(2, Name = "Hidden")]
+            public partial class Net
+            {
+                private readonly float[] {|MG0018:HiddenWeights|} = new float[8];
+            }
+            """,
+        ["UserParameterlessConstructor"] = """
+            using ModelGen;
+
+            [Model, Input(4), Dense(2)]
+            public partial class Net
+            {
+                public {|MG0018:Net|}() { }
+            }
+            """,
+        ["ClassNamedLikeGeneratedMember"] = """
+            using ModelGen;
+
+            [Model, Input(4), Dense(2)]
+            public partial class {|MG0018:Workspace|};
+            """,
+        ["OverloadOfGeneratedMethodIsAllowed"] = """
+            using ModelGen;
+
+            [Model, Input(4), Dense(2)]
+            public partial class Net
+            {
+                public Net(int seed) : this((ulong)seed) { }
+                public void Predict(float[] input, float[] output) => Predict((System.ReadOnlySpan<float>)input, (System.Span<float>)output);
+            }
+            """,
         ["SeveralProblemsAtOnce"] = """
             using ModelGen;
 

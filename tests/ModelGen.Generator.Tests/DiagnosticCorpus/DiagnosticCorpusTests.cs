@@ -48,7 +48,7 @@ public sealed class DiagnosticCorpusTests
             .ToHashSet();
         var covered = DiagnosticCases.All.Values.SelectMany(c => MarkedSource.Parse(c).Expected).Select(e => e.Id).ToHashSet();
 
-        Assert.Equal(17, defined.Count);
+        Assert.Equal(18, defined.Count);
         Assert.Empty(defined.Except(covered).Order());
         Assert.True(DiagnosticCases.All.Count >= 25, "The corpus must have at least 25 cases.");
     }

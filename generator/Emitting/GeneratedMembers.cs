@@ -1,0 +1,40 @@
+using System.Collections.Generic;
+using ModelGen.Generator.Model;
+
+namespace ModelGen.Generator.Emitting
+{
+    /// <summary>
+    /// The names of the members <see cref="ModelEmitter"/> writes into a model class, so the parser can
+    /// refuse a declaration whose own members (or class name) would collide with them. A generator test
+    /// checks this list against the members of real generated code.
+    /// </summary>
+    internal static class GeneratedMembers
+    {
+        private static readonly string[] Always =
+        {
+            "InputSize", "OutputSize", "LayerCount", "ParameterCount", "InferenceBatchSize", "Spec", "TrainingLoss",
+            "Layers", "Parameters", "Gradients", "_inference", "InitializeParameters", "Forward", "ComputeLoss",
+            "Backward", "TrainStep", "Predict", "PredictClass", "PredictBatch", "PredictClasses", "Run", "s_tensors",
+            "Save", "Load", "ExportOnnx", "Workspace",
+        };
+
+        private static readonly string[] PerLayerSuffixes =
+        {
+            "Inputs", "Units", "WeightsOffset", "WeightsLength", "BiasesOffset", "BiasesLength", "Weights", "Biases",
+            "WeightGradients", "BiasGradients",
+        };
+
+        /// <summary>Every member name generated for <paramref name="model"/>, with the layer each one belongs to (null for the model).</summary>
+        public static IEnumerable<(string Name, string? Layer)> For(ModelSpec model)
+        {
+            foreach (string name in Always) yield return (name, null);
+            if (model.Loss == LossKind.SparseCategoricalCrossEntropy) yield return ("CountCorrect", null);
+            foreach (LayerSpec layer in model.Layers)
+            {
+                foreach (string suffix in PerLayerSuffixes) yield return (layer.Name + suffix, layer.Name);
+                yield return ("Forward" + layer.Name, layer.Name);
+                yield return ("Backward" + layer.Name, layer.Name);
+            }
+        }
+    }
+}
