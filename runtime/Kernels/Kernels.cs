@@ -267,11 +267,34 @@ internal static class RowKernels
                 a.StoreUnsafe(ref yr, (nuint)c);
             }
         }
-        // The last few columns, one at a time.
+        int tail = columns - c;
+        if (tail == 0) return;
+        int k0 = 0;
+        if (Vector256.IsHardwareAccelerated && m.Length >= c + 8)
+        {
+            // The last 1-7 columns as one vector: for the rows of M that have 8 values from column c on
+            // (the next row's first ones), load 8 and keep only the first `tail` lanes. Indices are
+            // ascending, so those rows come first; the scalar loop below finishes the rest.
+            int lastSafeRow = (m.Length - c - 8) / columns;
+            Vector256<float> a = Vector256<float>.Zero;
+            for (; k0 < count; k0++)
+            {
+                int i = Unsafe.Add(ref ir, k0);
+                if (i > lastSafeRow) break;
+                a = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref xr, i)),
+                    Vector256.LoadUnsafe(ref Unsafe.Add(ref mr, (nint)i * columns + c)), a);
+            }
+            for (int t = 0; t < tail; t++) Unsafe.Add(ref yr, c + t) = a.GetElement(t) + (hasStart ? Unsafe.Add(ref sr, c + t) : 0f);
+        }
+        else
+        {
+            for (int t = 0; t < tail; t++) Unsafe.Add(ref yr, c + t) = hasStart ? Unsafe.Add(ref sr, c + t) : 0f;
+        }
+        // The last few columns of the remaining rows, one at a time.
         for (; c < columns; c++)
         {
-            float a = hasStart ? Unsafe.Add(ref sr, c) : 0f;
-            for (int k = 0; k < count; k++)
+            float a = Unsafe.Add(ref yr, c);
+            for (int k = k0; k < count; k++)
             {
                 int i = Unsafe.Add(ref ir, k);
                 a = MathF.FusedMultiplyAdd(Unsafe.Add(ref xr, i), Unsafe.Add(ref mr, (nint)i * columns + c), a);
