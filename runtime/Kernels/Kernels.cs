@@ -70,41 +70,69 @@ public static unsafe class Kernels
         {
             var xRow = new ReadOnlySpan<float>(x + (long)r * inputs, inputs);
             int count = RowKernels.NonZeroIndices(xRow, nonZero);
-            RowKernels.AccumulateRows(xRow, nonZero.Slice(0, count), mSpan, units, startSpan, new Span<float>(y + (long)r * units, units));
+            RowKernels.AccumulateRows<ByIndex>(xRow, nonZero.Slice(0, count), mSpan, units, startSpan, new Span<float>(y + (long)r * units, units));
         }
         if (rented is not null) ArrayPool<int>.Shared.Return(rented);
     }
 
     /// <summary>dW = xᵀ·dz, the weight gradient summed over the rows.</summary>
+    /// <remarks>
+    /// Each dW value is Σ_r x[r, i]·dz[r, u] summed over the rows in order, whichever strategy runs:
+    /// wide layers list each input's non-zero rows once (a compressed column form of x) and then sum
+    /// every dW row in registers; narrow layers (few units) compute dWᵀ with the row kernel and
+    /// transpose it.
+    /// </remarks>
     public static void WeightGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, Span<float> dw,
         int rows, int inputs, int units)
     {
         CheckShapes(x.Length, rows, inputs, dw.Length, dz.Length, units);
-        fixed (float* px = x, pdz = dz, pdw = dw)
+        if (units < 64 && (long)inputs * units <= 16384 && rows * units <= 16384)
         {
-            var args = new KernelArgs { A = px, B = pdz, C = pdw, Rows = rows, Inputs = inputs, Units = units };
+            NarrowWeightGradient(x, dz, dw, rows, inputs, units);
+            return;
+        }
+        ColumnLists lists = ColumnLists.For(rows, inputs);
+        lists.Build(x, rows, inputs);
+        fixed (float* px = x, pdz = dz, pdw = dw, values = lists.Values)
+        fixed (int* starts = lists.Starts, rowOf = lists.Rows)
+        {
+            var args = new KernelArgs { A = values, B = pdz, C = pdw, I0 = starts, I1 = rowOf, Rows = rows, Inputs = inputs, Units = units };
             WorkerPool.Run(&WeightGradientPart, ref args, inputs > 1 && Parallel(rows, inputs, units));
         }
     }
 
-    // Rows of dW (one per input feature) are independent: each part owns a block of them and sums
-    // over the batch rows in order, exactly as a single thread would.
+    // Rows of dW (one per input feature) are independent: each chunk owns a block of them.
     private static void WeightGradientPart(ref KernelArgs a, int chunk, int chunks)
     {
         var (first, end) = WorkerPool.Range(a.Inputs, chunk, chunks);
-        int width = end - first, inputs = a.Inputs, units = a.Units;
-        if (width <= 0) return;
-        var dw = new Span<float>(a.C + (long)first * units, width * units);
-        dw.Clear();
-        int[]? rented = null;
-        Span<int> nonZero = width <= StackIndexLimit ? stackalloc int[width] : (rented = ArrayPool<int>.Shared.Rent(width));
-        for (int r = 0; r < a.Rows; r++)
+        int units = a.Units;
+        for (int i = first; i < end; i++)
         {
-            var xPart = new ReadOnlySpan<float>(a.A + (long)r * inputs + first, width);
-            int count = RowKernels.NonZeroIndices(xPart, nonZero);
-            RowKernels.ScatterOuterProduct(xPart, nonZero.Slice(0, count), new ReadOnlySpan<float>(a.B + (long)r * units, units), dw, units);
+            int start = a.I0[i], count = a.I0[i + 1] - start;
+            RowKernels.AccumulateRows<ByPosition>(
+                new ReadOnlySpan<float>(a.A + start, count), new ReadOnlySpan<int>(a.I1 + start, count),
+                new ReadOnlySpan<float>(a.B, a.Rows * units), units, default, new Span<float>(a.C + (long)i * units, units));
         }
-        if (rented is not null) ArrayPool<int>.Shared.Return(rented);
+    }
+
+    // Few units: dWᵀ [units, inputs] = dzᵀ·x, one long contiguous row per unit, then transposed.
+    // The stack holds dzᵀ and dWᵀ (at most 64 KB each).
+    private static void NarrowWeightGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, Span<float> dw,
+        int rows, int inputs, int units)
+    {
+        Span<float> dzT = stackalloc float[rows * units];
+        for (int r = 0; r < rows; r++)
+            for (int u = 0; u < units; u++) dzT[u * rows + r] = dz[r * units + u];
+        Span<float> dwT = stackalloc float[inputs * units];
+        Span<int> nonZero = stackalloc int[rows];
+        for (int u = 0; u < units; u++)
+        {
+            ReadOnlySpan<float> coefficients = dzT.Slice(u * rows, rows);
+            int count = RowKernels.NonZeroIndices(coefficients, nonZero);
+            RowKernels.AccumulateRows<ByIndex>(coefficients, nonZero.Slice(0, count), x, inputs, default, dwT.Slice(u * inputs, inputs));
+        }
+        for (int i = 0; i < inputs; i++)
+            for (int u = 0; u < units; u++) dw[i * units + u] = dwT[u * inputs + i];
     }
 
     /// <summary>db = Σ_rows dz.</summary>
@@ -175,6 +203,26 @@ public static unsafe class Kernels
         throw new ArgumentException($"The span '{name}' is shorter than the shapes require.", name);
 }
 
+/// <summary>How a row kernel finds the coefficient of its k-th listed row i_k.</summary>
+internal interface ICoefficientLookup
+{
+    static abstract float Get(ref float x, int position, int index);
+}
+
+/// <summary>The coefficient is x[i_k]: x is a whole (sparse) row.</summary>
+internal struct ByIndex : ICoefficientLookup
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Get(ref float x, int position, int index) => Unsafe.Add(ref x, index);
+}
+
+/// <summary>The coefficient is x[k]: x holds only the listed values, in list order.</summary>
+internal struct ByPosition : ICoefficientLookup
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Get(ref float x, int position, int index) => Unsafe.Add(ref x, position);
+}
+
 /// <summary>
 /// The inner loops of <see cref="Kernels"/>, on one row at a time. Callers have checked every length;
 /// these use unchecked references for speed.
@@ -207,8 +255,9 @@ internal static class RowKernels
     /// y = start + Σ_k x[i_k] · M[i_k, :] over the listed rows i_k of M [.., columns]; start is the
     /// bias, or zero when <paramref name="start"/> is empty.
     /// </summary>
-    public static void AccumulateRows(ReadOnlySpan<float> x, ReadOnlySpan<int> indices, ReadOnlySpan<float> m, int columns,
+    public static void AccumulateRows<TLookup>(ReadOnlySpan<float> x, ReadOnlySpan<int> indices, ReadOnlySpan<float> m, int columns,
         ReadOnlySpan<float> start, Span<float> y)
+        where TLookup : struct, ICoefficientLookup
     {
         ref float xr = ref MemoryMarshal.GetReference(x);
         ref int ir = ref MemoryMarshal.GetReference(indices);
@@ -239,7 +288,7 @@ internal static class RowKernels
                 for (int k = 0; k < count; k++)
                 {
                     int i = Unsafe.Add(ref ir, k);
-                    var xi = Vector256.Create(Unsafe.Add(ref xr, i));
+                    var xi = Vector256.Create(TLookup.Get(ref xr, k, i));
                     ref float row = ref Unsafe.Add(ref mr, (nint)i * columns + c);
                     a0 = Vector256.FusedMultiplyAdd(xi, Vector256.LoadUnsafe(ref row, 0), a0);
                     a1 = Vector256.FusedMultiplyAdd(xi, Vector256.LoadUnsafe(ref row, 8), a1);
@@ -261,7 +310,7 @@ internal static class RowKernels
                 for (int k = 0; k < count; k++)
                 {
                     int i = Unsafe.Add(ref ir, k);
-                    a = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref xr, i)),
+                    a = Vector256.FusedMultiplyAdd(Vector256.Create(TLookup.Get(ref xr, k, i)),
                         Vector256.LoadUnsafe(ref Unsafe.Add(ref mr, (nint)i * columns + c)), a);
                 }
                 a.StoreUnsafe(ref yr, (nuint)c);
@@ -281,7 +330,7 @@ internal static class RowKernels
             {
                 int i = Unsafe.Add(ref ir, k0);
                 if (i > lastSafeRow) break;
-                a = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref xr, i)),
+                a = Vector256.FusedMultiplyAdd(Vector256.Create(TLookup.Get(ref xr, k0, i)),
                     Vector256.LoadUnsafe(ref Unsafe.Add(ref mr, (nint)i * columns + c)), a);
             }
             for (int t = 0; t < tail; t++) Unsafe.Add(ref yr, c + t) = a.GetElement(t) + (hasStart ? Unsafe.Add(ref sr, c + t) : 0f);
@@ -297,65 +346,9 @@ internal static class RowKernels
             for (int k = k0; k < count; k++)
             {
                 int i = Unsafe.Add(ref ir, k);
-                a = MathF.FusedMultiplyAdd(Unsafe.Add(ref xr, i), Unsafe.Add(ref mr, (nint)i * columns + c), a);
+                a = MathF.FusedMultiplyAdd(TLookup.Get(ref xr, k, i), Unsafe.Add(ref mr, (nint)i * columns + c), a);
             }
             Unsafe.Add(ref yr, c) = a;
-        }
-    }
-
-    /// <summary>M[i_k, :] += x[i_k] · d for each listed row i_k of M [.., columns]: one row's outer product.</summary>
-    public static void ScatterOuterProduct(ReadOnlySpan<float> x, ReadOnlySpan<int> indices, ReadOnlySpan<float> d, Span<float> m, int columns)
-    {
-        ref float xr = ref MemoryMarshal.GetReference(x);
-        ref int ir = ref MemoryMarshal.GetReference(indices);
-        ref float dr = ref MemoryMarshal.GetReference(d);
-        ref float mr = ref MemoryMarshal.GetReference(m);
-        int count = indices.Length;
-        int c = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; c <= columns - 64; c += 64)
-            {
-                ref float dc = ref Unsafe.Add(ref dr, c);
-                Vector256<float> d0 = Vector256.LoadUnsafe(ref dc, 0), d1 = Vector256.LoadUnsafe(ref dc, 8),
-                    d2 = Vector256.LoadUnsafe(ref dc, 16), d3 = Vector256.LoadUnsafe(ref dc, 24),
-                    d4 = Vector256.LoadUnsafe(ref dc, 32), d5 = Vector256.LoadUnsafe(ref dc, 40),
-                    d6 = Vector256.LoadUnsafe(ref dc, 48), d7 = Vector256.LoadUnsafe(ref dc, 56);
-                for (int k = 0; k < count; k++)
-                {
-                    int i = Unsafe.Add(ref ir, k);
-                    var xi = Vector256.Create(Unsafe.Add(ref xr, i));
-                    ref float row = ref Unsafe.Add(ref mr, (nint)i * columns + c);
-                    Vector256.FusedMultiplyAdd(xi, d0, Vector256.LoadUnsafe(ref row, 0)).StoreUnsafe(ref row, 0);
-                    Vector256.FusedMultiplyAdd(xi, d1, Vector256.LoadUnsafe(ref row, 8)).StoreUnsafe(ref row, 8);
-                    Vector256.FusedMultiplyAdd(xi, d2, Vector256.LoadUnsafe(ref row, 16)).StoreUnsafe(ref row, 16);
-                    Vector256.FusedMultiplyAdd(xi, d3, Vector256.LoadUnsafe(ref row, 24)).StoreUnsafe(ref row, 24);
-                    Vector256.FusedMultiplyAdd(xi, d4, Vector256.LoadUnsafe(ref row, 32)).StoreUnsafe(ref row, 32);
-                    Vector256.FusedMultiplyAdd(xi, d5, Vector256.LoadUnsafe(ref row, 40)).StoreUnsafe(ref row, 40);
-                    Vector256.FusedMultiplyAdd(xi, d6, Vector256.LoadUnsafe(ref row, 48)).StoreUnsafe(ref row, 48);
-                    Vector256.FusedMultiplyAdd(xi, d7, Vector256.LoadUnsafe(ref row, 56)).StoreUnsafe(ref row, 56);
-                }
-            }
-            for (; c <= columns - 8; c += 8)
-            {
-                Vector256<float> dv = Vector256.LoadUnsafe(ref dr, (nuint)c);
-                for (int k = 0; k < count; k++)
-                {
-                    int i = Unsafe.Add(ref ir, k);
-                    ref float row = ref Unsafe.Add(ref mr, (nint)i * columns + c);
-                    Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref xr, i)), dv, Vector256.LoadUnsafe(ref row)).StoreUnsafe(ref row);
-                }
-            }
-        }
-        for (; c < columns; c++)
-        {
-            float dc = Unsafe.Add(ref dr, c);
-            for (int k = 0; k < count; k++)
-            {
-                int i = Unsafe.Add(ref ir, k);
-                ref float cell = ref Unsafe.Add(ref mr, (nint)i * columns + c);
-                cell = MathF.FusedMultiplyAdd(Unsafe.Add(ref xr, i), dc, cell);
-            }
         }
     }
 }

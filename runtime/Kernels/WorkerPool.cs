@@ -6,8 +6,9 @@ namespace ModelGen;
 internal unsafe struct KernelArgs
 {
     public float* A, B, C, D;
+    public int* I0, I1;
     public int Rows, Inputs, Units, Length;
-    public float S0, S1, S2, S3, S4;
+    public float S0, S1, S2, S3;
 }
 
 /// <summary>

@@ -36,10 +36,12 @@ public sealed unsafe class Adam(float learningRate = 1e-3f, float beta1 = 0.9f, 
             var args = new KernelArgs
             {
                 A = p, B = g, C = pm, D = pv, Length = parameters.Length,
-                S0 = Beta1, S1 = Beta2, S4 = Epsilon,
+                S0 = Beta1, S1 = Beta2,
                 // Bias corrections in double: β^t for large t must not lose the small difference from 1.
-                S2 = (float)(LearningRate / (1.0 - Math.Pow(Beta1, step))),
-                S3 = (float)Math.Sqrt(1.0 - Math.Pow(Beta2, step)),
+                // lr/(1 − β1^t) · m / (√v/√(1 − β2^t) + ε) = [lr·√(1 − β2^t)/(1 − β1^t)] · m / (√v + ε·√(1 − β2^t)):
+                // the same update with one square root and one division per parameter.
+                S2 = (float)(LearningRate * Math.Sqrt(1.0 - Math.Pow(Beta2, step)) / (1.0 - Math.Pow(Beta1, step))),
+                S3 = (float)(Epsilon * Math.Sqrt(1.0 - Math.Pow(Beta2, step))),
             };
             WorkerPool.Run(&UpdatePart, ref args, Kernels.AllowParallel && parameters.Length >= ParallelThreshold);
         }
@@ -50,15 +52,14 @@ public sealed unsafe class Adam(float learningRate = 1e-3f, float beta1 = 0.9f, 
     private static void UpdatePart(ref KernelArgs a, int chunk, int chunks)
     {
         var (first, end) = WorkerPool.Range(a.Length, chunk, chunks, align: 8);
-        float b1 = a.S0, b2 = a.S1, stepSize = a.S2, sqrtCorrection2 = a.S3, eps = a.S4;
+        float b1 = a.S0, b2 = a.S1, stepSize = a.S2, scaledEpsilon = a.S3;
         float* p = a.A, g = a.B, m = a.C, v = a.D;
         int i = first;
         if (Vector256.IsHardwareAccelerated)
         {
             // The same operations as the scalar loop below, in the same order, 8 lanes at a time.
             Vector256<float> vb1 = Vector256.Create(b1), vb2 = Vector256.Create(b2), c1 = Vector256.Create(1f - b1),
-                c2 = Vector256.Create(1f - b2), vStep = Vector256.Create(stepSize), vCorr = Vector256.Create(sqrtCorrection2),
-                vEps = Vector256.Create(eps);
+                c2 = Vector256.Create(1f - b2), vStep = Vector256.Create(stepSize), vEps = Vector256.Create(scaledEpsilon);
             for (; i <= end - 8; i += 8)
             {
                 Vector256<float> gi = Vector256.Load(g + i);
@@ -66,7 +67,7 @@ public sealed unsafe class Adam(float learningRate = 1e-3f, float beta1 = 0.9f, 
                 Vector256<float> vi = vb2 * Vector256.Load(v + i) + c2 * gi * gi;
                 mi.Store(m + i);
                 vi.Store(v + i);
-                (Vector256.Load(p + i) - vStep * mi / (Vector256.Sqrt(vi) / vCorr + vEps)).Store(p + i);
+                (Vector256.Load(p + i) - vStep * mi / (Vector256.Sqrt(vi) + vEps)).Store(p + i);
             }
         }
         for (; i < end; i++)
@@ -76,7 +77,7 @@ public sealed unsafe class Adam(float learningRate = 1e-3f, float beta1 = 0.9f, 
             float vi = b2 * v[i] + (1f - b2) * gi * gi;
             m[i] = mi;
             v[i] = vi;
-            p[i] -= stepSize * mi / (MathF.Sqrt(vi) / sqrtCorrection2 + eps);
+            p[i] -= stepSize * mi / (MathF.Sqrt(vi) + scaledEpsilon);
         }
     }
 }
