@@ -1,8 +1,8 @@
 namespace ModelGen;
 
 /// <summary>
-/// A batch x [rows, inputs] in compressed-column form: for each input i, the rows r with x[r, i] ≠ 0,
-/// in ascending order, and those values. The weight gradient walks it to sum each dW row in
+/// A block of columns of a batch x [rows, inputs] in compressed-column form: for each input i of the
+/// block, the rows r with x[r, i] ≠ 0, in ascending order, and those values. The weight gradient walks it to sum each dW row in
 /// registers. The buffers belong to the calling thread and grow to the largest batch seen, so after
 /// the first call nothing is allocated.
 /// </summary>
@@ -36,16 +36,18 @@ internal sealed class ColumnLists
         return lists;
     }
 
-    /// <summary>Fills the lists from <paramref name="x"/>.</summary>
-    public void Build(ReadOnlySpan<float> x, int rows, int inputs)
+    /// <summary>Fills the lists for columns [first, first + width) of <paramref name="x"/> [rows, inputs]; column i of the block is input first + i.</summary>
+    public void Build(ReadOnlySpan<float> x, int rows, int inputs, int first, int width)
     {
+        int stride = inputs;
+        inputs = width;
         Span<int> starts = Starts.AsSpan(0, inputs + 1);
         starts.Clear();
-        // Each row's non-zero inputs (a vector scan), counted per column.
+        // Each row's non-zero inputs in the block (a vector scan), counted per column.
         for (int r = 0; r < rows; r++)
         {
             Span<int> indices = _rowIndices.AsSpan(r * inputs, inputs);
-            int count = _rowCounts[r] = RowKernels.NonZeroIndices(x.Slice(r * inputs, inputs), indices);
+            int count = _rowCounts[r] = RowKernels.NonZeroIndices(x.Slice(r * stride + first, inputs), indices);
             for (int k = 0; k < count; k++) starts[indices[k] + 1]++;
         }
         for (int i = 0; i < inputs; i++) starts[i + 1] += starts[i];
@@ -54,7 +56,7 @@ internal sealed class ColumnLists
         for (int r = 0; r < rows; r++)
         {
             ReadOnlySpan<int> indices = _rowIndices.AsSpan(r * inputs, _rowCounts[r]);
-            ReadOnlySpan<float> row = x.Slice(r * inputs, inputs);
+            ReadOnlySpan<float> row = x.Slice(r * stride + first, inputs);
             foreach (int i in indices)
             {
                 int position = starts[i]++;

@@ -91,27 +91,33 @@ public static unsafe class Kernels
             NarrowWeightGradient(x, dz, dw, rows, inputs, units);
             return;
         }
-        ColumnLists lists = ColumnLists.For(rows, inputs);
-        lists.Build(x, rows, inputs);
-        fixed (float* px = x, pdz = dz, pdw = dw, values = lists.Values)
-        fixed (int* starts = lists.Starts, rowOf = lists.Rows)
+        fixed (float* px = x, pdz = dz, pdw = dw)
         {
-            var args = new KernelArgs { A = values, B = pdz, C = pdw, I0 = starts, I1 = rowOf, Rows = rows, Inputs = inputs, Units = units };
+            var args = new KernelArgs { A = px, B = pdz, C = pdw, Rows = rows, Inputs = inputs, Units = units };
             WorkerPool.Run(&WeightGradientPart, ref args, inputs > 1 && Parallel(rows, inputs, units));
         }
     }
 
-    // Rows of dW (one per input feature) are independent: each chunk owns a block of them.
+    // Rows of dW (one per input feature) are independent: each chunk owns a block of them, lists the
+    // non-zero rows of its block of x's columns, and sums each dW row over them in registers.
     private static void WeightGradientPart(ref KernelArgs a, int chunk, int chunks)
     {
         var (first, end) = WorkerPool.Range(a.Inputs, chunk, chunks);
-        int units = a.Units;
-        for (int i = first; i < end; i++)
+        int width = end - first, rows = a.Rows, inputs = a.Inputs, units = a.Units;
+        if (width <= 0) return;
+        ColumnLists lists = ColumnLists.For(rows, width);
+        lists.Build(new ReadOnlySpan<float>(a.A, rows * inputs), rows, inputs, first, width);
+        var dz = new ReadOnlySpan<float>(a.B, rows * units);
+        for (int i = 0; i < width; i++)
         {
-            int start = a.I0[i], count = a.I0[i + 1] - start;
-            RowKernels.AccumulateRows<ByPosition>(
-                new ReadOnlySpan<float>(a.A + start, count), new ReadOnlySpan<int>(a.I1 + start, count),
-                new ReadOnlySpan<float>(a.B, a.Rows * units), units, default, new Span<float>(a.C + (long)i * units, units));
+            int start = lists.Starts[i], count = lists.Starts[i + 1] - start;
+            var dwRow = new Span<float>(a.C + (long)(first + i) * units, units);
+            if (count == 0)
+            {
+                dwRow.Clear(); // an input that is zero in every row of the batch (an image's border)
+                continue;
+            }
+            RowKernels.AccumulateRows<ByPosition>(lists.Values.AsSpan(start, count), lists.Rows.AsSpan(start, count), dz, units, default, dwRow);
         }
     }
 

@@ -6,7 +6,6 @@ namespace ModelGen;
 internal unsafe struct KernelArgs
 {
     public float* A, B, C, D;
-    public int* I0, I1;
     public int Rows, Inputs, Units, Length;
     public float S0, S1, S2, S3;
 }
