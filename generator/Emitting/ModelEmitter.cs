@@ -199,9 +199,11 @@ namespace ModelGen.Generator.Emitting
             w.Line("/// </summary>");
             w.Open("public void Forward(Workspace workspace, " + ReadOnlySpan + " inputs)");
             w.Line("int batchSize = " + Rt + "Batch.SizeOf(inputs.Length, InputSize, workspace.Capacity, nameof(inputs));");
-            w.Line("inputs.CopyTo(workspace.Inputs); // Backward needs x for the first layer's weight gradient.");
+            w.Line("// Backward needs x for the first layer's weight gradient; the layers then read the copy,");
+            w.Line("// which is in cache, rather than the caller's memory a second time.");
+            w.Line("inputs.CopyTo(workspace.Inputs);");
             w.Line("workspace.BatchSize = batchSize;");
-            w.Line("Run(workspace, inputs, batchSize);");
+            w.Line("Run(workspace, workspace.Inputs, batchSize);");
             w.Close();
             w.Line();
 

@@ -115,9 +115,11 @@ partial class MnistMlp
     public void Forward(Workspace workspace, global::System.ReadOnlySpan<float> inputs)
     {
         int batchSize = global::ModelGen.Batch.SizeOf(inputs.Length, InputSize, workspace.Capacity, nameof(inputs));
-        inputs.CopyTo(workspace.Inputs); // Backward needs x for the first layer's weight gradient.
+        // Backward needs x for the first layer's weight gradient; the layers then read the copy,
+        // which is in cache, rather than the caller's memory a second time.
+        inputs.CopyTo(workspace.Inputs);
         workspace.BatchSize = batchSize;
-        Run(workspace, inputs, batchSize);
+        Run(workspace, workspace.Inputs, batchSize);
     }
 
     /// <summary>The mean loss of the last Forward's batch (sparse categorical cross-entropy, fused with the softmax).</summary>
