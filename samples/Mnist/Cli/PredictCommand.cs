@@ -1,0 +1,83 @@
+using System.CommandLine;
+using System.Globalization;
+using ModelGen.Data;
+using ModelGen.Samples.Mnist.Acquisition;
+using ModelGen.Samples.Mnist.Imaging;
+using Spectre.Console;
+
+namespace ModelGen.Samples.Mnist.Cli;
+
+/// <summary><c>predict</c>: classifies the user's own images, or test image N, with a saved model.</summary>
+public static class PredictCommand
+{
+    private const int TopCount = 3;
+
+    /// <summary>The command, printing to <paramref name="console"/> and reporting errors to <paramref name="error"/>.</summary>
+    public static Command Create(IAnsiConsole console, TextWriter error)
+    {
+        Option<string> modelOption = ModelOption.Create();
+        var images = new Argument<string[]>("IMAGE")
+        {
+            Description = "PNG or JPEG images of one digit each, any size, dark on light or light on dark.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var indices = new Option<int[]>("--index")
+        {
+            Description = "Also classify test image N (0-based) of MNIST (repeatable).",
+            HelpName = "N",
+            Arity = ArgumentArity.OneOrMore,
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var data = new DataOptions();
+        var command = new Command("predict", "Classify images with a trained model; they are prepared the way MNIST's digits were.");
+        command.Options.Add(modelOption);
+        command.Arguments.Add(images);
+        command.Options.Add(indices);
+        data.AddTo(command);
+        indices.Validators.Add(r => { if ((r.GetValueOrDefault<int[]>() ?? []).Any(i => i < 0)) r.AddError("--index must not be negative."); });
+        command.Validators.Add(r =>
+        {
+            if ((r.GetValue(images) ?? []).Length == 0 && (r.GetValue(indices) ?? []).Length == 0)
+                r.AddError("Name at least one IMAGE, or a test image with --index N.");
+        });
+
+        command.SetAction(CommandErrors.Guard(error, async (parseResult, cancellationToken) =>
+        {
+            MnistMlp model = ModelOption.Load(parseResult.GetValue(modelOption)!);
+            var table = new Table().AddColumns("Image", "Digit", "Probabilities (top 3)");
+            var probabilities = new float[MnistMlp.OutputSize];
+
+            foreach (string path in parseResult.GetValue(images) ?? [])
+            {
+                float[] input = DigitPreprocessor.Preprocess(ImageFileReader.Read(path), path);
+                model.Predict(input, probabilities);
+                table.AddRow(Markup.Escape(path), Digit(probabilities), Top(probabilities));
+            }
+
+            int[] testImages = parseResult.GetValue(indices) ?? [];
+            if (testImages.Length > 0)
+            {
+                string folder = await new MnistAcquirer(data.Settings(parseResult), console).AcquireAsync(cancellationToken).ConfigureAwait(false);
+                MnistSet test = MnistData.Load(folder).Test;
+                foreach (int n in testImages)
+                {
+                    if (n >= test.Count) throw new SampleException($"--index {n}: the test set has {test.Count} images (0 to {test.Count - 1}).");
+                    model.Predict(test.Image(n), probabilities);
+                    table.AddRow($"test image {n} (label {test.Labels[n]})", Digit(probabilities), Top(probabilities));
+                }
+            }
+
+            console.Write(table);
+            return 0;
+        }));
+        return command;
+    }
+
+    private static string Digit(float[] probabilities) => $"[bold]{Batch.ArgMax(probabilities)}[/]";
+
+    private static string Top(float[] probabilities) => string.Join("   ",
+        Enumerable.Range(0, probabilities.Length)
+            .OrderByDescending(d => probabilities[d]).ThenBy(d => d)
+            .Take(TopCount)
+            .Select(d => $"{d}: {Percent.Format(probabilities[d], 1)}"));
+}

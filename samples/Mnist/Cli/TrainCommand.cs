@@ -1,0 +1,197 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using ModelGen.Data;
+using ModelGen.Samples.Mnist.Acquisition;
+using ModelGen.Samples.Mnist.Output;
+using ModelGen.Samples.Mnist.Training;
+using Spectre.Console;
+
+namespace ModelGen.Samples.Mnist.Cli;
+
+/// <summary>
+/// <c>train</c>: gets MNIST, trains the network with a progress bar per epoch, tests it after
+/// every epoch, and writes the model, metrics.json and three figures into the output folder.
+/// </summary>
+public sealed class TrainCommand
+{
+    private readonly IAnsiConsole _console;
+    private readonly DataOptions _data = new();
+
+    private readonly Option<int> _epochs = new("--epochs", "-e")
+    {
+        Description = "Passes over the training set.",
+        DefaultValueFactory = _ => TrainingOptions.Default.Epochs,
+    };
+
+    private readonly Option<int> _batchSize = new("--batch-size", "-b")
+    {
+        Description = "Images per training step (the last batch of an epoch holds the remainder).",
+        DefaultValueFactory = _ => TrainingOptions.Default.BatchSize,
+    };
+
+    private readonly Option<double?> _learningRate = new("--learning-rate", "--lr")
+    {
+        Description = "Step size. Default: 0.001 for adam, 0.01 for sgd.",
+    };
+
+    private readonly Option<string> _optimizer = new("--optimizer")
+    {
+        Description = "The optimizer.",
+        HelpName = "adam|sgd",
+        DefaultValueFactory = _ => TrainingOptions.Default.OptimizerName,
+    };
+
+    private readonly Option<ulong> _seed = new("--seed")
+    {
+        Description = "Seeds the initial weights and the shuffles: the same seed gives the same model, bit for bit.",
+        DefaultValueFactory = _ => TrainingOptions.Default.Seed,
+    };
+
+    private readonly Option<string> _out = new("--out", "-o")
+    {
+        Description = "Folder for model.safetensors, metrics.json and the PNG figures.",
+        HelpName = "DIR",
+        DefaultValueFactory = _ => ModelOption.DefaultOutputFolder,
+    };
+
+    private TrainCommand(IAnsiConsole console) => _console = console;
+
+    /// <summary>The command, printing to <paramref name="console"/> and reporting errors to <paramref name="error"/>.</summary>
+    public static Command Create(IAnsiConsole console, TextWriter error)
+    {
+        var train = new TrainCommand(console);
+        var command = new Command("train", "Download MNIST if needed, train the network, test it after each epoch and write the model, metrics and figures.");
+        command.Options.Add(train._epochs);
+        command.Options.Add(train._batchSize);
+        command.Options.Add(train._learningRate);
+        command.Options.Add(train._optimizer);
+        command.Options.Add(train._seed);
+        command.Options.Add(train._out);
+        train._data.AddTo(command);
+        // Not AcceptOnlyFromAmong: its error message spans several lines.
+        train._optimizer.Validators.Add(r =>
+        {
+            string? name = r.GetValueOrDefault<string>();
+            if (!Enum.TryParse(name, ignoreCase: true, out OptimizerKind _) || int.TryParse(name, out _))
+                r.AddError($"--optimizer must be adam or sgd, not '{name}'.");
+        });
+        train._epochs.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--epochs must be at least 1."); });
+        train._batchSize.Validators.Add(r =>
+        {
+            int size = r.GetValueOrDefault<int>();
+            if (size < 1 || size > MnistMlp.Workspace.MaxCapacity) r.AddError($"--batch-size must be between 1 and {MnistMlp.Workspace.MaxCapacity}.");
+        });
+        train._learningRate.Validators.Add(r =>
+        {
+            double? rate = r.GetValueOrDefault<double?>();
+            if (rate is { } value && !(value > 0 && value <= float.MaxValue)) r.AddError("--learning-rate must be a positive number.");
+        });
+        command.SetAction(CommandErrors.Guard(error, train.RunAsync));
+        return command;
+    }
+
+    private async Task<int> RunAsync(ParseResult parseResult, CancellationToken cancellationToken)
+    {
+        var optimizer = Enum.Parse<OptimizerKind>(parseResult.GetValue(_optimizer)!, ignoreCase: true);
+        var options = new TrainingOptions(
+            parseResult.GetValue(_epochs),
+            parseResult.GetValue(_batchSize),
+            parseResult.GetValue(_learningRate) ?? TrainingOptions.DefaultLearningRate(optimizer),
+            optimizer,
+            parseResult.GetValue(_seed));
+        string output = Path.GetFullPath(parseResult.GetValue(_out)!);
+        // Fail on an unusable output folder now, not after minutes of training.
+        Directory.CreateDirectory(output);
+
+        string folder = await new MnistAcquirer(_data.Settings(parseResult), _console).AcquireAsync(cancellationToken).ConfigureAwait(false);
+        MnistData data = MnistData.Load(folder);
+        PrintRecipe(options, data, folder);
+
+        var model = new MnistMlp(options.Seed);
+        var trainer = new Trainer(model, options, data.Train.Count);
+        var evaluator = new Evaluator(model);
+        var history = new List<EpochMetrics>();
+        Evaluation? evaluation = null;
+        var total = Stopwatch.StartNew();
+        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        {
+            var clock = Stopwatch.StartNew();
+            RunningMetrics train = TrainWithProgress(trainer, data.Train, epoch, options.Epochs, cancellationToken);
+            double trainSeconds = clock.Elapsed.TotalSeconds;
+            clock.Restart();
+            evaluation = evaluator.Evaluate(data.Test);
+            double testSeconds = clock.Elapsed.TotalSeconds;
+            history.Add(new EpochMetrics(epoch, train.Loss, train.Accuracy, evaluation.Loss, evaluation.Accuracy, trainSeconds, testSeconds));
+            // The progress bar is gone; this line stays, in a terminal and in a log alike.
+            _console.MarkupLine(CultureInfo.InvariantCulture,
+                "{0} │ train loss {1:F4} acc {2} │ test loss [bold]{3:F4}[/] acc [bold]{4}[/] │ {5:F2} s",
+                EpochLabel(epoch, options.Epochs), train.Loss, Percent.Format(train.Accuracy),
+                evaluation.Loss, Percent.Format(evaluation.Accuracy), trainSeconds);
+        }
+        double totalSeconds = total.Elapsed.TotalSeconds;
+
+        var metrics = new TrainingMetrics(
+            nameof(MnistMlp), MnistMlp.Spec, MnistMlp.ParameterCount,
+            new Hyperparameters(options.Epochs, options.BatchSize, options.LearningRate, options.OptimizerName, options.Seed,
+                "sparse_categorical_crossentropy", "glorot_uniform weights, zero biases (xoshiro256** from the seed)",
+                "xoshiro256** Fisher-Yates shuffle of the training set each epoch"),
+            new DataSummary(folder, data.Train.Count, data.Test.Count),
+            evaluation!.Accuracy, evaluation.Loss, totalSeconds, history);
+        TrainingOutputs.Write(output, model, metrics, data.Test, evaluation);
+
+        _console.WriteLine();
+        EvaluationReport.Print(_console, evaluation);
+        _console.MarkupLine(CultureInfo.InvariantCulture,
+            "Test accuracy [bold green]{0}[/], loss {1:F4}, after {2} epoch(s) in {3:F1} s.",
+            Percent.Format(evaluation.Accuracy), evaluation.Loss, options.Epochs, totalSeconds);
+        _console.MarkupLineInterpolated($"Wrote {string.Join(", ", TrainingOutputs.All)} to [bold]{output}[/]");
+        return 0;
+    }
+
+    private void PrintRecipe(TrainingOptions options, MnistData data, string folder)
+    {
+        _console.MarkupLineInterpolated($"Data: {data.Train.Count:N0} training and {data.Test.Count:N0} test images from {folder}");
+        _console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
+            $"Model: {nameof(MnistMlp)} 784 → 128 ReLU → 10 softmax, {MnistMlp.ParameterCount:N0} parameters");
+        _console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
+            $"Training: {options.OptimizerName} (learning rate {options.LearningRate:G}), batch {options.BatchSize}, {options.Epochs} epoch(s), seed {options.Seed}");
+    }
+
+    // One epoch under a Spectre progress bar that shows the running loss and accuracy. Without a
+    // terminal (a log, a pipe) there is nothing to animate: the epoch's summary line says it all.
+    private RunningMetrics TrainWithProgress(Trainer trainer, MnistSet train, int epoch, int epochs, CancellationToken cancellationToken)
+    {
+        if (!_console.Profile.Capabilities.Interactive) return trainer.TrainEpoch(train, null, cancellationToken);
+        RunningMetrics result = default;
+        int batches = trainer.BatchesPerEpoch;
+        // Refreshing the description every step would cost more than the step; ~100 updates suffice.
+        int every = Math.Max(1, batches / 100);
+        string label = EpochLabel(epoch, epochs);
+        _console.Progress()
+            .AutoClear(true)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Start(context =>
+            {
+                ProgressTask task = context.AddTask(Describe(label, default), maxValue: batches);
+                result = trainer.TrainEpoch(train, running =>
+                {
+                    if (running.Batches % every != 0 && running.Batches != batches) return;
+                    task.Value = running.Batches;
+                    task.Description = Describe(label, running);
+                }, cancellationToken);
+                task.StopTask();
+            });
+        return result;
+    }
+
+    private static string EpochLabel(int epoch, int epochs)
+    {
+        string total = epochs.ToString(CultureInfo.InvariantCulture);
+        return $"Epoch {epoch.ToString(CultureInfo.InvariantCulture).PadLeft(total.Length)}/{total}";
+    }
+
+    private static string Describe(string label, RunningMetrics running) => running.Batches == 0
+        ? label
+        : string.Format(CultureInfo.InvariantCulture, "{0}  loss {1:F4}  accuracy {2}", label, running.Loss, Percent.Format(running.Accuracy));
+}

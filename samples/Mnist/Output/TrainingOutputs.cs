@@ -1,0 +1,59 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ModelGen.Data;
+using ModelGen.Samples.Mnist.Plots;
+using ModelGen.Samples.Mnist.Training;
+using ModelGen.Serialization;
+
+namespace ModelGen.Samples.Mnist.Output;
+
+/// <summary>Writes what <c>train</c> leaves in its output folder, each file atomically.</summary>
+public static class TrainingOutputs
+{
+    /// <summary>The trained parameters, in the safetensors format.</summary>
+    public const string ModelFile = "model.safetensors";
+    /// <summary>Test results, per-epoch history, timings and hyper-parameters.</summary>
+    public const string MetricsFile = "metrics.json";
+    /// <summary>The confusion matrix heat map.</summary>
+    public const string ConfusionMatrixFile = "confusion_matrix.png";
+    /// <summary>The grid of captioned test digits.</summary>
+    public const string SamplesFile = "samples.png";
+    /// <summary>Loss and accuracy per epoch.</summary>
+    public const string TrainingCurvesFile = "training_curves.png";
+
+    /// <summary>The five files' names, in the order they are written.</summary>
+    public static IReadOnlyList<string> All { get; } = [ModelFile, MetricsFile, ConfusionMatrixFile, SamplesFile, TrainingCurvesFile];
+
+    private static readonly JsonSerializerOptions s_json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        // A diverged run (say, SGD with a huge learning rate) has NaN losses; write them rather than fail.
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    /// <summary>Writes all five files into <paramref name="folder"/>.</summary>
+    public static void Write(string folder, MnistMlp model, TrainingMetrics metrics, MnistSet test, Evaluation evaluation)
+    {
+        Directory.CreateDirectory(folder);
+        model.Save(Path.Combine(folder, ModelFile));
+        WriteMetrics(Path.Combine(folder, MetricsFile), metrics);
+        WriteBytes(Path.Combine(folder, ConfusionMatrixFile), ConfusionMatrixPlot.Render(evaluation));
+        WriteBytes(Path.Combine(folder, SamplesFile), SamplesPlot.Render(test, evaluation));
+        WriteBytes(Path.Combine(folder, TrainingCurvesFile), TrainingCurvesPlot.Render(metrics.History));
+    }
+
+    /// <summary>Writes <paramref name="metrics"/> as indented camel-case JSON.</summary>
+    public static void WriteMetrics(string path, TrainingMetrics metrics) =>
+        AtomicFile.Write(path, stream => JsonSerializer.Serialize(stream, metrics, s_json));
+
+    /// <summary>Reads a metrics file written by <see cref="WriteMetrics"/>.</summary>
+    public static TrainingMetrics ReadMetrics(string path)
+    {
+        using FileStream stream = File.OpenRead(path);
+        return JsonSerializer.Deserialize<TrainingMetrics>(stream, s_json)
+            ?? throw new SampleException($"{path}: the file holds no metrics.");
+    }
+
+    private static void WriteBytes(string path, byte[] bytes) => AtomicFile.Write(path, stream => stream.Write(bytes));
+}

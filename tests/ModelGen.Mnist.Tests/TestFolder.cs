@@ -1,0 +1,24 @@
+namespace ModelGen.Mnist.Tests;
+
+/// <summary>A fresh temporary folder, deleted with everything in it on dispose.</summary>
+public sealed class TestFolder : IDisposable
+{
+    /// <summary>Creates the folder.</summary>
+    public TestFolder() => Path = Directory.CreateTempSubdirectory("modelgen-mnist-tests-").FullName;
+
+    /// <summary>The folder's full path.</summary>
+    public string Path { get; }
+
+    /// <summary>The path of <paramref name="name"/> inside the folder.</summary>
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    /// <summary>The names of the files in the folder (hidden ones too), sorted.</summary>
+    public string[] FileNames() => Directory.GetFiles(Path).Select(System.IO.Path.GetFileName).Order(StringComparer.Ordinal).ToArray()!;
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        try { Directory.Delete(Path, recursive: true); }
+        catch (IOException) { }
+    }
+}
