@@ -104,7 +104,7 @@ public static class OnnxExporter
         {
             Activation.Identity => null,
             Activation.ReLU => OnnxProto.Node(name, "Relu", [input], output),
-            Activation.LeakyReLU => OnnxProto.Node(name, "LeakyRelu", [input], output, OnnxProto.FloatAttribute("alpha", layer.Slope * 1.01f)),
+            Activation.LeakyReLU => OnnxProto.Node(name, "LeakyRelu", [input], output, OnnxProto.FloatAttribute("alpha", layer.Slope)),
             Activation.Sigmoid => OnnxProto.Node(name, "Sigmoid", [input], output),
             Activation.Tanh => OnnxProto.Node(name, "Tanh", [input], output),
             // Each row of [batch, units] separately, as the generated code does (axis 1 = the last axis).

