@@ -19,6 +19,17 @@ public sealed class SyntheticDataCliTests : IDisposable
     }
 
     [Fact]
+    public async Task A_diverged_run_stops_with_a_one_line_error_and_writes_nothing()
+    {
+        var train = await CliRunner.RunAsync("train", "--data", _data.Path, "--out", _out.Path, "--epochs", "2", "--optimizer", "sgd", "--learning-rate", "1e38");
+
+        string error = CliRunner.AssertOneLineError(train);
+        Assert.StartsWith("error: training diverged in epoch 1: the parameters are no longer finite numbers", error);
+        Assert.Contains("Try a smaller --learning-rate than 1E+38.", error);
+        Assert.False(File.Exists(_out.File("model.safetensors")));
+    }
+
+    [Fact]
     public async Task Train_writes_the_model_metrics_and_figures_and_evaluate_and_predict_read_them()
     {
         var train = await CliRunner.RunAsync("train", "--data", _data.Path, "--out", _out.Path, "--epochs", "2", "--batch-size", "48", "--seed", "5");

@@ -128,6 +128,11 @@ public sealed class TrainCommand
                 "{0} │ train loss {1:F4} acc {2} │ test loss [bold]{3:F4}[/] acc [bold]{4}[/] │ {5:F2} s",
                 EpochLabel(epoch, options.Epochs), train.Loss, Percent.Format(train.Accuracy),
                 evaluation.Loss, Percent.Format(evaluation.Accuracy), trainSeconds);
+            // A diverged run cannot recover and its parameters cannot be saved: stop with the reason.
+            if (!AllFinite(model.Parameters))
+                throw new SampleException(
+                    $"training diverged in epoch {epoch}: the parameters are no longer finite numbers (train loss {train.Loss.ToString(CultureInfo.InvariantCulture)}); " +
+                    $"nothing was written. Try a smaller --learning-rate than {options.LearningRate.ToString(CultureInfo.InvariantCulture)}.");
         }
         double totalSeconds = total.Elapsed.TotalSeconds;
 
@@ -194,4 +199,10 @@ public sealed class TrainCommand
     private static string Describe(string label, RunningMetrics running) => running.Batches == 0
         ? label
         : string.Format(CultureInfo.InvariantCulture, "{0}  loss {1:F4}  accuracy {2}", label, running.Loss, Percent.Format(running.Accuracy));
+
+    private static bool AllFinite(ReadOnlySpan<float> values)
+    {
+        foreach (float value in values) if (!float.IsFinite(value)) return false;
+        return true;
+    }
 }
