@@ -35,7 +35,16 @@ public static class CommandErrors
                 await error.WriteLineAsync("error: " + message).ConfigureAwait(false);
                 return Failure;
             }
+            catch (Exception e) when (Environment.GetEnvironmentVariable(StackTraceVariable) != "1")
+            {
+                // Not a failure we know of, so a bug: still one line, with a way to see where it happened.
+                await error.WriteLineAsync($"error: unexpected {e.GetType().Name}: {OneLine(e.Message)} (a bug; set {StackTraceVariable}=1 to see the stack trace)").ConfigureAwait(false);
+                return Failure;
+            }
         };
+
+    /// <summary>Set to 1 to let unexpected exceptions through with their stack traces.</summary>
+    public const string StackTraceVariable = "MODELGEN_STACK_TRACES";
 
     /// <summary>The one-line message for a known kind of failure, or null for anything else.</summary>
     public static string? Describe(Exception exception) => exception switch
