@@ -98,7 +98,7 @@ namespace ModelGen.Build
             if (shoff == 0) throw Bad("has no section headers");
             if (shentsize != 64) throw Bad("section header size is " + shentsize + ", expected 64");
             if (shnum == 0) shnum = (long)U64(Check(shoff, 64) + 32); // extended numbering: the count is in section 0's sh_size
-            if (shnum <= 0 || shoff < 0 || shoff + shnum * 64 > data.Length) throw Bad("section header table lies outside the file");
+            if (shnum <= 0 || shoff < 0 || shoff > data.Length || shnum > (data.Length - shoff) / 64) throw Bad("section header table lies outside the file");
             for (long i = 0; i < shnum; i++)
             {
                 int h = (int)(shoff + i * 64);

@@ -50,6 +50,7 @@ public static class Activations
     /// <summary>δ ← δ · (y &gt; 0 ? 1 : slope); valid because slope ≥ 0 keeps the sign of z in y.</summary>
     public static void LeakyReLUBackward(ReadOnlySpan<float> outputs, Span<float> deltas, float slope)
     {
+        if (outputs.Length < deltas.Length) throw new ArgumentException("outputs is shorter than deltas.", nameof(outputs));
         for (int i = 0; i < deltas.Length; i++) if (!(outputs[i] > 0f)) deltas[i] *= slope;
     }
 
@@ -62,6 +63,7 @@ public static class Activations
     /// <summary>δ ← δ · y(1 − y).</summary>
     public static void SigmoidBackward(ReadOnlySpan<float> outputs, Span<float> deltas)
     {
+        if (outputs.Length < deltas.Length) throw new ArgumentException("outputs is shorter than deltas.", nameof(outputs));
         for (int i = 0; i < deltas.Length; i++) { float y = outputs[i]; deltas[i] *= y * (1f - y); }
     }
 
@@ -74,6 +76,7 @@ public static class Activations
     /// <summary>δ ← δ · (1 − y²).</summary>
     public static void TanhBackward(ReadOnlySpan<float> outputs, Span<float> deltas)
     {
+        if (outputs.Length < deltas.Length) throw new ArgumentException("outputs is shorter than deltas.", nameof(outputs));
         for (int i = 0; i < deltas.Length; i++) { float y = outputs[i]; deltas[i] *= 1f - y * y; }
     }
 

@@ -86,7 +86,7 @@ public static unsafe class Kernels
         int rows, int inputs, int units)
     {
         CheckShapes(x.Length, rows, inputs, dw.Length, dz.Length, units);
-        if (units < 64 && (long)inputs * units <= 16384 && rows * units <= 16384)
+        if (units < 64 && (long)inputs * units <= 16384 && (long)rows * units <= 16384)
         {
             NarrowWeightGradient(x, dz, dw, rows, inputs, units);
             return;
@@ -122,7 +122,7 @@ public static unsafe class Kernels
     }
 
     // Few units: dWᵀ [units, inputs] = dzᵀ·x, one long contiguous row per unit, then transposed.
-    // The stack holds dzᵀ and dWᵀ (at most 64 KB each).
+    // The stack holds dzᵀ and dWᵀ (at most 64 KB each) and a row index list (4 bytes per row).
     private static void NarrowWeightGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, Span<float> dw,
         int rows, int inputs, int units)
     {

@@ -43,6 +43,7 @@ internal static unsafe class WorkerPool
     private static int s_next = Closed;
     private static int s_remaining;
     private static int s_sequence;
+    private static Exception? s_failure;
 
     /// <summary>How long an idle worker spins before parking, in stopwatch ticks (about 100 µs).</summary>
     private static readonly long s_spinTicks = Stopwatch.Frequency / 10_000;
@@ -94,14 +95,17 @@ internal static unsafe class WorkerPool
             s_body = body;
             s_chunks = chunks;
             s_remaining = chunks;
+            s_failure = null;
             Volatile.Write(ref s_next, 0);          // opens the chunks
             Interlocked.Increment(ref s_sequence);  // wakes the workers (a full fence)
             foreach (Worker worker in s_workers)
                 if (worker.Parked == 1) worker.Signal.Release();
             TakeChunks();
             var spin = new SpinWait();
+            // Every chunk finishes, even after a failure, before the caller's pinned buffers are released.
             while (Volatile.Read(ref s_remaining) != 0) spin.SpinOnce(sleep1Threshold: -1);
             Volatile.Write(ref s_next, Closed);
+            if (s_failure is { } failure) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
         }
         finally
         {
@@ -115,8 +119,19 @@ internal static unsafe class WorkerPool
         int chunk;
         while ((chunk = Interlocked.Increment(ref s_next) - 1) < s_chunks)
         {
-            s_body(ref s_args, chunk, s_chunks);
-            Interlocked.Decrement(ref s_remaining);
+            try
+            {
+                s_body(ref s_args, chunk, s_chunks);
+            }
+            catch (Exception e)
+            {
+                // Kept for the caller to rethrow: a worker thread must not die, nor the call end early.
+                Interlocked.CompareExchange(ref s_failure, e, null);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref s_remaining);
+            }
         }
     }
 

@@ -19,6 +19,13 @@ public sealed class SyntheticDataCliTests : IDisposable
     }
 
     [Fact]
+    public async Task An_unusable_output_path_is_a_one_line_error()
+    {
+        var train = await CliRunner.RunAsync("train", "--data", _data.Path, "--out", "bad\0name");
+        Assert.StartsWith("error: --out: 'bad", CliRunner.AssertOneLineError(train));
+    }
+
+    [Fact]
     public async Task A_diverged_run_stops_with_a_one_line_error_and_writes_nothing()
     {
         var train = await CliRunner.RunAsync("train", "--data", _data.Path, "--out", _out.Path, "--epochs", "2", "--optimizer", "sgd", "--learning-rate", "1e38");

@@ -43,6 +43,7 @@ public static class VerifiedCopy
                     throw new SampleException($"{file.Name} from {origin} is truncated: {written} of {file.Length} bytes; it was not used.");
                 hash = sha.GetHashAndReset();
                 await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+                output.Flush(flushToDisk: true); // on disk before the rename, so a crash never leaves a partial file under the final name
             }
             CheckHash(hash, file, origin);
             File.Move(temporary, destination, overwrite: true);

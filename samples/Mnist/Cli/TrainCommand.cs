@@ -100,7 +100,7 @@ public sealed class TrainCommand
             parseResult.GetValue(_learningRate) ?? TrainingOptions.DefaultLearningRate(optimizer),
             optimizer,
             parseResult.GetValue(_seed));
-        string output = Path.GetFullPath(parseResult.GetValue(_out)!);
+        string output = FullPath(parseResult.GetValue(_out)!, "--out");
         // Fail on an unusable output folder now, not after minutes of training.
         Directory.CreateDirectory(output);
 
@@ -199,6 +199,19 @@ public sealed class TrainCommand
     private static string Describe(string label, RunningMetrics running) => running.Batches == 0
         ? label
         : string.Format(CultureInfo.InvariantCulture, "{0}  loss {1:F4}  accuracy {2}", label, running.Loss, Percent.Format(running.Accuracy));
+
+    /// <summary>The absolute form of a path the user gave, or a one-line error naming the option.</summary>
+    private static string FullPath(string path, string option)
+    {
+        try
+        {
+            return Path.GetFullPath(path);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            throw new SampleException($"{option}: '{path}' is not a usable path ({e.Message.TrimEnd('.')}).");
+        }
+    }
 
     private static bool AllFinite(ReadOnlySpan<float> values)
     {

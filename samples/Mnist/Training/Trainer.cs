@@ -7,8 +7,8 @@ public readonly record struct RunningMetrics(int Batches, int Samples, double Lo
 
 /// <summary>
 /// Trains a model epoch by epoch with mini-batches drawn from a fresh shuffle of the training set.
-/// Everything random comes from xoshiro256** seeded by the options' seed, and the kernels are
-/// single-threaded, so the same seed gives bit-identical parameters and metrics.
+/// Everything random comes from xoshiro256** seeded by the options' seed, and the kernels give
+/// bit-identical results at any thread count, so the same seed gives bit-identical parameters and metrics.
 /// </summary>
 public sealed class Trainer
 {
