@@ -49,6 +49,19 @@ public sealed class MnistData
     /// <summary>The test split (10 000 images in MNIST).</summary>
     public MnistSet Test { get; }
 
+    /// <summary>
+    /// Where ModelGen keeps verified MNIST files between runs: $XDG_CACHE_HOME/modelgen/mnist when that
+    /// variable is an absolute path (the XDG spec says to ignore a relative one), else ~/.cache/modelgen/mnist.
+    /// </summary>
+    public static string DefaultCacheFolder()
+    {
+        string? xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        string root = !string.IsNullOrWhiteSpace(xdg) && Path.IsPathFullyQualified(xdg)
+            ? xdg
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+        return Path.Combine(root, "modelgen", "mnist");
+    }
+
     /// <summary>Reads and checks the four files in <paramref name="folder"/>.</summary>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="FileNotFoundException">One of the four files is in neither form.</exception>

