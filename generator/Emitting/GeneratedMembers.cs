@@ -15,7 +15,7 @@ namespace ModelGen.Generator.Emitting
             "InputSize", "OutputSize", "LayerCount", "ParameterCount", "InferenceBatchSize", "Spec", "TrainingLoss",
             "Layers", "Parameters", "Gradients", "_inference", "InitializeParameters", "Forward", "ComputeLoss",
             "Backward", "TrainStep", "Predict", "PredictClass", "PredictBatch", "PredictClasses", "Run", "s_tensors",
-            "Save", "Load", "ExportOnnx", "Workspace",
+            "Save", "Load", "ExportOnnx", "Workspace", "CreateWorkspace",
         };
 
         private static readonly string[] PerLayerSuffixes =

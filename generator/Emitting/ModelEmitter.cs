@@ -35,7 +35,8 @@ namespace ModelGen.Generator.Emitting
             }
             foreach (ContainingType outer in model.ContainingTypes) w.Open("partial " + outer.Keyword + " " + outer.Name);
 
-            w.Open("partial class " + model.ClassName);
+            string contract = model.Loss == LossKind.SparseCategoricalCrossEntropy ? "IClassifier" : "IRegressor";
+            w.Open("partial class " + model.ClassName + " : " + Rt + contract + "<" + model.ClassName + ".Workspace>");
             WriteConstants(w, model);
             WriteBuffers(w, model);
             WriteConstruction(w, model);
@@ -125,7 +126,7 @@ namespace ModelGen.Generator.Emitting
             foreach (LayerSpec layer in model.Layers)
             {
                 string n = layer.Name;
-                w.Line("    new(\"" + n + "\", " + n + "Inputs, " + n + "Units, " + Rt + "Activation." + layer.Activation + ", " + Float(layer.Slope) + ", " + n + "WeightsOffset, " + n + "BiasesOffset),");
+                w.Line("    new " + Rt + "DenseLayerInfo(\"" + n + "\", " + Rt + "TensorShape.Flat(" + n + "Inputs), " + Rt + "TensorShape.Flat(" + n + "Units), " + Rt + "Activation." + layer.Activation + ", " + Float(layer.Slope) + ", " + n + "WeightsOffset, " + n + "BiasesOffset),");
             }
             w.Line("};");
             w.Line();
@@ -156,6 +157,14 @@ namespace ModelGen.Generator.Emitting
             string c = model.ClassName;
             w.Line("// Activations for Predict and PredictBatch, allocated once so inference allocates nothing.");
             w.Line("private readonly Workspace _inference = new Workspace(InferenceBatchSize);");
+            w.Line();
+            w.Line("int " + Rt + "IModel.InputSize => InputSize;");
+            w.Line("int " + Rt + "IModel.OutputSize => OutputSize;");
+            w.Line("string " + Rt + "IModel.Spec => Spec;");
+            w.Line("global::System.Collections.Generic.IReadOnlyList<" + Rt + "LayerInfo> " + Rt + "IModel.Layers => Layers;");
+            w.Line();
+            w.Line("/// <summary>A workspace for batches of up to <paramref name=\"capacity\"/> samples.</summary>");
+            w.Line("public Workspace CreateWorkspace(int capacity) => new Workspace(capacity);");
             w.Line();
             w.Line("/// <summary>Creates the model with parameters initialised from seed 0; see <see cref=\"InitializeParameters\"/>.</summary>");
             w.Line("public " + c + "() : this(0UL) { }");
@@ -197,7 +206,7 @@ namespace ModelGen.Generator.Emitting
             w.Line("/// workspace.Capacity, and keeps every activation in the workspace for Backward.");
             w.Line("/// The outputs are then in workspace.Outputs.");
             w.Line("/// </summary>");
-            w.Open("public void Forward(Workspace workspace, " + ReadOnlySpan + " inputs)");
+            w.Open("public void Forward(Workspace workspace, " + ReadOnlySpan + " inputs, bool training = false)");
             w.Line("int batchSize = " + Rt + "Batch.SizeOf(inputs.Length, InputSize, workspace.Capacity, nameof(inputs));");
             w.Line("// Backward needs x for the first layer's weight gradient; the layers then read the copy,");
             w.Line("// which is in cache, rather than the caller's memory a second time.");
@@ -513,7 +522,7 @@ namespace ModelGen.Generator.Emitting
             w.Line("/// The activations and their gradients for up to Capacity samples, allocated once: create one");
             w.Line("/// for the largest batch you train with and reuse it for every step. Not thread-safe.");
             w.Line("/// </summary>");
-            w.Open("public sealed class Workspace");
+            w.Open("public sealed class Workspace : " + Rt + "IWorkspace");
             w.Line("// The most samples for which every buffer below fits in one array.");
             w.Line("public const int MaxCapacity = " + (MaxArrayLength / widest) + ";");
             w.Line();

@@ -61,7 +61,7 @@ public static class OnnxExporter
         string previous = InputName;
         for (int i = 0; i < layers.Count; i++)
         {
-            LayerInfo layer = layers[i];
+            var layer = (DenseLayerInfo)layers[i];
             bool last = i == layers.Count - 1;
             string weights = layer.Name + ".weight", biases = layer.Name + ".bias";
             // The Gemm writes the graph output directly when no activation follows it.
@@ -76,7 +76,7 @@ public static class OnnxExporter
         }
 
         graph.WriteString(OnnxProto.Graph.Name, modelName);
-        foreach (LayerInfo layer in layers)
+        foreach (DenseLayerInfo layer in layers)
         {
             graph.WriteMessage(OnnxProto.Graph.Initializer, OnnxProto.FloatTensor(layer.Name + ".weight", [layer.Inputs, layer.Units],
                 parameters.Slice(layer.WeightsOffset, layer.Inputs * layer.Units)));
@@ -84,7 +84,7 @@ public static class OnnxExporter
                 parameters.Slice(layer.BiasesOffset, layer.Units)));
         }
         graph.WriteMessage(OnnxProto.Graph.Input, OnnxProto.FloatMatrixValue(InputName, BatchDimension, inputSize));
-        graph.WriteMessage(OnnxProto.Graph.Output, OnnxProto.FloatMatrixValue(OutputName, BatchDimension, layers[^1].Units));
+        graph.WriteMessage(OnnxProto.Graph.Output, OnnxProto.FloatMatrixValue(OutputName, BatchDimension, layers[^1].Output.Size));
 
         var model = new ProtobufWriter();
         model.WriteInt64(OnnxProto.Model.IrVersion, IrVersion);
@@ -97,7 +97,7 @@ public static class OnnxExporter
     }
 
     // The node after a layer's Gemm, or null for Identity.
-    private static (ProtobufWriter Node, string Output)? ActivationNode(LayerInfo layer, string input, string output)
+    private static (ProtobufWriter Node, string Output)? ActivationNode(DenseLayerInfo layer, string input, string output)
     {
         string name = layer.Name + "." + layer.Activation.ToString().ToLowerInvariant();
         ProtobufWriter? node = layer.Activation switch
@@ -120,7 +120,7 @@ public static class OnnxExporter
         if (layers.Count == 0) throw new ArgumentException($"{modelName}: there are no layers to export.", nameof(layers));
         var names = new HashSet<string>(StringComparer.Ordinal);
         int features = inputSize;
-        foreach (LayerInfo layer in layers)
+        foreach (DenseLayerInfo layer in layers)
         {
             if (layer is null) throw new ArgumentException($"{modelName}: a layer is null.", nameof(layers));
             string where = $"{modelName}, layer '{layer.Name}'";

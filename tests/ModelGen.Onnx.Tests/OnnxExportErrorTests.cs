@@ -6,14 +6,14 @@ namespace ModelGen.Onnx.Tests;
 /// <summary>Bad arguments get a one-line error naming the model and layer; files are written atomically.</summary>
 public sealed class OnnxExportErrorTests
 {
-    private static readonly LayerInfo Hidden = new("Hidden", 4, 3, Activation.ReLU, 0f, 0, 12);
-    private static readonly LayerInfo Output = new("Output", 3, 2, Activation.Softmax, 0f, 15, 21);
+    private static readonly DenseLayerInfo Hidden = new("Hidden", TensorShape.Flat(4), TensorShape.Flat(3), Activation.ReLU, 0f, 0, 12);
+    private static readonly DenseLayerInfo Output = new("Output", TensorShape.Flat(3), TensorShape.Flat(2), Activation.Softmax, 0f, 15, 21);
     private const int ParameterCount = 4 * 3 + 3 + 3 * 2 + 2;
 
     [Fact]
     public void Layers_that_do_not_chain_are_refused_naming_the_layer()
     {
-        LayerInfo wrong = Output with { Inputs = 5 };
+        LayerInfo wrong = Output with { Input = TensorShape.Flat(5) };
         var e = Assert.Throws<ArgumentException>(() => OnnxExporter.ToBytes("Net", 4, [Hidden, wrong], new float[ParameterCount]));
         Assert.Contains("Net, layer 'Output'", e.Message);
         Assert.Contains("takes 5 inputs", e.Message);

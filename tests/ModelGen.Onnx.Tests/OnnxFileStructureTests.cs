@@ -95,7 +95,7 @@ public sealed class OnnxFileStructureTests
         WireMessage[] tensors = model.Message(ModelGraph).Messages(GraphInitializer);
         Assert.Equal(2 * source.Layers.Count, tensors.Length);
         var byName = tensors.ToDictionary(t => t.String(TensorName));
-        foreach (LayerInfo layer in source.Layers)
+        foreach (DenseLayerInfo layer in source.Layers)
         {
             WireMessage w = byName[layer.Name + ".weight"], b = byName[layer.Name + ".bias"];
             Assert.Equal([layer.Inputs, layer.Units], w.Int64s(TensorDims));

@@ -55,7 +55,7 @@ public sealed class ExportedModel
     public void Randomize(ulong seed)
     {
         var random = new Xoshiro256StarStar(seed);
-        foreach (LayerInfo layer in Layers)
+        foreach (DenseLayerInfo layer in Layers)
         {
             float limit = MathF.Sqrt(3f / layer.Inputs);
             Span<float> weights = Parameters.AsSpan(layer.WeightsOffset, layer.Inputs * layer.Units);

@@ -52,7 +52,7 @@ public sealed class ModelAdapter
     };
 
     private static ModelAdapter Classifier<TWorkspace>(IClassifier<TWorkspace> model, TWorkspace workspace,
-        Func<TWorkspace, float[]> outputs, ReferenceNetwork reference) => new()
+        Func<TWorkspace, float[]> outputs, ReferenceNetwork reference) where TWorkspace : IWorkspace => new()
     {
         Name = model.GetType().Name,
         Reference = reference,
@@ -66,7 +66,7 @@ public sealed class ModelAdapter
     };
 
     private static ModelAdapter Regressor<TWorkspace>(IRegressor<TWorkspace> model, TWorkspace workspace,
-        Func<TWorkspace, float[]> outputs, ReferenceNetwork reference) => new()
+        Func<TWorkspace, float[]> outputs, ReferenceNetwork reference) where TWorkspace : IWorkspace => new()
     {
         Name = model.GetType().Name,
         Reference = reference,

@@ -1,0 +1,98 @@
+namespace ModelGen;
+
+/// <summary>
+/// What every generated model offers, whatever its layers and loss: code written against it (a training
+/// loop, a benchmark, a test) works for any model. Generated models implement it; their own members are
+/// the same operations with the sizes baked in.
+/// </summary>
+public interface IModel
+{
+    /// <summary>Values per input sample.</summary>
+    int InputSize { get; }
+
+    /// <summary>Values per output sample.</summary>
+    int OutputSize { get; }
+
+    /// <summary>The one-line description of the network saved with its parameters.</summary>
+    string Spec { get; }
+
+    /// <summary>The layers in order, as data.</summary>
+    IReadOnlyList<LayerInfo> Layers { get; }
+
+    /// <summary>Every parameter, flat, layer by layer.</summary>
+    float[] Parameters { get; }
+
+    /// <summary>dLoss/dParameter of the last Backward; same layout as <see cref="Parameters"/>.</summary>
+    float[] Gradients { get; }
+
+    /// <summary>Re-initialises every parameter (and the dropout generator) from <paramref name="seed"/>.</summary>
+    void InitializeParameters(ulong seed);
+
+    /// <summary>Runs one sample in inference mode and writes its outputs.</summary>
+    void Predict(ReadOnlySpan<float> input, Span<float> output);
+
+    /// <summary>Runs any number of samples in inference mode and writes their outputs.</summary>
+    void PredictBatch(ReadOnlySpan<float> inputs, Span<float> outputs);
+
+    /// <summary>Writes the parameters to a safetensors file.</summary>
+    void Save(string path);
+
+    /// <summary>Reads the parameters from a safetensors file saved for the same network.</summary>
+    void Load(string path);
+
+    /// <summary>Writes the network and its parameters as an ONNX graph.</summary>
+    void ExportOnnx(string path);
+}
+
+/// <summary>A generated model with its workspace type: forward passes on batches.</summary>
+/// <typeparam name="TWorkspace">The model's own <c>Workspace</c> class.</typeparam>
+public interface IModel<TWorkspace> : IModel where TWorkspace : IWorkspace
+{
+    /// <summary>A workspace for batches of up to <paramref name="capacity"/> samples.</summary>
+    TWorkspace CreateWorkspace(int capacity);
+
+    /// <summary>
+    /// Runs the network on a batch, [batchSize, InputSize], keeping the activations for Backward. In
+    /// training mode, dropout layers drop; in inference mode (the default) they pass values through.
+    /// </summary>
+    void Forward(TWorkspace workspace, ReadOnlySpan<float> inputs, bool training = false);
+}
+
+/// <summary>A generated classifier: a Softmax output trained with sparse categorical cross-entropy on class labels.</summary>
+public interface IClassifier : IModel
+{
+    /// <summary>The most probable class of one sample.</summary>
+    int PredictClass(ReadOnlySpan<float> input);
+
+    /// <summary>The most probable class of each of any number of samples.</summary>
+    void PredictClasses(ReadOnlySpan<float> inputs, Span<int> classes);
+}
+
+/// <summary>A generated classifier with its workspace type: training on labelled batches.</summary>
+public interface IClassifier<TWorkspace> : IClassifier, IModel<TWorkspace> where TWorkspace : IWorkspace
+{
+    /// <summary>The mean loss of the last Forward's batch.</summary>
+    float ComputeLoss(TWorkspace workspace, ReadOnlySpan<int> labels);
+
+    /// <summary>Fills Gradients for the last Forward's batch.</summary>
+    void Backward(TWorkspace workspace, ReadOnlySpan<int> labels);
+
+    /// <summary>Forward in training mode, loss, Backward and one optimizer step; returns the loss before the step.</summary>
+    float TrainStep(TWorkspace workspace, ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, Optimizer optimizer);
+
+    /// <summary>How many samples of the last Forward's batch were classified correctly.</summary>
+    int CountCorrect(TWorkspace workspace, ReadOnlySpan<int> labels);
+}
+
+/// <summary>A generated regressor: trained with mean squared error on target values.</summary>
+public interface IRegressor<TWorkspace> : IModel<TWorkspace> where TWorkspace : IWorkspace
+{
+    /// <summary>The mean loss of the last Forward's batch.</summary>
+    float ComputeLoss(TWorkspace workspace, ReadOnlySpan<float> targets);
+
+    /// <summary>Fills Gradients for the last Forward's batch.</summary>
+    void Backward(TWorkspace workspace, ReadOnlySpan<float> targets);
+
+    /// <summary>Forward in training mode, loss, Backward and one optimizer step; returns the loss before the step.</summary>
+    float TrainStep(TWorkspace workspace, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, Optimizer optimizer);
+}

@@ -1,0 +1,14 @@
+namespace ModelGen;
+
+/// <summary>The activations of a generated model for up to <see cref="Capacity"/> samples: every model's <c>Workspace</c> class.</summary>
+public interface IWorkspace
+{
+    /// <summary>The most samples a batch may have.</summary>
+    int Capacity { get; }
+
+    /// <summary>Samples in the batch of the last Forward.</summary>
+    int BatchSize { get; }
+
+    /// <summary>The outputs of the last Forward, [BatchSize, OutputSize] row-major.</summary>
+    ReadOnlySpan<float> Outputs { get; }
+}
