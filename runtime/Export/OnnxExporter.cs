@@ -47,7 +47,11 @@ public static class OnnxExporter
         AtomicFile.Write(path, stream => stream.Write(model.WrittenSpan));
     }
 
-    /// <summary>The ONNX file's bytes, as <see cref="Write"/> would write them.</summary>
+    /// <summary>Writes the network for an input of <paramref name="inputShape"/>; see the other overload.</summary>
+    public static void Write(string path, string modelName, TensorShape inputShape, IReadOnlyList<LayerInfo> layers, ReadOnlySpan<float> parameters) =>
+        Write(path, modelName, inputShape.Size, layers, parameters);
+
+    /// <summary>The ONNX file's bytes, as <see cref="Write(string, string, int, IReadOnlyList{LayerInfo}, ReadOnlySpan{float})"/> would write them.</summary>
     public static byte[] ToBytes(string modelName, int inputSize, IReadOnlyList<LayerInfo> layers, ReadOnlySpan<float> parameters) =>
         Encode(modelName, inputSize, layers, parameters).WrittenSpan.ToArray();
 
