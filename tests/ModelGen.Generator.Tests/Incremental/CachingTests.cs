@@ -34,6 +34,10 @@ public sealed class CachingTests
 
         [Model, Input(4), Dense(8, Activation.Softmax), Dense(2)]
         public partial class Broken;
+
+        // Layers without [Model], so the missing-[Model] step has an output to cache too.
+        [Input(4), Dense(2)]
+        public partial class Forgotten;
         """;
 
     private const string Other = """
@@ -53,6 +57,7 @@ public sealed class CachingTests
         GeneratorAssert.DidNotCrash(run);
         Assert.Single(run.GeneratedFiles);
         Assert.Contains(run.GeneratorDiagnostics, d => d.Id == "MG0007");
+        Assert.Contains(run.GeneratorDiagnostics, d => d.Id == "MG0019");
         return (compilation, run);
     }
 
