@@ -18,15 +18,15 @@ namespace ModelGen.Generator
 
         public static readonly DiagnosticDescriptor MissingInput = Error("MG0002",
             "Model has no input",
-            "The model '{0}' has no [Input] attribute; add one, e.g. [Input(784)], before its [Dense] layers");
+            "The model '{0}' has no [Input] attribute; add one, e.g. [Input(784)] or [Input(28, 28, 1)], before its layers");
 
         public static readonly DiagnosticDescriptor DuplicateInput = Error("MG0003",
             "Model has more than one input",
             "The model '{0}' has more than one [Input] attribute; keep exactly one");
 
-        public static readonly DiagnosticDescriptor MissingDense = Error("MG0004",
+        public static readonly DiagnosticDescriptor MissingLayers = Error("MG0004",
             "Model has no layers",
-            "The model '{0}' has no [Dense] layer; add at least one, e.g. [Dense(10, Activation.Softmax)]");
+            "The model '{0}' has no layers; add at least one, e.g. [Dense(10, Activation.Softmax)]");
 
         public static readonly DiagnosticDescriptor SizeNotPositive = Error("MG0005",
             "Size must be positive",
@@ -70,7 +70,7 @@ namespace ModelGen.Generator
 
         public static readonly DiagnosticDescriptor LayersOnOtherDeclaration = Error("MG0015",
             "Layers must be declared with the model",
-            "The [{0}] attribute of model '{1}' is on another partial declaration than [Model]; put the [Input] and [Dense] attributes on the declaration that has [Model] so their order is defined");
+            "The [{0}] attribute of model '{1}' is on another partial declaration than [Model]; put the [Input] and layer attributes on the declaration that has [Model] so their order is defined");
 
         public static readonly DiagnosticDescriptor UndefinedEnumValue = Error("MG0016",
             "Unknown enum value",
@@ -84,15 +84,61 @@ namespace ModelGen.Generator
             "Name conflicts with generated code",
             "The model '{0}' cannot be generated: {1}; {2}");
 
+        public static readonly DiagnosticDescriptor MissingModelAttribute = Error("MG0019",
+            "Layers without [Model]",
+            "The class '{0}' has the ModelGen attribute [{1}] but no [Model], so nothing is generated for it; add [Model] to the class");
+
+        public static readonly DiagnosticDescriptor NeedsImageInput = Error("MG0020",
+            "Layer needs an image input",
+            "Layer '{0}' ({1}) of model '{2}' needs an image input [height, width, channels] but gets the flat {3}; declare [Input(height, width, channels)], or move the layer before [Flatten]");
+
+        public static readonly DiagnosticDescriptor DenseNeedsFlatInput = Error("MG0021",
+            "Dense layer needs a flat input",
+            "Layer '{0}' (Dense) of model '{1}' gets the image {2}; add [Flatten] before it");
+
+        public static readonly DiagnosticDescriptor FlattenOfFlat = Error("MG0022",
+            "Flatten of a flat input",
+            "Layer '{0}' (Flatten) of model '{1}' gets {2}, which is already flat; remove it");
+
+        public static readonly DiagnosticDescriptor WindowTooLarge = Error("MG0023",
+            "Window larger than its input",
+            "The {0} {1} of layer '{2}' in model '{3}' is larger than its {4} input, so with Padding.Valid the output would be empty; use a smaller window, Padding.Same, or a larger input");
+
+        public static readonly DiagnosticDescriptor DropoutRateOutOfRange = Error("MG0024",
+            "Dropout rate out of range",
+            "The dropout rate of layer '{0}' in model '{1}' is {2}; it must be at least 0 and less than 1");
+
+        public static readonly DiagnosticDescriptor DropoutLast = Error("MG0025",
+            "Dropout cannot be the last layer",
+            "Layer '{0}' of model '{1}' is a Dropout, which cannot be the last layer: the loss must see the network's real outputs; put it before a Dense or Conv2D layer");
+
+        public static readonly DiagnosticDescriptor StrideNotPositive = Error("MG0026",
+            "Stride must be positive",
+            "The stride of layer '{0}' in model '{1}' is {2}; it must be at least 1");
+
+        public static readonly DiagnosticDescriptor SoftmaxNotDense = Error("MG0027",
+            "Softmax only on a Dense layer",
+            "Layer '{0}' of model '{1}' is a Conv2D with Softmax, which is only supported on a Dense output layer; add [Flatten] and [Dense(classes, Activation.Softmax)] after it");
+
+        public static readonly DiagnosticDescriptor NoTrainableLayer = Error("MG0028",
+            "Model has nothing to train",
+            "The model '{0}' has no Dense or Conv2D layer, so it has no parameters to train; add one");
+
+        public static readonly DiagnosticDescriptor TensorTooLarge = Error("MG0029",
+            "Tensor too large",
+            "The {0} of model '{1}' needs {2} values per sample for {3}, more than an array can hold ({4}); make it smaller");
+
         public static readonly DiagnosticDescriptor InternalError = Error("MG9999",
             "ModelGen generator error",
             "ModelGen could not process '{0}': {1}; please report this with the declaration");
 
         public static readonly IReadOnlyDictionary<string, DiagnosticDescriptor> ById = new[]
         {
-            NotPartial, MissingInput, DuplicateInput, MissingDense, SizeNotPositive, ParameterCountOverflow,
+            NotPartial, MissingInput, DuplicateInput, MissingLayers, SizeNotPositive, ParameterCountOverflow,
             SoftmaxNotLast, LossDoesNotFit, DuplicateLayerName, ArgumentNotConstant, InvalidLayerName,
             GenericModel, NotAClass, StaticModel, LayersOnOtherDeclaration, UndefinedEnumValue, InvalidSlope, NameConflict,
+            MissingModelAttribute, NeedsImageInput, DenseNeedsFlatInput, FlattenOfFlat, WindowTooLarge, DropoutRateOutOfRange,
+            DropoutLast, StrideNotPositive, SoftmaxNotDense, NoTrainableLayer, TensorTooLarge,
             InternalError,
         }.ToDictionary(d => d.Id);
     }

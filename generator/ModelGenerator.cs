@@ -39,6 +39,27 @@ namespace ModelGen.Generator
 
             context.RegisterSourceOutput(models, static (output, model) =>
                 output.AddSource(model.HintName, ModelEmitter.Emit(model)));
+
+            // Classes with ModelGen layer attributes but no [Model]: one pipeline per attribute type
+            // (ForAttributeWithMetadataName matches one exact type).
+            foreach (string attributeName in MissingModelAttributeNames())
+            {
+                IncrementalValuesProvider<DiagnosticInfo> missing = context.SyntaxProvider
+                    .ForAttributeWithMetadataName(
+                        attributeName,
+                        predicate: static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax,
+                        transform: (context, cancellationToken) => MissingModelCheck.Check(context, attributeName, cancellationToken))
+                    .Where(static diagnostic => diagnostic is not null)
+                    .Select(static (diagnostic, _) => diagnostic!)
+                    .WithTrackingName(TrackingNames.MissingModel);
+                context.RegisterSourceOutput(missing, static (output, diagnostic) => output.ReportDiagnostic(diagnostic.ToDiagnostic()));
+            }
+        }
+
+        private static System.Collections.Generic.IEnumerable<string> MissingModelAttributeNames()
+        {
+            yield return MissingModelCheck.InputAttributeName;
+            foreach (Layers.LayerKind kind in Layers.LayerKinds.All) yield return kind.AttributeName;
         }
     }
 
@@ -51,5 +72,7 @@ namespace ModelGen.Generator
         public const string Models = "ModelGen.Models";
         /// <summary>The declarations with diagnostics.</summary>
         public const string Diagnostics = "ModelGen.Diagnostics";
+        /// <summary>Classes with ModelGen layer attributes but no [Model].</summary>
+        public const string MissingModel = "ModelGen.MissingModel";
     }
 }

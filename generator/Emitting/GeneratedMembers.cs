@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using ModelGen.Generator.Layers;
 using ModelGen.Generator.Model;
 
 namespace ModelGen.Generator.Emitting
@@ -12,29 +13,29 @@ namespace ModelGen.Generator.Emitting
     {
         private static readonly string[] Always =
         {
-            "InputSize", "OutputSize", "LayerCount", "ParameterCount", "InferenceBatchSize", "Spec", "TrainingLoss",
+            "InputSize", "InputShape", "OutputSize", "LayerCount", "ParameterCount", "InferenceBatchSize", "Spec", "TrainingLoss",
             "Layers", "Parameters", "Gradients", "_inference", "InitializeParameters", "Forward", "ComputeLoss",
-            "Backward", "TrainStep", "Predict", "PredictClass", "PredictBatch", "PredictClasses", "Run", "s_tensors",
+            "Backward", "TrainStep", "Predict", "PredictBatch", "Run", "s_tensors",
             "Save", "Load", "ExportOnnx", "Workspace", "CreateWorkspace",
-        };
-
-        private static readonly string[] PerLayerSuffixes =
-        {
-            "Inputs", "Units", "WeightsOffset", "WeightsLength", "BiasesOffset", "BiasesLength", "Weights", "Biases",
-            "WeightGradients", "BiasGradients",
         };
 
         /// <summary>Every member name generated for <paramref name="model"/>, with the layer each one belongs to (null for the model).</summary>
         public static IEnumerable<(string Name, string? Layer)> For(ModelSpec model)
         {
             foreach (string name in Always) yield return (name, null);
-            if (model.Loss == LossKind.SparseCategoricalCrossEntropy) yield return ("CountCorrect", null);
+            if (model.Loss == LossKind.SparseCategoricalCrossEntropy)
+            {
+                yield return ("CountCorrect", null);
+                yield return ("PredictClass", null);
+                yield return ("PredictClasses", null);
+            }
+            bool dropout = false;
             foreach (LayerSpec layer in model.Layers)
             {
-                foreach (string suffix in PerLayerSuffixes) yield return (layer.Name + suffix, layer.Name);
-                yield return ("Forward" + layer.Name, layer.Name);
-                yield return ("Backward" + layer.Name, layer.Name);
+                foreach (string name in layer.Kind.MemberNames(layer)) yield return (name, layer.Name);
+                dropout |= layer is DropoutSpec;
             }
+            if (dropout) yield return ("_dropoutRandom", null);
         }
     }
 }

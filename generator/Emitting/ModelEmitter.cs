@@ -1,16 +1,16 @@
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
+using ModelGen.Generator.Layers;
 using ModelGen.Generator.Model;
 
 namespace ModelGen.Generator.Emitting
 {
     /// <summary>
     /// Writes the C# for one model: a pure function of the <see cref="ModelSpec"/>, so the output is
-    /// byte-for-byte stable and snapshot-testable. The generated code reads like llm.c: one forward and
-    /// one backward method per layer, each with its shapes in a comment; the matrix products call
-    /// ModelGen.Kernels, and what is specific to this model (sizes, activations, the loss gradient) is
-    /// written out here.
+    /// byte-for-byte stable and snapshot-testable. The writers here lay out the file and the parts every
+    /// model has (training and inference API, workspace, save and load); everything about a layer comes
+    /// from its <see cref="LayerKind"/>, which each writer calls per layer. The generated code reads like
+    /// llm.c: one forward and one backward method per layer, each with its shapes in a comment.
     /// </summary>
     internal static class ModelEmitter
     {
@@ -22,10 +22,11 @@ namespace ModelGen.Generator.Emitting
         private const int InferenceBatchSize = 64;
 
         /// <summary>Array.MaxLength, the most elements a float[] may hold.</summary>
-        private const int MaxArrayLength = 0x7FFFFFC7;
+        internal const int MaxArrayLength = 0x7FFFFFC7;
 
         public static string Emit(ModelSpec model)
         {
+            IReadOnlyList<LayerSlot> slots = Wire(model);
             var w = new SourceWriter();
             WriteHeader(w, model);
             if (model.Namespace is not null)
@@ -35,21 +36,58 @@ namespace ModelGen.Generator.Emitting
             }
             foreach (ContainingType outer in model.ContainingTypes) w.Open("partial " + outer.Keyword + " " + outer.Name);
 
-            string contract = model.Loss == LossKind.SparseCategoricalCrossEntropy ? "IClassifier" : "IRegressor";
+            string contract = IsClassifier(model) ? "IClassifier" : "IRegressor";
             w.Open("partial class " + model.ClassName + " : " + Rt + contract + "<" + model.ClassName + ".Workspace>");
             WriteConstants(w, model);
             WriteBuffers(w, model);
             WriteConstruction(w, model);
-            WriteTraining(w, model);
+            WriteTraining(w, model, slots);
             WriteInference(w, model);
-            WriteLayers(w, model);
-            WriteSerialization(w, model);
-            WriteWorkspace(w, model);
+            WriteLayers(w, model, slots);
+            WriteSerialization(w, model, slots);
+            WriteWorkspace(w, model, slots);
             w.Close();
 
             foreach (ContainingType _ in model.ContainingTypes) w.Close();
             return w.ToString();
         }
+
+        /// <summary>
+        /// Places every layer: which buffer it reads and writes in Run and in Backward, and whether a
+        /// gradient must flow to its input (only when some earlier layer has parameters).
+        /// </summary>
+        internal static IReadOnlyList<LayerSlot> Wire(ModelSpec model)
+        {
+            var slots = new List<LayerSlot>();
+            bool trainableBefore = false;
+            LayerSlot? previous = null;
+            for (int i = 0; i < model.Layers.Count; i++)
+            {
+                LayerSpec layer = model.Layers[i];
+                var slot = new LayerSlot(layer, i, i == model.Layers.Count - 1, trainableBefore, previous)
+                {
+                    RunInput = previous?.RunOutput ?? "inputs",
+                    SavedInput = previous?.SavedOutput ?? "workspace.Inputs",
+                };
+                slot.InputDeltas = trainableBefore ? previous?.OutputDeltas : null;
+                slot.RunOutput = layer.Kind.OutputBuffer(slot, slot.RunInput);
+                slot.SavedOutput = layer.Kind.OutputBuffer(slot, slot.SavedInput);
+                slot.OutputDeltas = layer.Kind.DeltasBuffer(slot, slot.InputDeltas);
+                slots.Add(slot);
+                trainableBefore |= layer.IsTrainable;
+                previous = slot;
+            }
+            return slots;
+        }
+
+        /// <summary>Why a layer's backward pass computes no dx, for its comment.</summary>
+        internal static string NoInputGradientReason(LayerSlot slot) => slot.Index == 0
+            ? "the network's input needs no gradient"
+            : "no layer before this one has parameters";
+
+        private static bool IsClassifier(ModelSpec model) => model.Loss == LossKind.SparseCategoricalCrossEntropy;
+
+        private static bool HasDropout(ModelSpec model) => model.Layers.Any(l => l is DropoutSpec);
 
         // ---------------------------------------------------------------- header and constants
 
@@ -61,18 +99,26 @@ namespace ModelGen.Generator.Emitting
             w.Line("//");
             w.Line("// Network (shapes per sample; a batch adds a leading dimension):");
             int nameWidth = System.Math.Max(6, model.Layers.Max(l => l.Name.Length));
-            w.Line("//   " + "input".PadRight(nameWidth) + "  [" + model.InputSize + "]");
+            int describeWidth = System.Math.Max(44, model.Layers.Max(l => l.Kind.Describe(l).Length));
+            w.Line("//   " + "input".PadRight(nameWidth) + "  " + model.Input);
             foreach (LayerSpec layer in model.Layers)
             {
-                string shape = "Dense [" + layer.Inputs + "] -> [" + layer.Units + "], " + ActivationName(layer);
-                w.Line("//   " + layer.Name.PadRight(nameWidth) + "  " + shape.PadRight(44) + Count(layer.ParameterCount).PadLeft(14) + " parameters");
+                string count = layer.IsTrainable ? Format.Count(layer.ParameterCount).PadLeft(14) + " parameters" : "";
+                w.Line(("//   " + layer.Name.PadRight(nameWidth) + "  " + layer.Kind.Describe(layer).PadRight(describeWidth) + count).TrimEnd());
             }
             w.Line("//   " + "loss".PadRight(nameWidth) + "  " + LossDescription(model.Loss));
-            w.Line("//   " + "total".PadRight(nameWidth) + "  " + "".PadRight(44) + Count(ParameterCount(model)).PadLeft(14) + " parameters");
+            w.Line("//   " + "total".PadRight(nameWidth) + "  " + "".PadRight(describeWidth) + Format.Count(ParameterCount(model)).PadLeft(14) + " parameters");
             w.Line("//");
-            w.Line("// Each layer computes y = activation(x·W + b) with W stored [inputs, units], row-major");
-            w.Line("// (Keras' kernel layout). Every parameter lives in one flat buffer, Parameters, layer by");
-            w.Line("// layer, W then b; Gradients has the same layout.");
+            if (model.Layers.Any(l => l is DenseSpec))
+                w.Line("// A Dense layer computes y = activation(x·W + b) with W stored [inputs, units], row-major (Keras' layout).");
+            if (model.Layers.Any(l => l is Conv2DSpec))
+            {
+                w.Line("// A Conv2D layer stores W [kernel height, kernel width, input channels, filters] (Keras' layout) and");
+                w.Line("// computes y = activation(patches·W + b), one row of patches per output pixel (im2col).");
+            }
+            if (model.Input.IsImage) w.Line("// Images are channels-last: [height, width, channels], row-major, as Keras stores them.");
+            w.Line("// Every parameter lives in one flat buffer, Parameters, layer by layer, W then b; Gradients has");
+            w.Line("// the same layout.");
             w.Line();
             w.Line("#nullable enable");
             w.Line("#pragma warning disable CS1591 // the per-layer constants are described by the comment above each group");
@@ -86,34 +132,39 @@ namespace ModelGen.Generator.Emitting
         private static void WriteConstants(SourceWriter w, ModelSpec model)
         {
             LayerSpec output = model.Output;
-            w.Line("/// <summary>Features per input sample.</summary>");
-            w.Line("public const int InputSize = " + model.InputSize + ";");
-            w.Line("/// <summary>Values per output sample" + (output.Activation == ActivationKind.Softmax ? " (class probabilities)" : "") + ".</summary>");
-            w.Line("public const int OutputSize = " + output.Name + "Units;");
-            w.Line("/// <summary>Dense layers in the network.</summary>");
-            w.Line("public const int LayerCount = " + model.Layers.Count + ";");
-            w.Line("/// <summary>Parameters in the network (" + Count(ParameterCount(model)) + "): the length of Parameters and Gradients.</summary>");
-            w.Line("public const int ParameterCount = " + output.Name + "BiasesOffset + " + output.Name + "BiasesLength;");
+            bool softmax = output.LayerActivation?.Kind == ActivationKind.Softmax;
+            w.Line("/// <summary>Values per input sample" + (model.Input.IsImage ? " (" + model.Input + ", channels-last)" : "") + ".</summary>");
+            w.Line("public const int InputSize = " + Format.Long(model.Input.Size) + ";");
+            if (model.Input.IsImage)
+            {
+                w.Line("/// <summary>The shape of one input sample: height, width, channels.</summary>");
+                w.Line("public static global::ModelGen.TensorShape InputShape => " + model.Input.RuntimeExpression + ";");
+            }
+            else
+            {
+                w.Line("/// <summary>The shape of one input sample: a flat vector.</summary>");
+                w.Line("public static global::ModelGen.TensorShape InputShape => global::ModelGen.TensorShape.Flat(InputSize);");
+            }
+            w.Line("/// <summary>Values per output sample" + (softmax ? " (class probabilities)" : "") + ".</summary>");
+            w.Line("public const int OutputSize = " + (output is DenseSpec ? output.Name + "Units" : Format.Long(output.Output.Size)) + ";");
+            w.Line("/// <summary>Layers in the network.</summary>");
+            w.Line("public const int LayerCount = " + Format.Int(model.Layers.Count) + ";");
+            LayerSpec lastTrainable = model.Layers.Last(l => l.IsTrainable);
+            w.Line("/// <summary>Parameters in the network (" + Format.Count(ParameterCount(model)) + "): the length of Parameters and Gradients.</summary>");
+            w.Line("public const int ParameterCount = " + lastTrainable.Name + "BiasesOffset + " + lastTrainable.Name + "BiasesLength;");
             w.Line("/// <summary>Samples per pass in the inference methods.</summary>");
-            w.Line("public const int InferenceBatchSize = " + InferenceBatchSize + ";");
+            w.Line("public const int InferenceBatchSize = " + Format.Int(InferenceBatchSize) + ";");
             w.Line("/// <summary>The layer spec saved with the parameters; loading refuses a file with another spec.</summary>");
             w.Line("public const string Spec = \"" + Spec(model) + "\";");
             w.Line("/// <summary>The loss Backward differentiates.</summary>");
             w.Line("public const " + Rt + "Loss TrainingLoss = " + Rt + "Loss." + model.Loss + ";");
 
-            string previousEnd = "0";
+            string parameterEnd = "0";
             foreach (LayerSpec layer in model.Layers)
             {
-                string n = layer.Name;
                 w.Line();
-                w.Line("// " + n + ": Dense [" + layer.Inputs + "] -> [" + layer.Units + "], " + ActivationName(layer));
-                w.Line("public const int " + n + "Inputs = " + layer.Inputs + ";");
-                w.Line("public const int " + n + "Units = " + layer.Units + ";");
-                w.Line("public const int " + n + "WeightsOffset = " + previousEnd + ";");
-                w.Line("public const int " + n + "WeightsLength = " + n + "Inputs * " + n + "Units;");
-                w.Line("public const int " + n + "BiasesOffset = " + n + "WeightsOffset + " + n + "WeightsLength;");
-                w.Line("public const int " + n + "BiasesLength = " + n + "Units;");
-                previousEnd = n + "BiasesOffset + " + n + "BiasesLength";
+                w.Line("// " + layer.Name + ": " + layer.Kind.Describe(layer));
+                layer.Kind.WriteConstants(w, layer, ref parameterEnd);
             }
             w.Line();
         }
@@ -123,33 +174,17 @@ namespace ModelGen.Generator.Emitting
             w.Line("/// <summary>The layers in order, as data: for tools such as the ONNX exporter.</summary>");
             w.Line("public static global::System.Collections.Generic.IReadOnlyList<" + Rt + "LayerInfo> Layers { get; } = new " + Rt + "LayerInfo[]");
             w.Line("{");
-            foreach (LayerSpec layer in model.Layers)
-            {
-                string n = layer.Name;
-                w.Line("    new " + Rt + "DenseLayerInfo(\"" + n + "\", " + Rt + "TensorShape.Flat(" + n + "Inputs), " + Rt + "TensorShape.Flat(" + n + "Units), " + Rt + "Activation." + layer.Activation + ", " + Float(layer.Slope) + ", " + n + "WeightsOffset, " + n + "BiasesOffset),");
-            }
+            foreach (LayerSpec layer in model.Layers) w.Line("    " + layer.Kind.LayerInfo(layer) + ",");
             w.Line("};");
             w.Line();
-            string order = string.Join(", ", model.Layers.Select(l => l.Name + ".W, " + l.Name + ".b"));
+            string order = string.Join(", ", model.Layers.Where(l => l.IsTrainable).Select(l => l.Name + ".W, " + l.Name + ".b"));
             w.Line("/// <summary>Every parameter, flat: " + order + ".</summary>");
             w.Line("public float[] Parameters { get; } = new float[ParameterCount];");
             w.Line();
             w.Line("/// <summary>dLoss/dParameter for the batch of the last Backward, averaged over it; same layout as Parameters.</summary>");
             w.Line("public float[] Gradients { get; } = new float[ParameterCount];");
             w.Line();
-            foreach (LayerSpec layer in model.Layers)
-            {
-                string n = layer.Name;
-                w.Line("/// <summary>" + n + "'s weights W, [" + n + "Inputs, " + n + "Units] row-major: a view into Parameters.</summary>");
-                w.Line("public " + Span + " " + n + "Weights => Parameters.AsSpan(" + n + "WeightsOffset, " + n + "WeightsLength);");
-                w.Line("/// <summary>" + n + "'s biases b, [" + n + "Units]: a view into Parameters.</summary>");
-                w.Line("public " + Span + " " + n + "Biases => Parameters.AsSpan(" + n + "BiasesOffset, " + n + "BiasesLength);");
-                w.Line("/// <summary>dLoss/d" + n + "Weights: a view into Gradients.</summary>");
-                w.Line("public " + Span + " " + n + "WeightGradients => Gradients.AsSpan(" + n + "WeightsOffset, " + n + "WeightsLength);");
-                w.Line("/// <summary>dLoss/d" + n + "Biases: a view into Gradients.</summary>");
-                w.Line("public " + Span + " " + n + "BiasGradients => Gradients.AsSpan(" + n + "BiasesOffset, " + n + "BiasesLength);");
-                w.Line();
-            }
+            foreach (LayerSpec layer in model.Layers) layer.Kind.WriteViews(w, layer);
         }
 
         private static void WriteConstruction(SourceWriter w, ModelSpec model)
@@ -157,6 +192,13 @@ namespace ModelGen.Generator.Emitting
             string c = model.ClassName;
             w.Line("// Activations for Predict and PredictBatch, allocated once so inference allocates nothing.");
             w.Line("private readonly Workspace _inference = new Workspace(InferenceBatchSize);");
+            if (HasDropout(model))
+            {
+                w.Line();
+                w.Line("// Draws the dropout masks: it continues the stream that initialised the parameters, so a seed");
+                w.Line("// fixes every mask of a training run too.");
+                w.Line("private " + Rt + "Xoshiro256StarStar _dropoutRandom;");
+            }
             w.Line();
             w.Line("int " + Rt + "IModel.InputSize => InputSize;");
             w.Line("int " + Rt + "IModel.OutputSize => OutputSize;");
@@ -173,28 +215,24 @@ namespace ModelGen.Generator.Emitting
             w.Line("public " + c + "(ulong seed) => InitializeParameters(seed);");
             w.Line();
             w.Line("/// <summary>");
-            w.Line("/// Keras' defaults: Glorot-uniform weights, W ~ U(-limit, limit) with limit = sqrt(6 / (inputs + units)),");
+            w.Line("/// Keras' defaults: Glorot-uniform weights, W ~ U(-limit, limit) with limit = sqrt(6 / (fanIn + fanOut)),");
             w.Line("/// and zero biases. The numbers come from ModelGen's own xoshiro256** generator in parameter order,");
             w.Line("/// so a seed gives the same weights on every machine and .NET version.");
             w.Line("/// </summary>");
             w.Open("public void InitializeParameters(ulong seed)");
             w.Line("var random = new " + Rt + "Xoshiro256StarStar(seed);");
-            foreach (LayerSpec layer in model.Layers)
-            {
-                string n = layer.Name;
-                w.Line(Rt + "Initializers.GlorotUniform(" + n + "Weights, " + n + "Inputs, " + n + "Units, ref random);");
-                w.Line(Rt + "Initializers.Zeros(" + n + "Biases);");
-            }
+            foreach (LayerSpec layer in model.Layers) layer.Kind.WriteInitialization(w, layer);
+            if (HasDropout(model)) w.Line("_dropoutRandom = random;");
             w.Close();
             w.Line();
         }
 
         // ---------------------------------------------------------------- training API
 
-        private static void WriteTraining(SourceWriter w, ModelSpec model)
+        private static void WriteTraining(SourceWriter w, ModelSpec model, IReadOnlyList<LayerSlot> slots)
         {
-            LayerSpec output = model.Output;
-            bool classification = model.Loss == LossKind.SparseCategoricalCrossEntropy;
+            LayerSlot output = slots[slots.Count - 1];
+            bool classification = IsClassifier(model);
             string targetsType = classification ? "global::System.ReadOnlySpan<int>" : ReadOnlySpan;
             string targets = classification ? "labels" : "targets";
             string targetsDoc = classification
@@ -204,7 +242,9 @@ namespace ModelGen.Generator.Emitting
             w.Line("/// <summary>");
             w.Line("/// Runs the network on a batch of inputs, [batchSize, InputSize] row-major with batchSize at most");
             w.Line("/// workspace.Capacity, and keeps every activation in the workspace for Backward.");
-            w.Line("/// The outputs are then in workspace.Outputs.");
+            w.Line("/// The outputs are then in workspace.Outputs." + (HasDropout(model)
+                ? " With <paramref name=\"training\"/>, dropout layers drop (as in TrainStep); otherwise they pass values through."
+                : " <paramref name=\"training\"/> changes nothing in this network (it has no dropout)."));
             w.Line("/// </summary>");
             w.Open("public void Forward(Workspace workspace, " + ReadOnlySpan + " inputs, bool training = false)");
             w.Line("int batchSize = " + Rt + "Batch.SizeOf(inputs.Length, InputSize, workspace.Capacity, nameof(inputs));");
@@ -212,7 +252,8 @@ namespace ModelGen.Generator.Emitting
             w.Line("// which is in cache, rather than the caller's memory a second time.");
             w.Line("inputs.CopyTo(workspace.Inputs);");
             w.Line("workspace.BatchSize = batchSize;");
-            w.Line("Run(workspace, workspace.Inputs, batchSize);");
+            w.Line("workspace.Training = training;");
+            w.Line("Run(workspace, workspace.Inputs, batchSize" + (HasDropout(model) ? ", training" : "") + ");");
             w.Close();
             w.Line();
 
@@ -241,15 +282,14 @@ namespace ModelGen.Generator.Emitting
             w.Line("/// " + targetsDoc);
             w.Open("public void Backward(Workspace workspace, " + targetsType + " " + targets + ")");
             w.Line("int batchSize = workspace.BatchSize;");
-            string outDeltas = "workspace." + output.Name + "Deltas";
             if (classification)
             {
                 w.Line(Rt + "Batch.CheckTargets(labels.Length, batchSize, 1, nameof(labels));");
                 w.Line();
                 w.Line("// Softmax and cross-entropy together: dLoss/dz = (p - onehot(label)) / batchSize, for the");
                 w.Line("// output logits z. No softmax Jacobian is formed and nothing overflows.");
-                w.Line("float[] p = workspace." + output.Name + "Activations;");
-                w.Line("float[] dz = " + outDeltas + ";");
+                w.Line("float[] p = " + output.SavedOutput + ";");
+                w.Line("float[] dz = " + output.OutputDeltas + ";");
                 w.Line("float scale = 1f / batchSize;");
                 w.Open("for (int s = 0; s < batchSize; s++)");
                 w.Line("int label = labels[s];");
@@ -264,33 +304,24 @@ namespace ModelGen.Generator.Emitting
                 w.Line(Rt + "Batch.CheckTargets(targets.Length, batchSize, OutputSize, nameof(targets));");
                 w.Line();
                 w.Line("// Mean squared error over batchSize * OutputSize values: dLoss/dy = 2 (y - t) / (batchSize * OutputSize).");
-                w.Line("float[] y = workspace." + output.Name + "Activations;");
-                w.Line("float[] dy = " + outDeltas + ";");
+                w.Line("float[] y = " + output.SavedOutput + ";");
+                w.Line("float[] dy = " + output.OutputDeltas + ";");
                 w.Line("float scale = 2f / (batchSize * OutputSize);");
                 w.Line("for (int i = 0; i < batchSize * OutputSize; i++) dy[i] = (y[i] - targets[i]) * scale;");
             }
             w.Line();
             w.Line("// The layers in reverse; each turns its output's gradient into its parameters' gradients");
-            w.Line("// and the gradient of its input, which is the previous layer's output.");
-            for (int i = model.Layers.Count - 1; i >= 0; i--)
-            {
-                LayerSpec layer = model.Layers[i];
-                var args = new List<string> { i == 0 ? "workspace.Inputs" : "workspace." + model.Layers[i - 1].Name + "Activations" };
-                if (NeedsOutputInBackward(layer)) args.Add("workspace." + layer.Name + "Activations");
-                args.Add("workspace." + layer.Name + "Deltas");
-                if (i > 0) args.Add("workspace." + model.Layers[i - 1].Name + "Deltas");
-                args.Add("batchSize");
-                w.Line("Backward" + layer.Name + "(" + string.Join(", ", args) + ");");
-            }
+            w.Line("// and, when an earlier layer has parameters, the gradient of its input.");
+            for (int i = slots.Count - 1; i >= 0; i--) slots[i].Kind.WriteBackwardCall(w, slots[i]);
             w.Close();
             w.Line();
 
             w.Line("/// <summary>");
-            w.Line("/// One training step: Forward, loss, Backward, then <paramref name=\"optimizer\"/> updates Parameters.");
-            w.Line("/// Returns the batch's mean loss before the update.");
+            w.Line("/// One training step: Forward in training mode, loss, Backward, then <paramref name=\"optimizer\"/> updates");
+            w.Line("/// Parameters. Returns the batch's mean loss before the update.");
             w.Line("/// </summary>");
             w.Open("public float TrainStep(Workspace workspace, " + ReadOnlySpan + " inputs, " + targetsType + " " + targets + ", " + Rt + "Optimizer optimizer)");
-            w.Line("Forward(workspace, inputs);");
+            w.Line("Forward(workspace, inputs, training: true);");
             w.Line("float loss = ComputeLoss(workspace, " + targets + ");");
             w.Line("Backward(workspace, " + targets + ");");
             w.Line("optimizer.Step(Parameters, Gradients);");
@@ -303,10 +334,7 @@ namespace ModelGen.Generator.Emitting
                 w.Line("/// <summary>How many samples of the last Forward's batch have their label as the most probable class.</summary>");
                 w.Open("public int CountCorrect(Workspace workspace, global::System.ReadOnlySpan<int> labels)");
                 w.Line(Rt + "Batch.CheckTargets(labels.Length, workspace.BatchSize, 1, nameof(labels));");
-                w.Line("int correct = 0;");
-                w.Line("global::System.ReadOnlySpan<float> outputs = workspace.Outputs;");
-                w.Line("for (int s = 0; s < labels.Length; s++) if (" + Rt + "Batch.ArgMax(outputs.Slice(s * OutputSize, OutputSize)) == labels[s]) correct++;");
-                w.Line("return correct;");
+                w.Line("return " + Rt + "Inference.CountCorrect(workspace.Outputs, labels, OutputSize);");
                 w.Close();
                 w.Line();
             }
@@ -316,227 +344,85 @@ namespace ModelGen.Generator.Emitting
 
         private static void WriteInference(SourceWriter w, ModelSpec model)
         {
+            // The loops are the same for every model, so they live in the runtime (ModelGen.Inference) and
+            // run this model's Forward, in inference mode, on its own preallocated workspace.
             w.Line("/// <summary>Runs one sample, [InputSize], and writes its outputs, [OutputSize]. Not thread-safe.</summary>");
-            w.Open("public void Predict(" + ReadOnlySpan + " input, " + Span + " output)");
-            w.Line(Rt + "Batch.CheckSample(input.Length, InputSize, nameof(input));");
-            w.Line(Rt + "Batch.CheckSample(output.Length, OutputSize, nameof(output));");
-            w.Line("Run(_inference, input, 1);");
-            w.Line("_inference." + model.Output.Name + "Activations.AsSpan(0, OutputSize).CopyTo(output);");
-            w.Close();
-            w.Line();
-            w.Line("/// <summary>Runs one sample, [InputSize], and returns the index of its largest output (the predicted class). Not thread-safe.</summary>");
-            w.Open("public int PredictClass(" + ReadOnlySpan + " input)");
-            w.Line(Rt + "Batch.CheckSample(input.Length, InputSize, nameof(input));");
-            w.Line("Run(_inference, input, 1);");
-            w.Line("return " + Rt + "Batch.ArgMax(_inference." + model.Output.Name + "Activations.AsSpan(0, OutputSize));");
-            w.Close();
+            w.Line("public void Predict(" + ReadOnlySpan + " input, " + Span + " output) => " + Rt + "Inference.Predict(this, _inference, input, output);");
             w.Line();
             w.Line("/// <summary>");
             w.Line("/// Runs any number of samples, [n, InputSize] row-major, and writes their outputs, [n, OutputSize],");
             w.Line("/// InferenceBatchSize samples at a time. Not thread-safe.");
             w.Line("/// </summary>");
-            w.Open("public void PredictBatch(" + ReadOnlySpan + " inputs, " + Span + " outputs)");
-            w.Line("int count = " + Rt + "Batch.SizeOf(inputs.Length, InputSize, int.MaxValue, nameof(inputs));");
-            w.Line(Rt + "Batch.CheckTargets(outputs.Length, count, OutputSize, nameof(outputs));");
-            w.Open("for (int start = 0; start < count; start += InferenceBatchSize)");
-            w.Line("int n = global::System.Math.Min(InferenceBatchSize, count - start);");
-            w.Line("Run(_inference, inputs.Slice(start * InputSize, n * InputSize), n);");
-            w.Line("_inference." + model.Output.Name + "Activations.AsSpan(0, n * OutputSize).CopyTo(outputs.Slice(start * OutputSize));");
-            w.Close();
-            w.Close();
+            w.Line("public void PredictBatch(" + ReadOnlySpan + " inputs, " + Span + " outputs) => " + Rt + "Inference.PredictBatch(this, _inference, inputs, outputs);");
+            w.Line();
+            if (!IsClassifier(model)) return;
+            w.Line("/// <summary>Runs one sample, [InputSize], and returns the index of its largest output (the predicted class). Not thread-safe.</summary>");
+            w.Line("public int PredictClass(" + ReadOnlySpan + " input) => " + Rt + "Inference.PredictClass(this, _inference, input);");
             w.Line();
             w.Line("/// <summary>Runs any number of samples, [n, InputSize], and writes each one's predicted class, [n]. Not thread-safe.</summary>");
-            w.Open("public void PredictClasses(" + ReadOnlySpan + " inputs, global::System.Span<int> classes)");
-            w.Line("int count = " + Rt + "Batch.SizeOf(inputs.Length, InputSize, int.MaxValue, nameof(inputs));");
-            w.Line(Rt + "Batch.CheckTargets(classes.Length, count, 1, nameof(classes));");
-            w.Open("for (int start = 0; start < count; start += InferenceBatchSize)");
-            w.Line("int n = global::System.Math.Min(InferenceBatchSize, count - start);");
-            w.Line("Run(_inference, inputs.Slice(start * InputSize, n * InputSize), n);");
-            w.Line("for (int s = 0; s < n; s++) classes[start + s] = " + Rt + "Batch.ArgMax(_inference." + model.Output.Name + "Activations.AsSpan(s * OutputSize, OutputSize));");
-            w.Close();
-            w.Close();
+            w.Line("public void PredictClasses(" + ReadOnlySpan + " inputs, global::System.Span<int> classes) => " + Rt + "Inference.PredictClasses(this, _inference, inputs, classes);");
             w.Line();
         }
 
         // ---------------------------------------------------------------- layers
 
-        private static void WriteLayers(SourceWriter w, ModelSpec model)
+        private static void WriteLayers(SourceWriter w, ModelSpec model, IReadOnlyList<LayerSlot> slots)
         {
-            w.Line("// The forward pass: each layer reads the previous layer's activations.");
-            w.Open("private void Run(Workspace workspace, " + ReadOnlySpan + " inputs, int batchSize)");
-            for (int i = 0; i < model.Layers.Count; i++)
-            {
-                LayerSpec layer = model.Layers[i];
-                string x = i == 0 ? "inputs" : "workspace." + model.Layers[i - 1].Name + "Activations";
-                string outputs = layer.Activation == ActivationKind.Softmax
-                    ? "workspace." + layer.Name + "Logits, workspace." + layer.Name + "Activations"
-                    : "workspace." + layer.Name + "Activations";
-                w.Line("Forward" + layer.Name + "(" + x + ", " + outputs + ", batchSize);");
-            }
+            w.Line("// The forward pass: each layer reads the previous layer's output.");
+            w.Open("private void Run(Workspace workspace, " + ReadOnlySpan + " inputs, int batchSize" + (HasDropout(model) ? ", bool training" : "") + ")");
+            foreach (LayerSlot slot in slots) slot.Kind.WriteForwardCall(w, slot);
             w.Close();
             w.Line();
-
-            for (int i = 0; i < model.Layers.Count; i++)
+            foreach (LayerSlot slot in slots)
             {
-                WriteLayerForward(w, model.Layers[i]);
-                WriteLayerBackward(w, model, i);
+                slot.Kind.WriteForward(w, slot);
+                slot.Kind.WriteBackward(w, slot);
             }
         }
-
-        private static void WriteLayerForward(SourceWriter w, LayerSpec layer)
-        {
-            string n = layer.Name;
-            string i = layer.Inputs.ToString(CultureInfo.InvariantCulture), u = layer.Units.ToString(CultureInfo.InvariantCulture);
-            string affine = Rt + "Kernels.Affine(x, " + n + "Weights, " + n + "Biases, {0}, batchSize, " + n + "Inputs, " + n + "Units);";
-            w.Line("// " + n + " forward, " + ActivationName(layer) + ":");
-            if (layer.Activation == ActivationKind.Softmax)
-            {
-                w.Line("//   z [batch, " + u + "] = x [batch, " + i + "] · W [" + i + ", " + u + "] + b [" + u + "]   (kept: the loss is computed from z)");
-                w.Line("//   p [batch, " + u + "] = softmax(z), row by row");
-                w.Open("private void Forward" + n + "(" + ReadOnlySpan + " x, " + Span + " z, " + Span + " p, int batchSize)");
-                w.Line(string.Format(CultureInfo.InvariantCulture, affine, "z"));
-                w.Line(Rt + "Activations.Softmax(z, p, batchSize, " + n + "Units);");
-                w.Close();
-                w.Line();
-                return;
-            }
-            w.Line("//   z [batch, " + u + "] = x [batch, " + i + "] · W [" + i + ", " + u + "] + b [" + u + "]");
-            w.Line("//   y [batch, " + u + "] = " + ForwardFormula(layer) + (layer.Activation == ActivationKind.Identity ? "" : "   (in place over z)"));
-            w.Open("private void Forward" + n + "(" + ReadOnlySpan + " x, " + Span + " y, int batchSize)");
-            w.Line(string.Format(CultureInfo.InvariantCulture, affine, "y"));
-            string? call = ForwardCall(layer, "y.Slice(0, batchSize * " + n + "Units)");
-            if (call is not null) w.Line(call);
-            w.Close();
-            w.Line();
-        }
-
-        private static void WriteLayerBackward(SourceWriter w, ModelSpec model, int index)
-        {
-            LayerSpec layer = model.Layers[index];
-            string n = layer.Name;
-            string i = layer.Inputs.ToString(CultureInfo.InvariantCulture), u = layer.Units.ToString(CultureInfo.InvariantCulture);
-            bool first = index == 0;
-            bool fusedSoftmax = layer.Activation == ActivationKind.Softmax;
-
-            w.Line("// " + n + " backward, " + ActivationName(layer) + ":");
-            if (fusedSoftmax)
-                w.Line("//   dz [batch, " + u + "] arrives in `deltas`, from the fused softmax and cross-entropy gradient");
-            else if (layer.Activation == ActivationKind.Identity)
-                w.Line("//   dz [batch, " + u + "] = dy, which arrives in `deltas`");
-            else
-                w.Line("//   dz [batch, " + u + "] = dy ⊙ " + DerivativeFormula(layer) + "   (in place: `deltas` holds dy, then dz)");
-            w.Line("//   dW [" + i + ", " + u + "] = xᵀ [" + i + ", batch] · dz [batch, " + u + "]");
-            w.Line("//   db [" + u + "] = sum of dz over the batch");
-            w.Line(first
-                ? "//   no dx: the network's input needs no gradient"
-                : "//   dx [batch, " + i + "] = dz [batch, " + u + "] · Wᵀ [" + u + ", " + i + "]   (the previous layer's dy)");
-
-            var parameters = new List<string> { ReadOnlySpan + " x" };
-            if (NeedsOutputInBackward(layer)) parameters.Add(ReadOnlySpan + " y");
-            parameters.Add(Span + " deltas");
-            if (!first) parameters.Add(Span + " dx");
-            parameters.Add("int batchSize");
-            w.Open("private void Backward" + n + "(" + string.Join(", ", parameters) + ")");
-            if (NeedsOutputInBackward(layer))
-            {
-                w.Line("int count = batchSize * " + n + "Units;");
-                w.Line(BackwardCall(layer, "y.Slice(0, count)", "deltas.Slice(0, count)"));
-            }
-            w.Line(Rt + "Kernels.WeightGradient(x, deltas, " + n + "WeightGradients, batchSize, " + n + "Inputs, " + n + "Units);");
-            w.Line(Rt + "Kernels.BiasGradient(deltas, " + n + "BiasGradients, batchSize, " + n + "Units);");
-            if (!first) w.Line(Rt + "Kernels.InputGradient(deltas, " + n + "Weights, dx, batchSize, " + n + "Inputs, " + n + "Units);");
-            w.Close();
-            w.Line();
-        }
-
-        private static bool NeedsOutputInBackward(LayerSpec layer) =>
-            layer.Activation != ActivationKind.Identity && layer.Activation != ActivationKind.Softmax;
-
-        private static string ForwardFormula(LayerSpec layer) => layer.Activation switch
-        {
-            ActivationKind.ReLU => "max(z, 0)",
-            ActivationKind.LeakyReLU => "z > 0 ? z : " + Float(layer.Slope) + " * z",
-            ActivationKind.Sigmoid => "1 / (1 + exp(-z))",
-            ActivationKind.Tanh => "tanh(z)",
-            _ => "z",
-        };
-
-        private static string? ForwardCall(LayerSpec layer, string values) => layer.Activation switch
-        {
-            ActivationKind.ReLU => Rt + "Activations.ReLU(" + values + ");",
-            ActivationKind.LeakyReLU => Rt + "Activations.LeakyReLU(" + values + ", " + Float(layer.Slope) + ");",
-            ActivationKind.Sigmoid => Rt + "Activations.Sigmoid(" + values + ");",
-            ActivationKind.Tanh => Rt + "Activations.Tanh(" + values + ");",
-            _ => null,
-        };
-
-        private static string DerivativeFormula(LayerSpec layer) => layer.Activation switch
-        {
-            ActivationKind.ReLU => "[y > 0]",
-            ActivationKind.LeakyReLU => "(y > 0 ? 1 : " + Float(layer.Slope) + ")",
-            ActivationKind.Sigmoid => "y (1 - y)",
-            ActivationKind.Tanh => "(1 - y²)",
-            _ => "1",
-        };
-
-        private static string BackwardCall(LayerSpec layer, string y, string deltas) => layer.Activation switch
-        {
-            ActivationKind.ReLU => Rt + "Activations.ReLUBackward(" + y + ", " + deltas + ");",
-            ActivationKind.LeakyReLU => Rt + "Activations.LeakyReLUBackward(" + y + ", " + deltas + ", " + Float(layer.Slope) + ");",
-            ActivationKind.Sigmoid => Rt + "Activations.SigmoidBackward(" + y + ", " + deltas + ");",
-            _ => Rt + "Activations.TanhBackward(" + y + ", " + deltas + ");",
-        };
 
         // ---------------------------------------------------------------- save and load
 
-        private static void WriteSerialization(SourceWriter w, ModelSpec model)
+        private static void WriteSerialization(SourceWriter w, ModelSpec model, IReadOnlyList<LayerSlot> slots)
         {
-            w.Line("// The tensors of a saved model: name, offset in Parameters, shape.");
+            w.Line("// The tensors of a saved model, named and shaped as in PyTorch's state_dict: name, offset in Parameters, layout.");
             w.Line("private static readonly " + Rt + "Serialization.TensorLayout[] s_tensors = new " + Rt + "Serialization.TensorLayout[]");
             w.Line("{");
-            foreach (LayerSpec layer in model.Layers)
-            {
-                string n = layer.Name;
-                w.Line("    new(\"" + n + ".weight\", " + n + "WeightsOffset, " + n + "Inputs, " + n + "Units),");
-                w.Line("    new(\"" + n + ".bias\", " + n + "BiasesOffset, " + n + "Units),");
-            }
+            foreach (LayerSlot slot in slots)
+                foreach (string tensor in slot.Kind.SavedTensors(slot.Layer, slot)) w.Line("    " + tensor + ",");
             w.Line("};");
             w.Line();
-            w.Line("/// <summary>Writes Parameters to <paramref name=\"path\"/> in the safetensors format, atomically, with Spec in its metadata.</summary>");
+            w.Line("/// <summary>Writes Parameters to <paramref name=\"path\"/> in the safetensors format (PyTorch's state_dict names and layouts), atomically, with Spec in its metadata.</summary>");
             w.Line("public void Save(string path) => " + Rt + "Serialization.SafeTensors.Save(path, Spec, Parameters, s_tensors);");
             w.Line();
             w.Line("/// <summary>Reads Parameters from a safetensors file written for this exact network; refuses any other file with a clear error.</summary>");
             w.Line("public void Load(string path) => " + Rt + "Serialization.SafeTensors.Load(path, Spec, Parameters, s_tensors);");
             w.Line();
-            w.Line("/// <summary>Writes the network with its current parameters as an ONNX graph (Gemm and activation nodes).</summary>");
-            w.Line("public void ExportOnnx(string path) => " + Rt + "Export.OnnxExporter.Write(path, \"" + model.ClassName + "\", InputSize, Layers, Parameters);");
+            w.Line("/// <summary>Writes the network with its current parameters as an ONNX graph (dropout left out: it is inference).</summary>");
+            w.Line("public void ExportOnnx(string path) => " + Rt + "Export.OnnxExporter.Write(path, \"" + model.ClassName + "\", InputShape, Layers, Parameters);");
             w.Line();
         }
 
         // ---------------------------------------------------------------- workspace
 
-        private static void WriteWorkspace(SourceWriter w, ModelSpec model)
+        private static void WriteWorkspace(SourceWriter w, ModelSpec model, IReadOnlyList<LayerSlot> slots)
         {
-            int widest = System.Math.Max(model.InputSize, model.Layers.Max(l => l.Units));
+            var buffers = slots.SelectMany(s => s.Kind.Buffers(s)).ToList();
+            long widest = System.Math.Max(model.Input.Size, buffers.Count == 0 ? 1 : buffers.Max(b => b.PerSample));
             w.Line("/// <summary>");
             w.Line("/// The activations and their gradients for up to Capacity samples, allocated once: create one");
             w.Line("/// for the largest batch you train with and reuse it for every step. Not thread-safe.");
             w.Line("/// </summary>");
             w.Open("public sealed class Workspace : " + Rt + "IWorkspace");
             w.Line("// The most samples for which every buffer below fits in one array.");
-            w.Line("public const int MaxCapacity = " + (MaxArrayLength / widest) + ";");
+            w.Line("public const int MaxCapacity = " + Format.Long(MaxArrayLength / widest) + ";");
             w.Line();
             w.Line("/// <summary>Allocates every buffer for batches of up to <paramref name=\"capacity\"/> samples.</summary>");
             w.Open("public Workspace(int capacity)");
             w.Line("if (capacity < 1 || capacity > MaxCapacity) throw new global::System.ArgumentOutOfRangeException(nameof(capacity), capacity, \"The capacity must be between 1 and \" + MaxCapacity + \".\");");
             w.Line("Capacity = capacity;");
             w.Line("Inputs = new float[capacity * InputSize];");
-            foreach (LayerSpec layer in model.Layers)
-            {
-                if (layer.Activation == ActivationKind.Softmax) w.Line(layer.Name + "Logits = new float[capacity * " + layer.Name + "Units];");
-                w.Line(layer.Name + "Activations = new float[capacity * " + layer.Name + "Units];");
-                w.Line(layer.Name + "Deltas = new float[capacity * " + layer.Name + "Units];");
-            }
+            foreach (WorkspaceBuffer buffer in buffers)
+                w.Line(buffer.Field + " = new " + buffer.ElementType + "[capacity * " + buffer.PerSampleExpression + "];");
             w.Close();
             w.Line();
             w.Line("/// <summary>The most samples a batch may have.</summary>");
@@ -545,26 +431,30 @@ namespace ModelGen.Generator.Emitting
             w.Line("/// <summary>Samples in the batch of the last Forward.</summary>");
             w.Line("public int BatchSize { get; internal set; }");
             w.Line();
+            w.Line("/// <summary>Whether the last Forward ran in training mode.</summary>");
+            w.Line("public bool Training { get; internal set; }");
+            w.Line();
+            string outputs = slots[slots.Count - 1].SavedOutput.Substring("workspace.".Length);
             w.Line("/// <summary>The outputs of the last Forward, [BatchSize, OutputSize] row-major.</summary>");
-            w.Line("public global::System.ReadOnlySpan<float> Outputs => " + model.Output.Name + "Activations.AsSpan(0, BatchSize * OutputSize);");
+            w.Line("public global::System.ReadOnlySpan<float> Outputs => " + outputs + ".AsSpan(0, BatchSize * OutputSize);");
+            foreach (LayerSlot slot in slots)
+            {
+                if (slot.Layer is not DropoutSpec) continue;
+                w.Line();
+                w.Line("/// <summary>" + slot.Name + "'s mask of the last training Forward, [BatchSize, " + slot.Name + "Size]: 0 or 1 / (1 - rate).</summary>");
+                w.Line("public global::System.ReadOnlySpan<float> " + slot.Name + "Mask => " + slot.Name + "MaskBuffer.AsSpan(0, BatchSize * " + slot.Name + "Size);");
+            }
             w.Line();
             w.Line("// x: the inputs of the last Forward, [Capacity, InputSize].");
             w.Line("internal readonly float[] Inputs;");
-            foreach (LayerSpec layer in model.Layers)
+            foreach (WorkspaceBuffer buffer in buffers)
             {
-                string n = layer.Name;
-                w.Line();
-                if (layer.Activation == ActivationKind.Softmax)
+                if (buffer.Comment is not null)
                 {
-                    w.Line("// " + n + ": logits z, probabilities p = softmax(z), and dLoss/dz; each [Capacity, " + n + "Units].");
-                    w.Line("internal readonly float[] " + n + "Logits;");
+                    w.Line();
+                    w.Line("// " + buffer.Comment);
                 }
-                else
-                {
-                    w.Line("// " + n + ": y = " + ForwardFormula(layer) + " and dLoss/dy (turned into dLoss/dz in place); each [Capacity, " + n + "Units].");
-                }
-                w.Line("internal readonly float[] " + n + "Activations;");
-                w.Line("internal readonly float[] " + n + "Deltas;");
+                w.Line("internal readonly " + buffer.ElementType + "[] " + buffer.Field + ";");
             }
             w.Close();
         }
@@ -574,35 +464,16 @@ namespace ModelGen.Generator.Emitting
         /// <summary>A one-line description of the network, saved with its parameters.</summary>
         internal static string Spec(ModelSpec model)
         {
-            var parts = new List<string> { "input=" + model.InputSize };
-            foreach (LayerSpec layer in model.Layers)
-            {
-                string activation = layer.Activation switch
-                {
-                    ActivationKind.Identity => "identity",
-                    ActivationKind.ReLU => "relu",
-                    ActivationKind.LeakyReLU => "leaky_relu(" + layer.Slope.ToString("R", CultureInfo.InvariantCulture) + ")",
-                    ActivationKind.Sigmoid => "sigmoid",
-                    ActivationKind.Tanh => "tanh",
-                    _ => "softmax",
-                };
-                parts.Add(layer.Name + "=dense(" + layer.Units + "," + activation + ")");
-            }
+            var parts = new List<string> { "input=" + model.Input.SpecToken };
+            foreach (LayerSpec layer in model.Layers) parts.Add(layer.Name + "=" + layer.Kind.SpecToken(layer));
             parts.Add("loss=" + (model.Loss == LossKind.SparseCategoricalCrossEntropy ? "sparse_categorical_crossentropy" : "mean_squared_error"));
             return string.Join(";", parts);
         }
 
         private static long ParameterCount(ModelSpec model) => model.Layers.Sum(l => l.ParameterCount);
 
-        private static string ActivationName(LayerSpec layer) =>
-            layer.Activation == ActivationKind.LeakyReLU ? "LeakyReLU(" + layer.Slope.ToString("R", CultureInfo.InvariantCulture) + ")" : layer.Activation.ToString();
-
         private static string LossDescription(LossKind loss) => loss == LossKind.SparseCategoricalCrossEntropy
             ? "sparse categorical cross-entropy, fused with the softmax"
             : "mean squared error";
-
-        private static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
-
-        private static string Float(float value) => value.ToString("R", CultureInfo.InvariantCulture) + "f";
     }
 }

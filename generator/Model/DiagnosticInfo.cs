@@ -21,7 +21,7 @@ namespace ModelGen.Generator.Model
     {
         public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, Location? location, params object?[] arguments) =>
             new DiagnosticInfo(descriptor.Id, LocationInfo.From(location),
-                new EquatableArray<string>(arguments.Select(a => a?.ToString() ?? "")));
+                new EquatableArray<string>(arguments.Select(Format.Argument)));
 
         public Diagnostic ToDiagnostic() =>
             Diagnostic.Create(Diagnostics.ById[Id], Location?.ToLocation() ?? Microsoft.CodeAnalysis.Location.None,

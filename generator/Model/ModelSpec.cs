@@ -1,16 +1,7 @@
+using ModelGen.Generator.Layers;
+
 namespace ModelGen.Generator.Model
 {
-    /// <summary>Mirrors ModelGen.Activation; the runtime's numeric values are the contract.</summary>
-    internal enum ActivationKind
-    {
-        Identity = 0,
-        ReLU = 1,
-        LeakyReLU = 2,
-        Sigmoid = 3,
-        Tanh = 4,
-        Softmax = 5,
-    }
-
     /// <summary>Mirrors ModelGen.Loss.</summary>
     internal enum LossKind
     {
@@ -19,25 +10,19 @@ namespace ModelGen.Generator.Model
         MeanSquaredError = 2,
     }
 
-    /// <summary>One dense layer, fully resolved: its input size comes from the layer before it.</summary>
-    internal sealed record LayerSpec(string Name, int Inputs, int Units, ActivationKind Activation, float Slope)
-    {
-        public long WeightCount => (long)Inputs * Units;
-        public long ParameterCount => WeightCount + Units;
-    }
-
     /// <summary>A type that contains the model class, outermost first, e.g. "partial class Outer".</summary>
     internal sealed record ContainingType(string Keyword, string Name);
 
     /// <summary>
     /// Everything the emitter needs to write one model, and nothing from Roslyn's object model, so
-    /// equal declarations give equal specs and the pipeline caches across edits.
+    /// equal declarations give equal specs and the pipeline caches across edits. Every layer is
+    /// resolved: it knows the shapes it reads and writes.
     /// </summary>
     internal sealed record ModelSpec(
         string? Namespace,
         EquatableArray<ContainingType> ContainingTypes,
         string ClassName,
-        int InputSize,
+        Shape Input,
         EquatableArray<LayerSpec> Layers,
         LossKind Loss)
     {

@@ -5,6 +5,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ModelGen.Generator.Layers;
 using ModelGen.Generator.Model;
 
 namespace ModelGen.Generator.Parsing
@@ -17,10 +18,6 @@ namespace ModelGen.Generator.Parsing
     {
         public const string ModelAttributeName = "ModelGen.ModelAttribute";
         private const string InputAttributeName = "ModelGen.InputAttribute";
-        private const string DenseAttributeName = "ModelGen.DenseAttribute";
-
-        /// <summary>The largest float[] .NET allocates (Array.MaxLength).</summary>
-        private const long MaxParameters = 0x7FFFFFC7;
 
         public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
@@ -78,34 +75,35 @@ namespace ModelGen.Generator.Parsing
 
             // Layer attributes in source order. Attributes on another partial declaration have no
             // defined order relative to these, so they are refused.
-            var layerAttributes = new List<(AttributeData Data, AttributeSyntax Syntax, bool IsInput)>();
-            bool inputElsewhere = false, denseElsewhere = false;
+            var layerAttributes = new List<(AttributeData Data, AttributeSyntax Syntax, LayerKind? Kind)>();
+            bool inputElsewhere = false, layersElsewhere = false;
             foreach (AttributeData attribute in type.GetAttributes())
             {
                 string? name = attribute.AttributeClass?.ToDisplayString();
                 bool isInput = name == InputAttributeName;
-                if (!isInput && name != DenseAttributeName) continue;
+                LayerKind? kind = LayerKinds.ByAttributeName(name);
+                if (!isInput && kind is null) continue;
                 if (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is not AttributeSyntax syntax) continue;
                 if (syntax.SyntaxTree != declaration.SyntaxTree || !declaration.Span.Contains(syntax.Span))
                 {
                     diagnostics.Add(DiagnosticInfo.Create(Diagnostics.LayersOnOtherDeclaration, syntax.GetLocation(),
-                        isInput ? "Input" : "Dense", className));
+                        isInput ? "Input" : kind!.DisplayName, className));
                     if (isInput) inputElsewhere = true;
-                    else denseElsewhere = true;
+                    else layersElsewhere = true;
                     continue;
                 }
-                layerAttributes.Add((attribute, syntax, isInput));
+                layerAttributes.Add((attribute, syntax, kind));
             }
             layerAttributes.Sort((a, b) => a.Syntax.SpanStart.CompareTo(b.Syntax.SpanStart));
 
-            int? inputSize = null;
+            Shape? input = null;
             bool sawInput = false;
-            var denseAttributes = new List<(AttributeData Data, AttributeSyntax Syntax)>();
-            foreach (var (data, syntax, isInput) in layerAttributes)
+            var layerDeclarations = new List<(AttributeData Data, AttributeSyntax Syntax, LayerKind Kind)>();
+            foreach (var (data, syntax, kind) in layerAttributes)
             {
-                if (!isInput)
+                if (kind is not null)
                 {
-                    denseAttributes.Add((data, syntax));
+                    layerDeclarations.Add((data, syntax, kind));
                     continue;
                 }
                 if (sawInput)
@@ -114,28 +112,17 @@ namespace ModelGen.Generator.Parsing
                     continue;
                 }
                 sawInput = true;
-                if (!TryReadConstructorArgument(data, 0, out int size))
-                {
-                    diagnostics.Add(DiagnosticInfo.Create(Diagnostics.ArgumentNotConstant, syntax.GetLocation(), "Input", className));
-                }
-                else if (size < 1)
-                {
-                    diagnostics.Add(DiagnosticInfo.Create(Diagnostics.SizeNotPositive, syntax.GetLocation(), "The input size", className, size));
-                }
-                else
-                {
-                    inputSize = size;
-                }
+                input = InputReader.Read(data, syntax.GetLocation(), className, diagnostics);
             }
 
             // A layer on another declaration was reported as such; it is not also "missing".
             if (!sawInput && !inputElsewhere) diagnostics.Add(DiagnosticInfo.Create(Diagnostics.MissingInput, classLocation, className));
-            if (denseAttributes.Count == 0 && !denseElsewhere) diagnostics.Add(DiagnosticInfo.Create(Diagnostics.MissingDense, classLocation, className));
+            if (layerDeclarations.Count == 0 && !layersElsewhere) diagnostics.Add(DiagnosticInfo.Create(Diagnostics.MissingLayers, classLocation, className));
 
-            List<LayerSpec>? layers = ReadLayers(denseAttributes, inputSize, className, diagnostics);
+            List<LayerSpec>? layers = LayerResolver.Resolve(layerDeclarations, input, sawInput, className, classLocation, diagnostics);
             if (layers is not null && layers.Count > 0) CheckLoss(ref loss, layers[layers.Count - 1], className, context.Attributes[0], diagnostics);
 
-            if (diagnostics.Count > 0 || layers is null || inputSize is null) return Fail();
+            if (diagnostics.Count > 0 || layers is null || input is null) return Fail();
 
             var containing = new List<ContainingType>();
             for (SyntaxNode? parent = declaration.Parent; parent is TypeDeclarationSyntax outer; parent = outer.Parent)
@@ -143,7 +130,7 @@ namespace ModelGen.Generator.Parsing
                 containing.Insert(0, new ContainingType(Keyword(outer), outer.Identifier.ValueText));
             }
             string? ns = type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString();
-            var model = new ModelSpec(ns, new EquatableArray<ContainingType>(containing), className, inputSize.Value,
+            var model = new ModelSpec(ns, new EquatableArray<ContainingType>(containing), className, input.Value,
                 new EquatableArray<LayerSpec>(layers), loss);
             CheckNameConflicts(model, type, classLocation, diagnostics);
             if (diagnostics.Count > 0) return Fail();
@@ -271,106 +258,17 @@ namespace ModelGen.Generator.Parsing
             return LossKind.Auto;
         }
 
-        /// <summary>Resolves the layers' sizes and names; returns null when a layer could not be read.</summary>
-        private static List<LayerSpec>? ReadLayers(List<(AttributeData Data, AttributeSyntax Syntax)> denseAttributes,
-            int? inputSize, string className, List<DiagnosticInfo> diagnostics)
-        {
-            var layers = new List<LayerSpec>();
-            var names = new HashSet<string>(StringComparer.Ordinal);
-            bool complete = true;
-            int previousUnits = inputSize ?? 1;
-            long parameterCount = 0;
-            bool overflowReported = false;
-            for (int index = 0; index < denseAttributes.Count; index++)
-            {
-                var (data, syntax) = denseAttributes[index];
-                Location location = syntax.GetLocation();
-                string name = "Dense" + (index + 1);
-                float slope = 0.01f;
-                bool readable = TryReadConstructorArgument(data, 0, out int units);
-                int activationValue = 0;
-                if (readable && data.ConstructorArguments.Length > 1) readable = TryGetInt(data.ConstructorArguments[1], out activationValue);
-                foreach (KeyValuePair<string, TypedConstant> argument in data.NamedArguments)
-                {
-                    if (argument.Key == "Name")
-                    {
-                        if (argument.Value.Kind == TypedConstantKind.Primitive && argument.Value.Value is string text) name = text;
-                        else if (!(argument.Value.Kind == TypedConstantKind.Primitive && argument.Value.Value is null)) readable = false;
-                    }
-                    else if (argument.Key == "Slope")
-                    {
-                        if (argument.Value.Kind == TypedConstantKind.Primitive && argument.Value.Value is float value) slope = value;
-                        else readable = false;
-                    }
-                }
-                if (!readable)
-                {
-                    diagnostics.Add(DiagnosticInfo.Create(Diagnostics.ArgumentNotConstant, location, "Dense", className));
-                    complete = false;
-                    continue;
-                }
-
-                if (!SyntaxFacts.IsValidIdentifier(name) || SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None)
-                {
-                    diagnostics.Add(DiagnosticInfo.Create(Diagnostics.InvalidLayerName, location, name, className));
-                }
-                else if (!names.Add(name))
-                {
-                    diagnostics.Add(DiagnosticInfo.Create(Diagnostics.DuplicateLayerName, location, className, name));
-                }
-
-                if (units < 1)
-                {
-                    diagnostics.Add(DiagnosticInfo.Create(Diagnostics.SizeNotPositive, location, "The unit count of layer '" + name + "'", className, units));
-                    complete = false;
-                }
-
-                if (!Enum.IsDefined(typeof(ActivationKind), activationValue))
-                {
-                    diagnostics.Add(DiagnosticInfo.Create(Diagnostics.UndefinedEnumValue, location, "The activation of layer '" + name + "'", className, activationValue, "Activation"));
-                    complete = false;
-                    continue;
-                }
-                var activation = (ActivationKind)activationValue;
-                if (activation == ActivationKind.Softmax && index != denseAttributes.Count - 1)
-                {
-                    diagnostics.Add(DiagnosticInfo.Create(Diagnostics.SoftmaxNotLast, location, name, className));
-                }
-                if (activation == ActivationKind.LeakyReLU && !(slope >= 0f && !float.IsInfinity(slope)))
-                {
-                    diagnostics.Add(DiagnosticInfo.Create(Diagnostics.InvalidSlope, location, name, className,
-                        slope.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
-                }
-
-                if (units >= 1)
-                {
-                    long layerParameters = (long)previousUnits * units + units;
-                    parameterCount += layerParameters;
-                    if (parameterCount > MaxParameters && !overflowReported)
-                    {
-                        diagnostics.Add(DiagnosticInfo.Create(Diagnostics.ParameterCountOverflow, location, className,
-                            parameterCount.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), name,
-                            MaxParameters.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)));
-                        overflowReported = true;
-                    }
-                    if (parameterCount > MaxParameters) parameterCount = MaxParameters + 1; // keep the sum from overflowing a long
-                    layers.Add(new LayerSpec(name, previousUnits, units, activation, activation == ActivationKind.LeakyReLU ? slope : 0f));
-                    previousUnits = units;
-                }
-            }
-            return complete ? layers : null;
-        }
-
         private static void CheckLoss(ref LossKind loss, LayerSpec output, string className, AttributeData model,
             List<DiagnosticInfo> diagnostics)
         {
-            bool softmax = output.Activation == ActivationKind.Softmax;
+            bool softmax = output.LayerActivation?.Kind == ActivationKind.Softmax;
+            string outputKind = output.LayerActivation is { } activation ? activation.Kind.ToString() : output.Kind.DisplayName;
             if (loss == LossKind.Auto) loss = softmax ? LossKind.SparseCategoricalCrossEntropy : LossKind.MeanSquaredError;
             Location? location = model.ApplicationSyntaxReference?.GetSyntax().GetLocation();
             if (loss == LossKind.SparseCategoricalCrossEntropy && !softmax)
             {
                 diagnostics.Add(DiagnosticInfo.Create(Diagnostics.LossDoesNotFit, location, className,
-                    "SparseCategoricalCrossEntropy", output.Activation.ToString(),
+                    "SparseCategoricalCrossEntropy", outputKind,
                     "sparse categorical cross-entropy needs a Softmax last layer (it is computed fused with the softmax), so make the last layer Softmax or use Loss.MeanSquaredError"));
             }
             else if (loss == LossKind.MeanSquaredError && softmax)
@@ -379,13 +277,6 @@ namespace ModelGen.Generator.Parsing
                     "MeanSquaredError", "Softmax",
                     "a Softmax output is trained with Loss.SparseCategoricalCrossEntropy (which Loss.Auto picks), so use that loss or another output activation"));
             }
-        }
-
-        private static bool TryReadConstructorArgument(AttributeData attribute, int index, out int value)
-        {
-            value = 0;
-            if (attribute.AttributeConstructor is null || attribute.ConstructorArguments.Length <= index) return false;
-            return TryGetInt(attribute.ConstructorArguments[index], out value);
         }
 
         private static bool TryGetInt(TypedConstant constant, out int value)

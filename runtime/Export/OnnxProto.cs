@@ -12,6 +12,7 @@ internal static class OnnxProto
     // AttributeProto.AttributeType values.
     private const int AttributeFloat = 1;
     private const int AttributeInt = 2;
+    private const int AttributeInts = 7;
 
     /// <summary>ModelProto field numbers.</summary>
     public static class Model
@@ -61,17 +62,27 @@ internal static class OnnxProto
     /// A ValueInfoProto (name = 1, type = 2) for a float tensor of shape [batch, <paramref name="features"/>],
     /// where the batch dimension is the symbol <paramref name="batchSymbol"/>.
     /// </summary>
-    public static ProtobufWriter FloatMatrixValue(string name, string batchSymbol, long features)
+    public static ProtobufWriter FloatMatrixValue(string name, string batchSymbol, long features) =>
+        FloatTensorValue(name, batchSymbol, [features]);
+
+    /// <summary>
+    /// A ValueInfoProto (name = 1, type = 2) for a float tensor of shape [batch, ..<paramref name="dims"/>],
+    /// where the batch dimension is the symbol <paramref name="batchSymbol"/>.
+    /// </summary>
+    public static ProtobufWriter FloatTensorValue(string name, string batchSymbol, ReadOnlySpan<long> dims)
     {
         // TensorShapeProto.Dimension: dim_value = 1, dim_param = 2.
         var batch = new ProtobufWriter();
         batch.WriteString(2, batchSymbol);
-        var width = new ProtobufWriter();
-        width.WriteInt64(1, features);
         // TensorShapeProto: dim = 1.
         var shape = new ProtobufWriter();
         shape.WriteMessage(1, batch);
-        shape.WriteMessage(1, width);
+        foreach (long dim in dims)
+        {
+            var size = new ProtobufWriter();
+            size.WriteInt64(1, dim);
+            shape.WriteMessage(1, size);
+        }
         // TypeProto.Tensor: elem_type = 1, shape = 2.
         var tensorType = new ProtobufWriter();
         tensorType.WriteInt64(1, FloatType);
@@ -115,6 +126,16 @@ internal static class OnnxProto
         attribute.WriteString(1, name);
         attribute.WriteInt64(3, value);
         attribute.WriteInt64(20, AttributeInt);
+        return attribute;
+    }
+
+    /// <summary>An ints AttributeProto: name = 1, ints = 8 (unpacked, which every reader accepts), type = 20 (INTS).</summary>
+    public static ProtobufWriter IntsAttribute(string name, params long[] values)
+    {
+        var attribute = new ProtobufWriter();
+        attribute.WriteString(1, name);
+        foreach (long value in values) attribute.WriteInt64(8, value);
+        attribute.WriteInt64(20, AttributeInts);
         return attribute;
     }
 }

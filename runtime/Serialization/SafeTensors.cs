@@ -6,8 +6,10 @@ namespace ModelGen.Serialization;
 /// <summary>
 /// Reads and writes model parameters in the safetensors format: an 8-byte little-endian header
 /// length, a JSON header (each tensor's dtype F32, shape and byte offsets, and a __metadata__ entry
-/// with the model's spec), then the raw little-endian float32 values of the tensors, contiguous and in
-/// layout order. Files load in PyTorch (safetensors.torch.load_file) as well as here.
+/// with the model's spec and "modelgen.layout": "pytorch"), then the raw little-endian float32 values of
+/// the tensors, contiguous and in layout order. Tensors are saved in PyTorch's state_dict layout (see
+/// <see cref="TensorLayout"/>), so a file loads into the equivalent torch.nn module with
+/// load_state_dict(safetensors.torch.load_file(path)), and a state_dict PyTorch saved loads here.
 /// </summary>
 public static class SafeTensors
 {
@@ -29,6 +31,13 @@ public static class SafeTensors
         foreach (TensorLayout tensor in tensors)
         {
             ReadOnlySpan<float> values = parameters.Slice(tensor.Offset, tensor.Length);
+            if (!tensor.SavedAsStored)
+            {
+                var saved = new float[tensor.Length];
+                tensor.ToSaved(values, saved);
+                values = saved;
+            }
+            // Checked in saved order, so the index in the error is the one a reader of the file would see.
             long bad = IndexOfNonFinite(values);
             if (bad >= 0)
                 throw new ArgumentException($"Cannot save '{path}': tensor '{tensor.Name}' has {Describe(values[(int)bad])} at index {SafeTensorsText.Index(bad, tensor.Shape)}.", nameof(parameters));
@@ -38,9 +47,10 @@ public static class SafeTensors
     }
 
     /// <summary>
-    /// Reads a file written for the same <paramref name="spec"/> into <paramref name="parameters"/>. The
-    /// whole file is checked before <paramref name="parameters"/> is changed, so a refused file leaves the
-    /// model as it was.
+    /// Reads a file into <paramref name="parameters"/>: one saved for the same <paramref name="spec"/> (in
+    /// PyTorch's layout, or as stored by ModelGen before it used that layout), or one without ModelGen metadata
+    /// that has exactly the expected tensors in PyTorch's layout (a state_dict saved by PyTorch). The whole file
+    /// is checked before <paramref name="parameters"/> is changed, so a refused file leaves the model as it was.
     /// </summary>
     /// <exception cref="ModelFileException">The file is missing, unreadable, corrupt or for another network.</exception>
     public static void Load(string path, string spec, Span<float> parameters, IReadOnlyList<TensorLayout> tensors)
@@ -49,17 +59,12 @@ public static class SafeTensors
         ArgumentNullException.ThrowIfNull(spec);
         CheckLayout(tensors, parameters.Length);
 
+        SavedLayout layout = SavedLayout.PyTorch;
         float[][] loaded = ReadFile(path, file =>
         {
             using SafeTensorsHeader header = SafeTensorsHeader.Read(file, path);
-            Dictionary<string, string> metadata = header.ReadMetadata(path)
-                ?? throw new ModelFileException(path, $"the header has no {SafeTensorsHeader.MetadataKey}, so it does not say which network it holds");
-            if (!metadata.TryGetValue(SafeTensorsHeader.SpecKey, out string? fileSpec))
-                throw new ModelFileException(path, $"{SafeTensorsHeader.MetadataKey} has no {SafeTensorsHeader.SpecKey}, so it does not say which network it holds");
-            if (fileSpec != spec)
-                throw new ModelFileException(path, $"the file holds the network \"{SafeTensorsText.Show(fileSpec)}\"; this model is \"{spec}\"");
-
-            long[] begins = SafeTensorsEntries.Locate(header, path, tensors);
+            layout = SavedLayouts.Decide(header.ReadMetadata(path), spec, path);
+            long[] begins = SafeTensorsEntries.Locate(header, path, tensors, layout);
             // Sizes come from the model's own layout, and the header has been checked to hold them.
             var values = new float[tensors.Count][];
             for (int i = 0; i < tensors.Count; i++)
@@ -71,13 +76,17 @@ public static class SafeTensors
                 if (!BitConverter.IsLittleEndian) ReverseEndianness(values[i]);
                 long bad = IndexOfNonFinite(values[i]);
                 if (bad >= 0)
-                    throw new ModelFileException(path, $"tensor '{tensor.Name}' has {Describe(values[i][bad])} at index {SafeTensorsText.Index(bad, tensor.Shape)}");
+                    throw new ModelFileException(path, $"tensor '{tensor.Name}' has {Describe(values[i][bad])} at index {SafeTensorsText.Index(bad, layout.ShapeInFile(tensor))}");
             }
             return values;
         });
 
         for (int i = 0; i < tensors.Count; i++)
-            loaded[i].CopyTo(parameters.Slice(tensors[i].Offset, tensors[i].Length));
+        {
+            Span<float> target = parameters.Slice(tensors[i].Offset, tensors[i].Length);
+            if (layout.Transposes(tensors[i])) tensors[i].FromSaved(loaded[i], target);
+            else loaded[i].CopyTo(target);
+        }
     }
 
     /// <summary>
@@ -132,7 +141,7 @@ public static class SafeTensors
             ArgumentNullException.ThrowIfNull(tensor, nameof(tensors));
             if (string.IsNullOrEmpty(tensor.Name) || tensor.Name == SafeTensorsHeader.MetadataKey || !names.Add(tensor.Name))
                 throw new ArgumentException($"Tensor name '{tensor.Name}' is empty, reserved or repeated.", nameof(tensors));
-            if (tensor.Shape.Any(d => d < 0))
+            if (tensor.StoredShape.Any(d => d < 0))
                 throw new ArgumentException($"Tensor '{tensor.Name}' has a negative dimension.", nameof(tensors));
             if (tensor.Offset < 0 || (long)tensor.Offset + tensor.Length > bufferLength)
                 throw new ArgumentException($"Tensor '{tensor.Name}' occupies elements {tensor.Offset} to {(long)tensor.Offset + tensor.Length} but the parameter buffer has {bufferLength}.", nameof(tensors));

@@ -12,8 +12,14 @@ internal static class SafeTensorsEntries
     // More dimensions than any real tensor has; longer shapes are shown as raw JSON.
     private const int MaxDimensions = 64;
 
-    /// <summary>Checks every entry; returns, for each expected tensor, where its bytes begin in the data section.</summary>
-    public static long[] Locate(SafeTensorsHeader header, string path, IReadOnlyList<TensorLayout> tensors)
+    // Extra tensors named in one error before it says "and N more".
+    private const int MaxNamesShown = 5;
+
+    /// <summary>
+    /// Checks every entry against the shapes a file of <paramref name="layout"/> has; returns, for each expected
+    /// tensor, where its bytes begin in the data section.
+    /// </summary>
+    public static long[] Locate(SafeTensorsHeader header, string path, IReadOnlyList<TensorLayout> tensors, SavedLayout layout)
     {
         var entries = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (JsonProperty property in header.Root.EnumerateObject())
@@ -25,22 +31,41 @@ internal static class SafeTensorsEntries
         {
             TensorLayout tensor = tensors[i];
             if (!entries.TryGetValue(tensor.Name, out JsonElement entry))
-                throw new ModelFileException(path, $"tensor '{tensor.Name}' is missing");
-            (long begin, long end) = CheckEntry(entry, tensor, path, header.DataLength);
+                throw new ModelFileException(path, Missing(tensor, entries.Keys, layout));
+            (long begin, long end) = CheckEntry(entry, tensor, layout, path, header.DataLength);
             begins[i] = begin;
             ranges[i] = (begin, end, tensor.Name);
         }
 
         var expected = new HashSet<string>(tensors.Select(t => t.Name), StringComparer.Ordinal);
-        foreach (JsonProperty property in header.Root.EnumerateObject())
-            if (property.Name != SafeTensorsHeader.MetadataKey && !expected.Contains(property.Name))
-                throw new ModelFileException(path, $"the file has a tensor '{SafeTensorsText.Show(property.Name)}' that this model does not have");
+        string[] extra = entries.Keys.Where(name => !expected.Contains(name)).ToArray();
+        if (extra.Length == 1)
+            throw new ModelFileException(path, $"the file has a tensor '{SafeTensorsText.Show(extra[0])}' that this model does not have");
+        if (extra.Length > 1)
+            throw new ModelFileException(path, $"the file has {extra.Length} tensors that this model does not have: {Names(extra)}");
 
         CheckCoverage(ranges, path, header.DataLength);
         return begins;
     }
 
-    private static (long Begin, long End) CheckEntry(JsonElement entry, TensorLayout tensor, string path, long dataLength)
+    // A state_dict from PyTorch usually misses a name because its modules are named otherwise ("0.weight"):
+    // show what the file has, so the fix (renaming) is clear.
+    private static string Missing(TensorLayout tensor, IEnumerable<string> present, SavedLayout layout)
+    {
+        string problem = $"tensor '{tensor.Name}' is missing";
+        string[] names = present.ToArray();
+        if (layout != SavedLayout.StateDict || names.Length == 0) return problem;
+        return $"{problem}; the file holds {Names(names)} (a state_dict must name its tensors after this model's layers)";
+    }
+
+    // 'a', 'b', 'c' and 4 more
+    private static string Names(string[] names)
+    {
+        string shown = string.Join(", ", names.Take(MaxNamesShown).Select(n => "'" + SafeTensorsText.Show(n) + "'"));
+        return names.Length > MaxNamesShown ? $"{shown} and {names.Length - MaxNamesShown} more" : shown;
+    }
+
+    private static (long Begin, long End) CheckEntry(JsonElement entry, TensorLayout tensor, SavedLayout layout, string path, long dataLength)
     {
         string name = tensor.Name;
         if (entry.ValueKind != JsonValueKind.Object)
@@ -54,14 +79,15 @@ internal static class SafeTensorsEntries
             throw new ModelFileException(path, $"tensor '{name}' has dtype {shown}; only F32 is supported");
         }
 
-        string needed = SafeTensorsText.List(tensor.Shape.Select(d => (long)d));
+        IReadOnlyList<int> inFile = layout.ShapeInFile(tensor);
+        string needed = SafeTensorsText.List(inFile.Select(d => (long)d));
         if (!entry.TryGetProperty("shape", out JsonElement shape))
             throw new ModelFileException(path, $"tensor '{name}' has no shape; this model needs {needed}");
         long[]? dimensions = ReadNonNegativeIntegers(shape, MaxDimensions);
         if (dimensions is null)
             throw new ModelFileException(path, $"tensor '{name}' has shape {SafeTensorsText.ShowJson(shape)}; this model needs {needed}");
-        if (!dimensions.SequenceEqual(tensor.Shape.Select(d => (long)d)))
-            throw new ModelFileException(path, $"tensor '{name}' has shape {SafeTensorsText.List(dimensions)}; this model needs {needed}");
+        if (!dimensions.SequenceEqual(inFile.Select(d => (long)d)))
+            throw new ModelFileException(path, layout.WrongShape(tensor, SafeTensorsText.List(dimensions)));
 
         if (!entry.TryGetProperty("data_offsets", out JsonElement offsets))
             throw new ModelFileException(path, $"tensor '{name}' has no data_offsets");

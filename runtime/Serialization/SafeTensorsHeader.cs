@@ -15,8 +15,6 @@ internal sealed class SafeTensorsHeader : IDisposable
 {
     public const string MetadataKey = "__metadata__";
     public const string SpecKey = "modelgen.spec";
-    public const string LayoutKey = "modelgen.layout";
-    public const string LayoutDescription = "weights [inputs, units] row-major";
 
     // Real headers are a few hundred bytes per tensor; this only stops a corrupt length field from
     // making us read (and allocate) a huge "header".
@@ -42,7 +40,7 @@ internal sealed class SafeTensorsHeader : IDisposable
 
     public void Dispose() => _document.Dispose();
 
-    /// <summary>The length field and JSON for these tensors, stored contiguously in the given order.</summary>
+    /// <summary>The length field and JSON for these tensors in their saved shapes, stored contiguously in the given order.</summary>
     public static byte[] Encode(string spec, IReadOnlyList<TensorLayout> tensors)
     {
         var json = new ArrayBufferWriter<byte>();
@@ -52,7 +50,7 @@ internal sealed class SafeTensorsHeader : IDisposable
             writer.WriteStartObject();
             writer.WriteStartObject(MetadataKey);
             writer.WriteString(SpecKey, spec);
-            writer.WriteString(LayoutKey, LayoutDescription);
+            writer.WriteString(SavedLayouts.LayoutKey, SavedLayouts.PyTorchValue);
             writer.WriteEndObject();
             long begin = 0;
             foreach (TensorLayout tensor in tensors)

@@ -140,8 +140,11 @@ public sealed class SafeTensorsCorruptFileTests : IDisposable
         AssertRefused(Build("{" + Metadata + "," + Weight() + "," + Bias() + "," + Bias() + "}"), "the header has the key 'Hidden.bias' twice");
 
     [Fact]
-    public void Missing_metadata() =>
-        AssertRefused(Build("{" + Weight() + "," + Bias() + "}"), "the header has no __metadata__, so it does not say which network it holds");
+    public void Missing_metadata_with_a_wrong_shape()
+    {
+        // Without metadata the file is read as a PyTorch state_dict: there is no spec, so the shapes decide.
+        AssertRefused(Build("{" + Weight(shape: "[3,2]") + "," + Bias() + "}"), "tensor 'Hidden.weight' has shape [3, 2]; this model needs [2, 3]");
+    }
 
     [Fact]
     public void Metadata_not_an_object() =>
@@ -152,8 +155,8 @@ public sealed class SafeTensorsCorruptFileTests : IDisposable
         AssertRefused(Build("{\"__metadata__\":{\"modelgen.spec\":3}," + Weight() + "," + Bias() + "}"), "__metadata__ entry 'modelgen.spec' is a number, not a string");
 
     [Fact]
-    public void Metadata_without_spec() =>
-        AssertRefused(Build("{\"__metadata__\":{\"format\":\"pt\"}," + Weight() + "," + Bias() + "}"), "__metadata__ has no modelgen.spec, so it does not say which network it holds");
+    public void ModelGen_metadata_without_spec() =>
+        AssertRefused(Build("{\"__metadata__\":{\"modelgen.layout\":\"pytorch\"}," + Weight() + "," + Bias() + "}"), "__metadata__ has no modelgen.spec, so it does not say which network it holds");
 
     [Fact]
     public void Spec_of_another_network_shows_both()

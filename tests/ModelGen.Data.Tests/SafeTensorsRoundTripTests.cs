@@ -9,7 +9,7 @@ public sealed class SafeTensorsRoundTripTests : IDisposable
 {
     private const string Spec = "input=3;Hidden=dense(4,relu);Output=dense(2,softmax);loss=sparse_categorical_crossentropy";
 
-    // The layout a generated 3-4-2 network would have: weights [inputs, units], then biases.
+    // Tensors saved as stored (the factories' transpositions are tested in SafeTensorsPyTorchLayoutTests).
     private static readonly TensorLayout[] s_layout =
     [
         new("Hidden.weight", 0, 3, 4),
@@ -61,7 +61,7 @@ public sealed class SafeTensorsRoundTripTests : IDisposable
         Assert.EndsWith("}", content.HeaderText.TrimEnd(' '));
         Assert.True(content.HeaderText.Length - content.HeaderText.TrimEnd(' ').Length < 8, "padding is fewer than 8 spaces");
         Assert.Equal(Spec, content.Metadata["modelgen.spec"]);
-        Assert.Equal("weights [inputs, units] row-major", content.Metadata["modelgen.layout"]);
+        Assert.Equal("pytorch", content.Metadata["modelgen.layout"]);
         Assert.Equal(26 * 4, content.DataLength);
         Assert.Equal(["Hidden.weight", "Hidden.bias", "Output.weight", "Output.bias"], content.Tensors.Keys);
 
@@ -84,7 +84,7 @@ public sealed class SafeTensorsRoundTripTests : IDisposable
         SafeTensors.Save(path, "s", [1f, -2f], [new TensorLayout("w", 0, 2)]);
 
         // Written out by hand from the format's description.
-        const string json = """{"__metadata__":{"modelgen.spec":"s","modelgen.layout":"weights [inputs, units] row-major"},"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}""";
+        const string json = """{"__metadata__":{"modelgen.spec":"s","modelgen.layout":"pytorch"},"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}""";
         int padded = (json.Length + 7) / 8 * 8;
         var expected = new List<byte>();
         expected.AddRange(BitConverter.GetBytes((ulong)padded)); // this machine is little-endian
@@ -151,7 +151,7 @@ public sealed class SafeTensorsRoundTripTests : IDisposable
 
         IReadOnlyDictionary<string, string> metadata = SafeTensors.ReadMetadata(path);
         Assert.Equal(Spec, metadata["modelgen.spec"]);
-        Assert.Equal("weights [inputs, units] row-major", metadata["modelgen.layout"]);
+        Assert.Equal("pytorch", metadata["modelgen.layout"]);
         Assert.Equal(2, metadata.Count);
         Assert.Equal(Spec, SafeTensors.ReadSpec(path));
     }

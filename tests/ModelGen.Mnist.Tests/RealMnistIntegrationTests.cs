@@ -50,7 +50,7 @@ public sealed class RealMnistIntegrationTests : IDisposable
         var model = new MnistMlp();
         model.Load(_out.File("model.safetensors"));
         MnistSet test = MnistData.Load(cache).Test;
-        Assert.Equal(accuracy, new Evaluator(model).Evaluate(test).Accuracy);
+        Assert.Equal(accuracy, MnistNetwork.Mlp.CreateEvaluator(model).Evaluate(test).Accuracy);
 
         // Same seed, same everything: the metrics (timings aside) and the model file, byte for byte.
         var again = await CliRunner.RunAsync(["train", "--out", _again.Path, .. common]);

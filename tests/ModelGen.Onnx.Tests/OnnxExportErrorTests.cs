@@ -70,3 +70,54 @@ public sealed class OnnxExportErrorTests
         Assert.Single(Directory.GetFiles(Path.GetDirectoryName(path)!));
     }
 }
+
+/// <summary>Image layers that do not fit together, and layer kinds the exporter does not know, are refused loudly.</summary>
+public sealed class OnnxImageExportErrorTests
+{
+    private sealed record UnknownLayerInfo(string Name, TensorShape Input, TensorShape Output) : LayerInfo(Name, Input, Output);
+
+    private static LayerListModel Valid() => ConvOnnxRuntimeTests.Create("valid").Randomize(1);
+
+    [Fact]
+    public void An_unknown_layer_kind_is_refused_naming_it()
+    {
+        LayerListModel model = Valid();
+        LayerInfo unknown = new UnknownLayerInfo("Odd", model.Layers[^1].Output, model.Layers[^1].Output);
+        var e = Assert.Throws<NotSupportedException>(() => OnnxExporter.ToBytes("Net", model.Input, [.. model.Layers, unknown], model.Parameters));
+        Assert.Equal("Layer 'Odd' is a UnknownLayerInfo, which the ONNX exporter does not know how to write.", e.Message);
+    }
+
+    [Fact]
+    public void A_conv_whose_geometry_is_for_another_image_is_refused()
+    {
+        LayerListModel model = Valid();
+        var conv = (Conv2DLayerInfo)model.Layers[0];
+        LayerInfo wrong = conv with { Geometry = conv.Geometry with { Channels = 1 } };
+        var e = Assert.Throws<ArgumentException>(() => OnnxExporter.ToBytes("Net", model.Input, [wrong, .. model.Layers.Skip(1)], model.Parameters));
+        Assert.StartsWith("Net, layer 'Conv': its geometry is for a [17, 13, 1] image, but its input is [17, 13, 3].", e.Message);
+    }
+
+    [Fact]
+    public void An_image_input_given_as_a_flat_size_is_refused()
+    {
+        LayerListModel model = Valid();
+        var e = Assert.Throws<ArgumentException>(() => OnnxExporter.ToBytes("Net", model.Input.Size, model.Layers, model.Parameters));
+        Assert.StartsWith("Net, layer 'Conv': its input is [17, 13, 3], but the previous layer gives [663].", e.Message);
+    }
+
+    [Fact]
+    public void Conv_weights_beyond_the_parameters_are_refused()
+    {
+        LayerListModel model = Valid();
+        var e = Assert.Throws<ArgumentException>(() => OnnxExporter.ToBytes("Net", model.Input, model.Layers, model.Parameters.AsSpan(0, 50)));
+        Assert.StartsWith("Net, layer 'Conv': its weights [3, 2, 3, 4] at offset 0 do not fit the 50 parameters.", e.Message);
+    }
+
+    [Fact]
+    public void Softmax_after_a_convolution_is_refused()
+    {
+        LayerListModel model = new LayerListModel(TensorShape.Image(4, 4, 1)).Conv2D("Conv", 2, 2, 2, 1, Padding.Valid, Activation.Softmax).Randomize(1);
+        var e = Assert.Throws<ArgumentException>(() => OnnxExporter.ToBytes("Net", model.Input, model.Layers, model.Parameters));
+        Assert.StartsWith("Layer 'Conv': Softmax after a convolution has no ONNX mapping here.", e.Message);
+    }
+}

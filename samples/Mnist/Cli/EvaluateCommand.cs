@@ -21,12 +21,12 @@ public static class EvaluateCommand
         {
             // The model first: a wrong path should not wait for a download.
             string modelPath = parseResult.GetValue(modelOption)!;
-            MnistMlp model = ModelOption.Load(modelPath);
+            var (network, model) = ModelOption.Load(modelPath);
             string folder = await new MnistAcquirer(data.Settings(parseResult), console).AcquireAsync(cancellationToken).ConfigureAwait(false);
             MnistSet test = MnistData.Load(folder).Test;
-            Evaluation evaluation = new Evaluator(model).Evaluate(test);
+            Evaluation evaluation = network.CreateEvaluator(model).Evaluate(test);
 
-            console.MarkupLineInterpolated($"Model {Path.GetFullPath(modelPath)} on {test.Count:N0} test images from {folder}");
+            console.MarkupLineInterpolated($"Model {Path.GetFullPath(modelPath)} ({network.Name}: {network.Summary}) on {test.Count:N0} test images from {folder}");
             console.MarkupLineInterpolated($"Test accuracy [bold green]{Percent.Format(evaluation.Accuracy)}[/] ({evaluation.Correct:N0} right), loss {evaluation.Loss:F4}");
             EvaluationReport.Print(console, evaluation);
             return 0;

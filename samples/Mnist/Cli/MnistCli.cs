@@ -13,7 +13,7 @@ public static class MnistCli
     /// </summary>
     public static Task<int> RunAsync(string[] args, IAnsiConsole console, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
-        var root = new RootCommand("The ModelGen MNIST sample: a 784 → 128 ReLU → 10 softmax network, declared with attributes and compiled to C# by ModelGen.")
+        var root = new RootCommand("The ModelGen MNIST sample: a 784 → 128 ReLU → 10 softmax network or Keras' convnet, declared with attributes and compiled to C# by ModelGen.")
         {
             TrainCommand.Create(console, error),
             EvaluateCommand.Create(console, error),

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using ModelGen.Samples.Mnist.Output;
+using ModelGen.Samples.Mnist.Training;
+using ModelGen.Serialization;
 
 namespace ModelGen.Samples.Mnist.Cli;
 
@@ -17,11 +19,20 @@ public static class ModelOption
         DefaultValueFactory = _ => Path.Combine(DefaultOutputFolder, TrainingOutputs.ModelFile),
     };
 
-    /// <summary>Reads the model at <paramref name="path"/>; a missing or wrong file is a ModelFileException.</summary>
-    public static MnistMlp Load(string path)
+    /// <summary>
+    /// Reads the model at <paramref name="path"/>, whichever of the sample's networks it holds: its spec
+    /// says which. A missing or corrupt file, or one of another network, is a ModelFileException.
+    /// </summary>
+    public static (MnistNetwork Network, IClassifier Model) Load(string path)
     {
-        var model = new MnistMlp();
+        string? spec = SafeTensors.ReadSpec(path);
+        MnistNetwork network = MnistNetwork.FromSpec(spec) ?? throw new ModelFileException(path,
+            spec is null
+                ? "the file names no network (no spec in its metadata); it was not written by this sample's train"
+                : $"the file holds a network this sample does not know ({spec}); train writes {MnistNetwork.Names} networks");
+        // Seed 0: the parameters are about to be overwritten by the file's.
+        IClassifier model = network.Create(0);
         model.Load(path);
-        return model;
+        return (network, model);
     }
 }

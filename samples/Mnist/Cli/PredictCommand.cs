@@ -43,9 +43,9 @@ public static class PredictCommand
 
         command.SetAction(CommandErrors.Guard(error, async (parseResult, cancellationToken) =>
         {
-            MnistMlp model = ModelOption.Load(parseResult.GetValue(modelOption)!);
+            IClassifier model = ModelOption.Load(parseResult.GetValue(modelOption)!).Model;
             var table = new Table().AddColumns("Image", "Digit", "Probabilities (top 3)");
-            var probabilities = new float[MnistMlp.OutputSize];
+            var probabilities = new float[model.OutputSize];
 
             foreach (string path in parseResult.GetValue(images) ?? [])
             {

@@ -5,6 +5,7 @@ using ModelGen.Data;
 using ModelGen.Samples.Mnist.Acquisition;
 using ModelGen.Samples.Mnist.Output;
 using ModelGen.Samples.Mnist.Training;
+using ModelGen.Training;
 using Spectre.Console;
 
 namespace ModelGen.Samples.Mnist.Cli;
@@ -18,16 +19,22 @@ public sealed class TrainCommand
     private readonly IAnsiConsole _console;
     private readonly DataOptions _data = new();
 
-    private readonly Option<int> _epochs = new("--epochs", "-e")
+    private readonly Option<string> _network = new("--network", "-n")
     {
-        Description = "Passes over the training set.",
-        DefaultValueFactory = _ => TrainingOptions.Default.Epochs,
+        Description = "The network: mlp (784 → 128 ReLU → 10 softmax) or cnn (Keras' convnet: two 3×3 convolutions with max pooling, dropout, softmax).",
+        HelpName = "mlp|cnn",
+        DefaultValueFactory = _ => MnistNetwork.Default.Name,
     };
 
-    private readonly Option<int> _batchSize = new("--batch-size", "-b")
+    // No default values here: each network has its own recipe, and only what the user gives overrides it.
+    private readonly Option<int?> _epochs = new("--epochs", "-e")
     {
-        Description = "Images per training step (the last batch of an epoch holds the remainder).",
-        DefaultValueFactory = _ => TrainingOptions.Default.BatchSize,
+        Description = $"Passes over the training set. Default: {TrainingOptions.Default.Epochs} for mlp, {TrainingOptions.ConvNet.Epochs} for cnn.",
+    };
+
+    private readonly Option<int?> _batchSize = new("--batch-size", "-b")
+    {
+        Description = $"Images per training step (the last batch of an epoch holds the remainder). Default: {TrainingOptions.Default.BatchSize} for mlp, {TrainingOptions.ConvNet.BatchSize} for cnn.",
     };
 
     private readonly Option<double?> _learningRate = new("--learning-rate", "--lr")
@@ -62,6 +69,7 @@ public sealed class TrainCommand
     {
         var train = new TrainCommand(console);
         var command = new Command("train", "Download MNIST if needed, train the network, test it after each epoch and write the model, metrics and figures.");
+        command.Options.Add(train._network);
         command.Options.Add(train._epochs);
         command.Options.Add(train._batchSize);
         command.Options.Add(train._learningRate);
@@ -76,11 +84,17 @@ public sealed class TrainCommand
             if (!Enum.TryParse(name, ignoreCase: true, out OptimizerKind _) || int.TryParse(name, out _))
                 r.AddError($"--optimizer must be adam or sgd, not '{name}'.");
         });
-        train._epochs.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--epochs must be at least 1."); });
+        train._network.Validators.Add(r =>
+        {
+            string? name = r.GetValueOrDefault<string>();
+            if (MnistNetwork.Find(name) is null) r.AddError($"--network must be {MnistNetwork.Names.Replace("|", " or ", StringComparison.Ordinal)}, not '{name}'.");
+        });
+        train._epochs.Validators.Add(r => { if (r.GetValueOrDefault<int?>() < 1) r.AddError("--epochs must be at least 1."); });
         train._batchSize.Validators.Add(r =>
         {
-            int size = r.GetValueOrDefault<int>();
-            if (size < 1 || size > MnistMlp.Workspace.MaxCapacity) r.AddError($"--batch-size must be between 1 and {MnistMlp.Workspace.MaxCapacity}.");
+            // The largest batch depends on the network; an unknown network has its own error.
+            if (r.GetValueOrDefault<int?>() is not { } size || MnistNetwork.Find(r.GetValue(train._network)) is not { } network) return;
+            if (size < 1 || size > network.MaxBatchSize) r.AddError($"--batch-size must be between 1 and {network.MaxBatchSize}.");
         });
         train._learningRate.Validators.Add(r =>
         {
@@ -93,10 +107,11 @@ public sealed class TrainCommand
 
     private async Task<int> RunAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
+        MnistNetwork network = MnistNetwork.Find(parseResult.GetValue(_network))!;
         var optimizer = Enum.Parse<OptimizerKind>(parseResult.GetValue(_optimizer)!, ignoreCase: true);
         var options = new TrainingOptions(
-            parseResult.GetValue(_epochs),
-            parseResult.GetValue(_batchSize),
+            parseResult.GetValue(_epochs) ?? network.Recipe.Epochs,
+            parseResult.GetValue(_batchSize) ?? network.Recipe.BatchSize,
             parseResult.GetValue(_learningRate) ?? TrainingOptions.DefaultLearningRate(optimizer),
             optimizer,
             parseResult.GetValue(_seed));
@@ -106,18 +121,18 @@ public sealed class TrainCommand
 
         string folder = await new MnistAcquirer(_data.Settings(parseResult), _console).AcquireAsync(cancellationToken).ConfigureAwait(false);
         MnistData data = MnistData.Load(folder);
-        PrintRecipe(options, data, folder);
+        PrintRecipe(network, options, data, folder);
 
-        var model = new MnistMlp(options.Seed);
-        var trainer = new Trainer(model, options, data.Train.Count);
-        var evaluator = new Evaluator(model);
+        IClassifier model = network.Create(options.Seed);
+        Trainer trainer = network.CreateTrainer(model, options, data.Train);
+        Evaluator evaluator = network.CreateEvaluator(model);
         var history = new List<EpochMetrics>();
         Evaluation? evaluation = null;
         var total = Stopwatch.StartNew();
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
-            RunningMetrics train = TrainWithProgress(trainer, data.Train, epoch, options.Epochs, cancellationToken);
+            EpochResult train = TrainWithProgress(trainer, epoch, options.Epochs, cancellationToken);
             double trainSeconds = clock.Elapsed.TotalSeconds;
             clock.Restart();
             evaluation = evaluator.Evaluate(data.Test);
@@ -129,7 +144,7 @@ public sealed class TrainCommand
                 EpochLabel(epoch, options.Epochs), train.Loss, Percent.Format(train.Accuracy),
                 evaluation.Loss, Percent.Format(evaluation.Accuracy), trainSeconds);
             // A diverged run cannot recover and its parameters cannot be saved: stop with the reason.
-            if (!AllFinite(model.Parameters))
+            if (train.Diverged || !AllFinite(model.Parameters))
                 throw new SampleException(
                     $"training diverged in epoch {epoch}: the parameters are no longer finite numbers (train loss {train.Loss.ToString(CultureInfo.InvariantCulture)}); " +
                     $"nothing was written. Try a smaller --learning-rate than {options.LearningRate.ToString(CultureInfo.InvariantCulture)}.");
@@ -137,7 +152,7 @@ public sealed class TrainCommand
         double totalSeconds = total.Elapsed.TotalSeconds;
 
         var metrics = new TrainingMetrics(
-            nameof(MnistMlp), MnistMlp.Spec, MnistMlp.ParameterCount,
+            network.Name, network.ModelName, network.Spec, model.Parameters.Length,
             new Hyperparameters(options.Epochs, options.BatchSize, options.LearningRate, options.OptimizerName, options.Seed,
                 "sparse_categorical_crossentropy", "glorot_uniform weights, zero biases (xoshiro256** from the seed)",
                 "xoshiro256** Fisher-Yates shuffle of the training set each epoch"),
@@ -154,21 +169,21 @@ public sealed class TrainCommand
         return 0;
     }
 
-    private void PrintRecipe(TrainingOptions options, MnistData data, string folder)
+    private void PrintRecipe(MnistNetwork network, TrainingOptions options, MnistData data, string folder)
     {
         _console.MarkupLineInterpolated($"Data: {data.Train.Count:N0} training and {data.Test.Count:N0} test images from {folder}");
         _console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
-            $"Model: {nameof(MnistMlp)} 784 → 128 ReLU → 10 softmax, {MnistMlp.ParameterCount:N0} parameters");
+            $"Model: {network.ModelName} {network.Summary}, {network.Create(0).Parameters.Length:N0} parameters");
         _console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
             $"Training: {options.OptimizerName} (learning rate {options.LearningRate:G}), batch {options.BatchSize}, {options.Epochs} epoch(s), seed {options.Seed}");
     }
 
     // One epoch under a Spectre progress bar that shows the running loss and accuracy. Without a
     // terminal (a log, a pipe) there is nothing to animate: the epoch's summary line says it all.
-    private RunningMetrics TrainWithProgress(Trainer trainer, MnistSet train, int epoch, int epochs, CancellationToken cancellationToken)
+    private EpochResult TrainWithProgress(Trainer trainer, int epoch, int epochs, CancellationToken cancellationToken)
     {
-        if (!_console.Profile.Capabilities.Interactive) return trainer.TrainEpoch(train, null, cancellationToken);
-        RunningMetrics result = default;
+        if (!_console.Profile.Capabilities.Interactive) return trainer.TrainEpoch(null, cancellationToken);
+        EpochResult result = default;
         int batches = trainer.BatchesPerEpoch;
         // Refreshing the description every step would cost more than the step; ~100 updates suffice.
         int every = Math.Max(1, batches / 100);
@@ -178,11 +193,11 @@ public sealed class TrainCommand
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
             .Start(context =>
             {
-                ProgressTask task = context.AddTask(Describe(label, default), maxValue: batches);
-                result = trainer.TrainEpoch(train, running =>
+                ProgressTask task = context.AddTask(label, maxValue: batches);
+                result = trainer.TrainEpoch(running =>
                 {
-                    if (running.Batches % every != 0 && running.Batches != batches) return;
-                    task.Value = running.Batches;
+                    if (running.Batch % every != 0 && running.Batch != batches) return;
+                    task.Value = running.Batch;
                     task.Description = Describe(label, running);
                 }, cancellationToken);
                 task.StopTask();
@@ -196,9 +211,8 @@ public sealed class TrainCommand
         return $"Epoch {epoch.ToString(CultureInfo.InvariantCulture).PadLeft(total.Length)}/{total}";
     }
 
-    private static string Describe(string label, RunningMetrics running) => running.Batches == 0
-        ? label
-        : string.Format(CultureInfo.InvariantCulture, "{0}  loss {1:F4}  accuracy {2}", label, running.Loss, Percent.Format(running.Accuracy));
+    private static string Describe(string label, BatchProgress running) =>
+        string.Format(CultureInfo.InvariantCulture, "{0}  loss {1:F4}  accuracy {2}", label, running.Loss, Percent.Format(running.Accuracy));
 
     /// <summary>The absolute form of a path the user gave, or a one-line error naming the option.</summary>
     private static string FullPath(string path, string option)

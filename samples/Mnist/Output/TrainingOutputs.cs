@@ -33,7 +33,7 @@ public static class TrainingOutputs
     };
 
     /// <summary>Writes all five files into <paramref name="folder"/>.</summary>
-    public static void Write(string folder, MnistMlp model, TrainingMetrics metrics, MnistSet test, Evaluation evaluation)
+    public static void Write(string folder, IModel model, TrainingMetrics metrics, MnistSet test, Evaluation evaluation)
     {
         Directory.CreateDirectory(folder);
         model.Save(Path.Combine(folder, ModelFile));

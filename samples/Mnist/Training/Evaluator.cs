@@ -1,36 +1,28 @@
 using ModelGen.Data;
+using ModelGen.Training;
 
 namespace ModelGen.Samples.Mnist.Training;
 
-/// <summary>Runs a model over a labelled set in large batches and measures it.</summary>
-public sealed class Evaluator(MnistMlp model)
+/// <summary>Measures a model on a labelled set with the runtime's <see cref="ClassifierEvaluator{TWorkspace}"/>, and keeps each prediction for the confusion matrix.</summary>
+public sealed class Evaluator
 {
-    // Large batches amortise the per-call overhead; 500 images of activations are 1.8 MB.
-    private const int Chunk = 500;
-    private readonly MnistMlp.Workspace _workspace = new(Chunk);
+    private delegate EvaluationResult EvaluateInto(LabeledData data, Span<int> predictions);
 
-    /// <summary>The loss, accuracy, predictions and confusion matrix of the model on <paramref name="set"/>.</summary>
+    private readonly EvaluateInto _evaluate;
+
+    private Evaluator(EvaluateInto evaluate) => _evaluate = evaluate;
+
+    /// <summary>An evaluator for <paramref name="model"/>, <paramref name="batchSize"/> images per pass.</summary>
+    public static Evaluator Create<TWorkspace>(IClassifier<TWorkspace> model, int batchSize) where TWorkspace : IWorkspace =>
+        new(new ClassifierEvaluator<TWorkspace>(model, batchSize).Evaluate);
+
+    /// <summary>The loss, accuracy, predictions and confusion matrix of the model on <paramref name="set"/>, in inference mode.</summary>
     public Evaluation Evaluate(MnistSet set)
     {
-        ArgumentOutOfRangeException.ThrowIfZero(set.Count);
-        const int size = MnistMlp.InputSize;
         var predictions = new int[set.Count];
+        EvaluationResult result = _evaluate(Trainer.Labeled(set), predictions);
         var confusion = new int[MnistData.Classes, MnistData.Classes];
-        double lossSum = 0;
-        for (int start = 0; start < set.Count; start += Chunk)
-        {
-            int n = Math.Min(Chunk, set.Count - start);
-            ReadOnlySpan<int> labels = set.Labels.AsSpan(start, n);
-            model.Forward(_workspace, set.Pixels.AsSpan(start * size, n * size));
-            lossSum += (double)model.ComputeLoss(_workspace, labels) * n;
-            ReadOnlySpan<float> outputs = _workspace.Outputs;
-            for (int i = 0; i < n; i++)
-            {
-                int predicted = Batch.ArgMax(outputs.Slice(i * MnistMlp.OutputSize, MnistMlp.OutputSize));
-                predictions[start + i] = predicted;
-                confusion[labels[i], predicted]++;
-            }
-        }
-        return new Evaluation(lossSum / set.Count, set.Labels, predictions, confusion);
+        for (int i = 0; i < set.Count; i++) confusion[set.Labels[i], predictions[i]]++;
+        return new Evaluation(result.Loss, set.Labels, predictions, confusion);
     }
 }

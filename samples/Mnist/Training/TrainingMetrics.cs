@@ -14,7 +14,11 @@ public sealed record Hyperparameters(int Epochs, int BatchSize, double LearningR
 public sealed record DataSummary(string Folder, int TrainImages, int TestImages);
 
 /// <summary>What metrics.json holds: the final test results, the history, the timings and the recipe.</summary>
+/// <param name="Network">The --network name: mlp or cnn.</param>
+/// <param name="Model">The generated model's class name.</param>
+/// <param name="Spec">The model's spec, as saved in the model file.</param>
 public sealed record TrainingMetrics(
+    string Network,
     string Model,
     string Spec,
     int ParameterCount,

@@ -34,6 +34,10 @@ public sealed class CachingTests
 
         [Model, Input(4), Dense(8, Activation.Softmax), Dense(2)]
         public partial class Broken;
+
+        // Layers without [Model], so the missing-[Model] step has an output to cache too.
+        [Input(4), Dense(2)]
+        public partial class Forgotten;
         """;
 
     private const string Other = """
@@ -53,6 +57,7 @@ public sealed class CachingTests
         GeneratorAssert.DidNotCrash(run);
         Assert.Single(run.GeneratedFiles);
         Assert.Contains(run.GeneratorDiagnostics, d => d.Id == "MG0007");
+        Assert.Contains(run.GeneratorDiagnostics, d => d.Id == "MG0019");
         return (compilation, run);
     }
 
@@ -124,7 +129,7 @@ public sealed class CachingTests
         Assert.Contains(TrackedSteps.Outputs(second.Result, TrackingNames.Parse), o => o.Reason == IncrementalStepRunReason.Modified);
         Assert.Contains(TrackedSteps.Outputs(second.Result, TrackingNames.Models), o => o.Reason == IncrementalStepRunReason.New);
         Assert.Contains(TrackedSteps.Outputs(second.Result, TrackingNames.Diagnostics), o => o.Reason == IncrementalStepRunReason.Removed);
-        Assert.Empty(second.GeneratorDiagnostics);
+        Assert.Equal(["MG0019"], second.GeneratorDiagnostics.Select(d => d.Id)); // only the class without [Model] is left
         Assert.Equal(["App.Mnist.g.cs", "App.Broken.g.cs"], second.GeneratedFiles.Select(f => f.HintName).Order().Reverse());
     }
 

@@ -21,6 +21,10 @@ public sealed class PipelineValueTests
             [Model, Input(4), Dense(8, Activation.LeakyReLU, Slope = 0.1f, Name = "Hidden"), Dense(3, Activation.Softmax)]
             public partial class Valid;
             public partial class Outer { [Model, Input(2), Dense(1)] internal partial class Nested; }
+            [Model, Input(9, 7, 2), Conv2D(4, 3, Activation.ReLU, Padding = Padding.Same), MaxPool2D(2), Flatten, Dropout(0.25), Dense(3, Activation.Softmax)]
+            public partial class Convolutional;
+            [Input(4), Dense(2)]
+            public partial class NoModelAttribute;
             """,
             """
             using ModelGen;
@@ -40,7 +44,7 @@ public sealed class PipelineValueTests
         Assert.Empty(finder.Found);
         // The walk must have reached into the values, not stopped at the top.
         var visited = finder.VisitedTypes.Select(t => t.Name).ToHashSet();
-        foreach (string expected in new[] { "ParseResult", "ModelSpec", "LayerSpec", "ContainingType", "DiagnosticInfo", "LocationInfo", "EquatableArray`1" })
+        foreach (string expected in new[] { "ParseResult", "ModelSpec", "DenseSpec", "Conv2DSpec", "MaxPool2DSpec", "FlattenSpec", "DropoutSpec", "Window", "ActivationSpec", "Shape", "ContainingType", "DiagnosticInfo", "LocationInfo", "EquatableArray`1" })
             Assert.Contains(expected, visited);
         Assert.True(outputs >= 6, $"Only {outputs} tracked outputs were walked.");
     }

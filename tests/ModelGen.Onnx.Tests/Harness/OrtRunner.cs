@@ -19,9 +19,12 @@ public sealed class OrtRunner : IDisposable
     public InferenceSession Session { get; }
 
     /// <summary>Runs "input" = <paramref name="inputs"/> [rows, inputSize] and returns "output" flattened.</summary>
-    public float[] Run(float[] inputs, int rows, int inputSize)
+    public float[] Run(float[] inputs, int rows, int inputSize) => Run(inputs, [rows, inputSize]);
+
+    /// <summary>Runs "input" = <paramref name="inputs"/> of shape <paramref name="shape"/> (e.g. [rows, H, W, C]) and returns "output" flattened.</summary>
+    public float[] Run(float[] inputs, long[] shape)
     {
-        using OrtValue input = OrtValue.CreateTensorValueFromMemory(inputs, [rows, inputSize]);
+        using OrtValue input = OrtValue.CreateTensorValueFromMemory(inputs, shape);
         using var runOptions = new RunOptions();
         using IDisposableReadOnlyCollection<OrtValue> results = Session.Run(runOptions, ["input"], [input], ["output"]);
         return results[0].GetTensorDataAsSpan<float>().ToArray();

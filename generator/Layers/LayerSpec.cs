@@ -1,0 +1,23 @@
+using ModelGen.Generator.Model;
+
+namespace ModelGen.Generator.Layers
+{
+    /// <summary>
+    /// One layer, resolved: its name, the shape of one sample's input and output, and (in each kind's
+    /// derived record) its own settings. Records compare by value, so the pipeline caches.
+    /// </summary>
+    internal abstract record LayerSpec(string Name, Shape Input, Shape Output)
+    {
+        /// <summary>The kind that reads and emits this layer.</summary>
+        public abstract LayerKind Kind { get; }
+
+        /// <summary>The activation, for the kinds that have one.</summary>
+        public virtual ActivationSpec? LayerActivation => null;
+
+        /// <summary>Trainable values in the layer.</summary>
+        public virtual long ParameterCount => 0;
+
+        /// <summary>Whether the layer has parameters (and so weight gradients).</summary>
+        public bool IsTrainable => ParameterCount > 0;
+    }
+}

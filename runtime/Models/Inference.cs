@@ -1,0 +1,69 @@
+namespace ModelGen;
+
+/// <summary>
+/// The inference loops every generated model shares: they run the model's own Forward, in inference mode,
+/// on a workspace the model allocated once, so they allocate nothing. Generated models call these from
+/// their Predict, PredictClass, PredictBatch and PredictClasses.
+/// </summary>
+public static class Inference
+{
+    /// <summary>Runs one sample, [InputSize], and writes its outputs, [OutputSize].</summary>
+    public static void Predict<TWorkspace>(IModel<TWorkspace> model, TWorkspace workspace, ReadOnlySpan<float> input, Span<float> output)
+        where TWorkspace : IWorkspace
+    {
+        Batch.CheckSample(input.Length, model.InputSize, nameof(input));
+        Batch.CheckSample(output.Length, model.OutputSize, nameof(output));
+        model.Forward(workspace, input);
+        workspace.Outputs.CopyTo(output);
+    }
+
+    /// <summary>Runs one sample and returns the index of its largest output (the first one on ties).</summary>
+    public static int PredictClass<TWorkspace>(IModel<TWorkspace> model, TWorkspace workspace, ReadOnlySpan<float> input)
+        where TWorkspace : IWorkspace
+    {
+        Batch.CheckSample(input.Length, model.InputSize, nameof(input));
+        model.Forward(workspace, input);
+        return Batch.ArgMax(workspace.Outputs);
+    }
+
+    /// <summary>Runs any number of samples, [n, InputSize], workspace.Capacity at a time, and writes their outputs, [n, OutputSize].</summary>
+    public static void PredictBatch<TWorkspace>(IModel<TWorkspace> model, TWorkspace workspace, ReadOnlySpan<float> inputs, Span<float> outputs)
+        where TWorkspace : IWorkspace
+    {
+        int inputSize = model.InputSize, outputSize = model.OutputSize;
+        int count = Batch.SizeOf(inputs.Length, inputSize, int.MaxValue, nameof(inputs));
+        Batch.CheckTargets(outputs.Length, count, outputSize, nameof(outputs));
+        for (int start = 0; start < count; start += workspace.Capacity)
+        {
+            int n = Math.Min(workspace.Capacity, count - start);
+            model.Forward(workspace, inputs.Slice(start * inputSize, n * inputSize));
+            workspace.Outputs.CopyTo(outputs.Slice(start * outputSize));
+        }
+    }
+
+    /// <summary>Runs any number of samples, [n, InputSize], and writes each one's predicted class, [n].</summary>
+    public static void PredictClasses<TWorkspace>(IModel<TWorkspace> model, TWorkspace workspace, ReadOnlySpan<float> inputs, Span<int> classes)
+        where TWorkspace : IWorkspace
+    {
+        int inputSize = model.InputSize, outputSize = model.OutputSize;
+        int count = Batch.SizeOf(inputs.Length, inputSize, int.MaxValue, nameof(inputs));
+        Batch.CheckTargets(classes.Length, count, 1, nameof(classes));
+        for (int start = 0; start < count; start += workspace.Capacity)
+        {
+            int n = Math.Min(workspace.Capacity, count - start);
+            model.Forward(workspace, inputs.Slice(start * inputSize, n * inputSize));
+            ReadOnlySpan<float> outputs = workspace.Outputs;
+            for (int s = 0; s < n; s++) classes[start + s] = Batch.ArgMax(outputs.Slice(s * outputSize, outputSize));
+        }
+    }
+
+    /// <summary>How many rows of <paramref name="outputs"/>, [labels.Length, classes], have their label as the largest value.</summary>
+    public static int CountCorrect(ReadOnlySpan<float> outputs, ReadOnlySpan<int> labels, int classes)
+    {
+        if (outputs.Length < (long)labels.Length * classes)
+            throw new ArgumentException($"{outputs.Length} outputs cannot hold {labels.Length} rows of {classes}.", nameof(outputs));
+        int correct = 0;
+        for (int s = 0; s < labels.Length; s++) if (Batch.ArgMax(outputs.Slice(s * classes, classes)) == labels[s]) correct++;
+        return correct;
+    }
+}

@@ -1,0 +1,136 @@
+using System.Diagnostics;
+
+namespace ModelGen.Training;
+
+/// <summary>
+/// Keras' <c>fit</c> for any generated classifier: epochs of mini-batches drawn from a fresh shuffle of
+/// the training set, an optional validation pass after each, progress after each step, and a history.
+/// Bound to one model, optimizer and training set: the batch buffers, the shuffle order and the
+/// workspace are allocated once, so a step allocates nothing. Everything random comes from
+/// xoshiro256** (the shuffles here, the weights and dropout masks in the model), and the kernels give
+/// the same bits at any thread count, so the same seeds give bit-identical parameters and history.
+/// </summary>
+/// <typeparam name="TWorkspace">The model's own <c>Workspace</c> class.</typeparam>
+public sealed class ClassifierTrainer<TWorkspace> where TWorkspace : IWorkspace
+{
+    /// <summary>
+    /// XORed into <see cref="FitOptions.Seed"/>: keeps the shuffle stream apart from a model initialised
+    /// with the same seed. ("SHUFFLE!"; the MNIST sample's runs since its first release depend on it.)
+    /// </summary>
+    public const ulong ShuffleStream = 0x5348_5546_464C_4521;
+
+    private readonly IClassifier<TWorkspace> _model;
+    private readonly Optimizer _optimizer;
+    private readonly TWorkspace _workspace;
+    private readonly float[] _batchInputs;
+    private readonly int[] _batchLabels;
+    private readonly int[] _order;
+    private readonly bool _shuffle;
+    private readonly int _evaluationBatchSize;
+    private ClassifierEvaluator<TWorkspace>? _evaluator;
+    private Xoshiro256StarStar _random;
+
+    /// <summary>Prepares to train <paramref name="model"/> with <paramref name="optimizer"/> on <paramref name="train"/>.</summary>
+    public ClassifierTrainer(IClassifier<TWorkspace> model, Optimizer optimizer, LabeledData train, FitOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(train);
+        options ??= new FitOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSize, 1, $"{nameof(options)}.{nameof(FitOptions.BatchSize)}");
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.EvaluationBatchSize, 1, $"{nameof(options)}.{nameof(FitOptions.EvaluationBatchSize)}");
+        train.CheckFits(model, "training data", nameof(train));
+        _model = model;
+        _optimizer = optimizer;
+        Train = train;
+        // A batch larger than the set would only waste memory: every step would hold the whole set anyway.
+        int batch = Math.Min(options.BatchSize, train.Count);
+        _workspace = model.CreateWorkspace(batch);
+        _batchInputs = new float[batch * train.InputSize];
+        _batchLabels = new int[batch];
+        _order = new int[train.Count];
+        for (int i = 0; i < _order.Length; i++) _order[i] = i;
+        _shuffle = options.Shuffle;
+        _evaluationBatchSize = options.EvaluationBatchSize;
+        _random = new Xoshiro256StarStar(options.Seed ^ ShuffleStream);
+    }
+
+    /// <summary>The training set.</summary>
+    public LabeledData Train { get; }
+
+    /// <summary>Samples per step: the options' batch size, or the whole set if it is smaller.</summary>
+    public int BatchSize => _workspace.Capacity;
+
+    /// <summary>Steps in one epoch.</summary>
+    public int BatchesPerEpoch => (_order.Length + BatchSize - 1) / BatchSize;
+
+    /// <summary>Epochs run so far, including one that stopped early.</summary>
+    public int EpochsCompleted { get; private set; }
+
+    /// <summary>
+    /// One pass over the training set in a new random order, in training mode. <paramref name="progress"/>
+    /// gets the running figures after every step. A step whose loss is NaN or infinite ends the epoch
+    /// there, with <see cref="EpochResult.Diverged"/> set: nothing after it could recover.
+    /// </summary>
+    public EpochResult TrainEpoch(IProgress<BatchProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        long started = Stopwatch.GetTimestamp();
+        int epoch = ++EpochsCompleted;
+        if (_shuffle) _random.Shuffle(_order.AsSpan());
+        int size = Train.InputSize, batches = BatchesPerEpoch;
+        double lossSum = 0;
+        int correct = 0, seen = 0, batch = 0;
+        bool diverged = false;
+        for (int start = 0; start < _order.Length && !diverged; start += BatchSize)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int n = Math.Min(BatchSize, _order.Length - start);
+            for (int i = 0; i < n; i++)
+            {
+                int sample = _order[start + i];
+                Array.Copy(Train.Inputs, sample * size, _batchInputs, i * size, size);
+                _batchLabels[i] = Train.Labels[sample];
+            }
+            ReadOnlySpan<int> labels = _batchLabels.AsSpan(0, n);
+            float loss = _model.TrainStep(_workspace, _batchInputs.AsSpan(0, n * size), labels, _optimizer);
+            // The workspace still holds this batch's forward pass, from before the update: the
+            // running accuracy is the one Keras shows.
+            correct += _model.CountCorrect(_workspace, labels);
+            lossSum += (double)loss * n;
+            seen += n;
+            batch++;
+            diverged = !float.IsFinite(loss);
+            progress?.Report(new BatchProgress(epoch, batch, batches, seen, lossSum / seen, (double)correct / seen));
+        }
+        return new EpochResult(epoch, batch, seen, lossSum / seen, (double)correct / seen, Stopwatch.GetElapsedTime(started).TotalSeconds, diverged);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="epochs"/> epochs, evaluating <paramref name="validation"/> (if given) in
+    /// inference mode after each. Stops early, saying why in the history, when a loss is NaN or infinite.
+    /// Cancellation throws OperationCanceledException between steps.
+    /// </summary>
+    public TrainingHistory Fit(int epochs, LabeledData? validation = null, IProgress<BatchProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(epochs, 1);
+        // Checked before the first step, not after an epoch's work.
+        validation?.CheckFits(_model, "validation data", nameof(validation));
+        var history = new List<EpochRecord>(epochs);
+        for (int e = 0; e < epochs; e++)
+        {
+            EpochResult result = TrainEpoch(progress, cancellationToken);
+            if (result.Diverged)
+            {
+                // The parameters are no longer finite numbers: a validation pass would say nothing.
+                history.Add(new EpochRecord(result.Epoch, result.Loss, result.Accuracy, null, null, result.Seconds, 0));
+                return new TrainingHistory(history, $"the loss became {result.Loss.ToString(System.Globalization.CultureInfo.InvariantCulture)} at batch {result.Batches} of epoch {result.Epoch}");
+            }
+            EvaluationResult? checkedOn = validation is null ? null : Evaluator.Evaluate(validation);
+            history.Add(new EpochRecord(result.Epoch, result.Loss, result.Accuracy, checkedOn?.Loss, checkedOn?.Accuracy, result.Seconds, checkedOn?.Seconds ?? 0));
+        }
+        return new TrainingHistory(history, null);
+    }
+
+    // Made on first use: a trainer without validation never holds the evaluation workspace.
+    private ClassifierEvaluator<TWorkspace> Evaluator => _evaluator ??= new ClassifierEvaluator<TWorkspace>(_model, _evaluationBatchSize);
+}

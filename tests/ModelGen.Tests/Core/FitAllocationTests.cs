@@ -1,0 +1,59 @@
+using ModelGen.Tests.Models;
+using ModelGen.Training;
+
+namespace ModelGen.Tests.Core;
+
+/// <summary>
+/// After warm-up, training epochs (with progress reports) and evaluations allocate exactly zero bytes,
+/// on this thread and on the kernel workers, measured as <see cref="AllocationTests"/> does.
+/// </summary>
+public sealed class FitAllocationTests
+{
+    private static long Measure(Action action, int repetitions)
+    {
+        action(); // JIT, the optimizer's state, first-call initialisation
+        action();
+        long workers = Kernels.WorkerAllocatedBytes;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < repetitions; i++) action();
+        long thread = GC.GetAllocatedBytesForCurrentThread() - before;
+        return thread + (Kernels.WorkerAllocatedBytes - workers);
+    }
+
+    private static readonly LabeledData s_data = Create();
+
+    private static LabeledData Create()
+    {
+        var (images, labels) = SyntheticDigits.Create(100, seed: 1);
+        return new LabeledData(images, labels, SyntheticDigits.Pixels);
+    }
+
+    [Fact]
+    public void Training_epochs_allocate_nothing()
+    {
+        // 100 samples in batches of 32: four steps per epoch, the last one a remainder; 10 epochs = 40 steps.
+        var trainer = new ClassifierTrainer<MnistMlp.Workspace>(new MnistMlp(1), new Adam(), s_data, new FitOptions { BatchSize = 32, Seed = 1 });
+        var progress = new Counter();
+
+        long bytes = Measure(() => trainer.TrainEpoch(progress, CancellationToken.None), repetitions: 10);
+
+        Assert.Equal(0, bytes);
+        Assert.Equal(12 * 4, progress.Reports); // the measurement ran what it says
+    }
+
+    [Fact]
+    public void Evaluations_allocate_nothing()
+    {
+        var evaluator = new ClassifierEvaluator<MnistMlp.Workspace>(new MnistMlp(1), batchSize: 30);
+        var predictions = new int[s_data.Count];
+
+        Assert.Equal(0, Measure(() => evaluator.Evaluate(s_data, predictions), repetitions: 10));
+    }
+
+    private sealed class Counter : IProgress<BatchProgress>
+    {
+        public int Reports { get; private set; }
+
+        public void Report(BatchProgress value) => Reports++;
+    }
+}
