@@ -7,7 +7,7 @@ namespace ModelGen;
 /// </summary>
 internal static class ConvChecks
 {
-    /// <summary>Each sample's work (in values moved) from which a call is split across the cores.</summary>
+    /// <summary>A call's work, in values moved, from which it is split across the cores: below it, waking a worker costs more than it saves.</summary>
     private const long ParallelThreshold = 1 << 16;
 
     /// <summary>Whether a call over <paramref name="batch"/> samples of <paramref name="valuesPerSample"/> values each is worth the worker pool.</summary>

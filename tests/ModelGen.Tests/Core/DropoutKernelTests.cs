@@ -26,6 +26,21 @@ public sealed class DropoutKernelTests
         Assert.Equal(expectedRandom.NextUInt64(), actualRandom.NextUInt64());
     }
 
+    [Fact]
+    public void A_draw_equal_to_the_rate_keeps_its_value()
+    {
+        // u < rate drops, so a draw exactly at the rate keeps: the rate is set to the seed's first draw.
+        var probe = new Xoshiro256StarStar(11);
+        float rate = probe.NextSingle();
+        var expectedRandom = new Xoshiro256StarStar(11);
+        var actualRandom = new Xoshiro256StarStar(11);
+        float[] expected = new float[8], actual = new float[8];
+        DropoutReference.Mask(expected, rate, ref expectedRandom);
+        Dropout.Mask(actual, rate, ref actualRandom);
+        Assert.Equal(1f / (1f - rate), actual[0]);
+        KernelAssert.BitIdentical<float>(expected, actual, "mask");
+    }
+
     [Theory]
     [InlineData(0.1f)]
     [InlineData(0.5f)]
