@@ -12,17 +12,8 @@ namespace ModelGen.Tests.Core;
 [Collection(AllocationCollection.Name)]
 public sealed class AllocationTests
 {
-    /// <summary>Bytes allocated by <paramref name="repetitions"/> runs, on this thread and by kernel work on the worker threads.</summary>
-    private static long Measure(Action action, int repetitions = 20)
-    {
-        action(); // warm up: JIT and any first-call initialisation happen outside the count
-        action();
-        long workers = Kernels.WorkerAllocatedBytes;
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < repetitions; i++) action();
-        long thread = GC.GetAllocatedBytesForCurrentThread() - before;
-        return thread + (Kernels.WorkerAllocatedBytes - workers);
-    }
+    /// <summary>Bytes allocated by runs of <paramref name="action"/>, on this thread and by kernel work on the worker threads.</summary>
+    private static long Measure(Action action, int repetitions = 20) => AllocationMeter.Measure(action, repetitions);
 
     private static readonly (float[] Images, int[] Labels) Data = SyntheticDigits.Create(100, seed: 1);
 
