@@ -13,13 +13,13 @@ namespace ModelGen.ReferenceTests;
 /// </summary>
 public sealed partial class TorchTwin : IDisposable
 {
-    private readonly ModuleDict<nn.Module<Tensor, Tensor>> _modules;
+    private readonly TwinModules _modules;
 
     /// <summary>Creates the modules (float32); their initial values are overwritten by <see cref="LoadParameters"/>.</summary>
     public TorchTwin(ModelLayout layout)
     {
         Layout = layout;
-        _modules = nn.ModuleDict(layout.TrainableLayers.Select(l => (l.Name, Create(l))).ToArray());
+        _modules = new TwinModules(layout.TrainableLayers.Select(l => (l.Name, Create(l))));
     }
 
     /// <summary>The architecture this twin mirrors.</summary>
@@ -116,4 +116,22 @@ public sealed partial class TorchTwin : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => _modules.Dispose();
+
+    // The modules registered under the layer names, as attributes of a PyTorch nn.Module would be, so
+    // state_dict() names them "Conv1.weight" and so on. (TorchSharp's ModuleDict returned an empty state_dict.)
+    private sealed class TwinModules : nn.Module
+    {
+        private readonly Dictionary<string, nn.Module<Tensor, Tensor>> _byName = [];
+
+        public TwinModules(IEnumerable<(string Name, nn.Module<Tensor, Tensor> Module)> modules) : base(nameof(TwinModules))
+        {
+            foreach ((string name, nn.Module<Tensor, Tensor> module) in modules)
+            {
+                _byName.Add(name, module);
+                register_module(name, module);
+            }
+        }
+
+        public nn.Module<Tensor, Tensor> this[string name] => _byName[name];
+    }
 }
