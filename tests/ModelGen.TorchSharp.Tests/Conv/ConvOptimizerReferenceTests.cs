@@ -9,11 +9,18 @@ namespace ModelGen.ReferenceTests.Conv;
 /// </summary>
 public class ConvOptimizerReferenceTests(ITestOutputHelper output)
 {
-    /// <summary>Every conv model with each optimizer.</summary>
+    /// <summary>
+    /// Every conv model but MnistConvNet, with each optimizer. MnistConvNet is left out deliberately: in
+    /// lockstep on random data it agrees to ~1e-8 for 9 steps, then Conv1.W alone jumps to ~3e-6 in one
+    /// step (a Pool1 window whose two largest values are closer than the two sides' rounding picks a
+    /// different maximum: a discrete change of the gradient), and such flips compound to 2e-2 (SGD) and
+    /// 3e-3 (Adam) by step 100. Its single-step gradients are checked in ConvBackwardReferenceTests and
+    /// its training as a whole in ConvMnistTrainingTests.
+    /// </summary>
     public static TheoryData<string, string> Cases()
     {
         var cases = new TheoryData<string, string>();
-        foreach (string name in TestModels.ConvNames) foreach (string optimizer in new[] { "SgdMomentum", "Adam" }) cases.Add(name, optimizer);
+        foreach (string name in TestModels.ConvNames.Where(n => n != nameof(Models.MnistConvNet))) foreach (string optimizer in new[] { "SgdMomentum", "Adam" }) cases.Add(name, optimizer);
         return cases;
     }
 
