@@ -30,9 +30,9 @@ public class BackwardReferenceTests(ITestOutputHelper output)
 
         output.WriteLine($"{layout}; batch {batchSize}");
         var failures = new List<string>();
-        foreach (DenseLayer layer in layout.Layers)
+        foreach (TrainableLayer layer in layout.TrainableLayers)
         {
-            foreach ((string tensor, int offset, int length) in new[] { ("W", layer.WeightsOffset, layer.WeightsLength), ("b", layer.BiasesOffset, layer.Units) })
+            foreach ((string tensor, int offset, int length) in new[] { ("W", layer.WeightsOffset, layer.WeightsLength), ("b", layer.BiasesOffset, layer.BiasesLength) })
             {
                 ReadOnlySpan<float> expected = theirs.AsSpan(offset, length);
                 double error = Compare.RelativeToMax(ours.AsSpan(offset, length), expected);

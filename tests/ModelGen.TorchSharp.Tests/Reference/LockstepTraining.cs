@@ -37,7 +37,8 @@ public sealed class LockstepTraining : IDisposable
         float ours = _model.TrainStep(batch, _optimizer);
         using var scope = NewDisposeScope();
         _torchOptimizer.zero_grad();
-        Tensor loss = Twin.Loss(Twin.Forward(Twin.Inputs(batch)), batch);
+        // TrainStep's Forward ran in training mode: the twin drops exactly what it dropped.
+        Tensor loss = Twin.Loss(Twin.Forward(Twin.Inputs(batch), (_model as Models.IConvModel)?.DropoutMasks()), batch);
         loss.backward();
         _torchOptimizer.step();
         Losses.Add((ours, loss.item<float>()));

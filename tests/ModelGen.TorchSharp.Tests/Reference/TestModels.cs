@@ -14,8 +14,18 @@ public static class TestModels
         [nameof(LinearRegression)] = seed => new LinearRegression(seed),
     };
 
-    /// <summary>Every test model's name.</summary>
+    private static readonly Dictionary<string, Func<ulong, IConvModel>> s_convFactories = new()
+    {
+        [nameof(MnistConvNet)] = seed => new MnistConvNet(seed),
+        [nameof(OddConvClassifier)] = seed => new OddConvClassifier(seed),
+        [nameof(ConvRegressor)] = seed => new ConvRegressor(seed),
+    };
+
+    /// <summary>Every dense-only test model's name.</summary>
     public static IReadOnlyCollection<string> Names => s_factories.Keys;
+
+    /// <summary>Every convolutional test model's name.</summary>
+    public static IReadOnlyCollection<string> ConvNames => s_convFactories.Keys;
 
     /// <summary>
     /// Creates the model with Glorot-uniform weights from <paramref name="seed"/> (the generated
@@ -24,13 +34,13 @@ public static class TestModels
     /// </summary>
     public static (IGeneratedModel Model, ModelLayout Layout) Create(string name, ulong seed)
     {
-        IGeneratedModel model = s_factories[name](seed);
+        IGeneratedModel model = s_factories.TryGetValue(name, out var dense) ? dense(seed) : s_convFactories[name](seed);
         ModelLayout layout = ModelLayout.Of(model.GetType());
         Assert.Equal(layout.ParameterCount, model.Parameters.Length);
         var random = new Xoshiro256StarStar(seed ^ 0xB1A5);
-        foreach (DenseLayer layer in layout.Layers)
+        foreach (TrainableLayer layer in layout.TrainableLayers)
         {
-            Span<float> biases = model.Parameters.AsSpan(layer.BiasesOffset, layer.Units);
+            Span<float> biases = model.Parameters.AsSpan(layer.BiasesOffset, layer.BiasesLength);
             for (int i = 0; i < biases.Length; i++) biases[i] = 0.4f * random.NextSingle() - 0.2f;
         }
         return (model, layout);
