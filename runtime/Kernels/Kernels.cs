@@ -77,10 +77,11 @@ public static unsafe class Kernels
 
     /// <summary>dW = xᵀ·dz, the weight gradient summed over the rows.</summary>
     /// <remarks>
-    /// Each dW value is Σ_r x[r, i]·dz[r, u] summed over the rows in order, whichever strategy runs:
-    /// wide layers list each input's non-zero rows once (a compressed column form of x) and then sum
-    /// every dW row in registers; narrow layers (few units) compute dWᵀ with the row kernel and
-    /// transpose it.
+    /// Each dW value is Σ_r x[r, i]·dz[r, u], in an order fixed by the shapes alone: wide layers list each
+    /// input's non-zero rows once (a compressed column form of x) and then sum every dW row in registers,
+    /// over the rows in order; narrow layers (few units) compute dWᵀ with the row kernel and transpose
+    /// it; tall products (a convolution's patch matrix: many rows, few inputs) sum fixed blocks of rows
+    /// into partial dWs with rank-one updates and add the partials in order (<see cref="TallWeightGradient"/>).
     /// </remarks>
     public static void WeightGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, Span<float> dw,
         int rows, int inputs, int units)
@@ -93,6 +94,11 @@ public static unsafe class Kernels
         }
         fixed (float* px = x, pdz = dz, pdw = dw)
         {
+            if (TallWeightGradient.Suits(rows, inputs, units))
+            {
+                TallWeightGradient.Run(px, pdz, pdw, rows, inputs, units, Parallel(rows, inputs, units));
+                return;
+            }
             var args = new KernelArgs { A = px, B = pdz, C = pdw, Rows = rows, Inputs = inputs, Units = units };
             WorkerPool.Run(&WeightGradientPart, ref args, inputs > 1 && Parallel(rows, inputs, units));
         }
@@ -156,10 +162,11 @@ public static unsafe class Kernels
     {
         CheckShapes(dx.Length, rows, inputs, w.Length, dz.Length, units);
         bool parallel = rows > 1 && Parallel(rows, inputs, units);
-        if (units < 64 && (long)inputs * units <= 16384)
+        if ((units < 64 && (long)inputs * units <= 16384) || ((long)inputs * units <= 32768 && rows >= 1024))
         {
-            // Few units: transpose W once (at most 64 KB, on the stack) and reuse the row kernel,
-            // dx_row = Σ_u dz_u · Wᵀ_u, whose rows are long and contiguous.
+            // Few units, or many rows (a convolution's patch gradient): transpose W once (at most 128 KB,
+            // on the stack) and reuse the row kernel, dx_row = Σ_u dz_u · Wᵀ_u, whose rows are long and
+            // contiguous and which skips the zeros of dz (ReLU's).
             float* wT = stackalloc float[inputs * units];
             for (int i = 0; i < inputs; i++)
                 for (int u = 0; u < units; u++) wT[u * inputs + i] = w[i * units + u];

@@ -8,10 +8,13 @@ namespace ModelGen.Tests.Core;
 /// </summary>
 public sealed class KernelTests
 {
-    // Shapes that exercise 64-column blocks, 8-column vectors, scalar tails and sparse rows.
+    // Shapes that exercise 64-column blocks, 8-column vectors, scalar tails and sparse rows; the last
+    // ones are tall like a convolution's patch matrix (the weight gradient's row blocks, the input
+    // gradient's transposed weights), with rows that do not divide into the blocks.
     public static TheoryData<int, int, int> Shapes() => new()
     {
         { 1, 784, 128 }, { 32, 784, 128 }, { 32, 128, 10 }, { 17, 131, 72 }, { 5, 3, 2 }, { 64, 200, 67 },
+        { 2_053, 27, 13 }, { 1_500, 288, 64 }, { 4_099, 9, 32 },
     };
 
     private static float[] Sparse(int count, ulong seed)
