@@ -57,3 +57,15 @@ public partial class LeakyOutputRegressor;
 [Input(9)]
 [Dense(4, Activation.ReLU, Name = "Only")]
 public partial class SingleLayerRelu;
+
+/// <summary>Keras' MNIST convnet, as the sample declares it.</summary>
+[Model]
+[Input(28, 28, 1)]
+[Conv2D(32, 3, Activation.ReLU)]
+[MaxPool2D(2)]
+[Conv2D(64, 3, Activation.ReLU)]
+[MaxPool2D(2)]
+[Flatten]
+[Dropout(0.5)]
+[Dense(10, Activation.Softmax)]
+public partial class MnistConvNet;
