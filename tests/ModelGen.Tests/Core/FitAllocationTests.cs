@@ -7,6 +7,7 @@ namespace ModelGen.Tests.Core;
 /// After warm-up, training epochs (with progress reports) and evaluations allocate exactly zero bytes,
 /// on this thread and on the kernel workers, measured as <see cref="AllocationTests"/> does.
 /// </summary>
+[Collection(AllocationCollection.Name)]
 public sealed class FitAllocationTests
 {
     private static long Measure(Action action, int repetitions)
