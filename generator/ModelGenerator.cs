@@ -38,7 +38,22 @@ namespace ModelGen.Generator
             });
 
             context.RegisterSourceOutput(models, static (output, model) =>
-                output.AddSource(model.HintName, ModelEmitter.Emit(model)));
+            {
+                // The emitter throws on a case it does not know (the tests make sure none is reachable);
+                // should one ever be, the user gets a diagnostic naming the model, not a generator crash.
+                string source;
+                try
+                {
+                    source = ModelEmitter.Emit(model);
+                }
+                catch (System.Exception exception) when (exception is not System.OperationCanceledException)
+                {
+                    output.ReportDiagnostic(Diagnostic.Create(Generator.Diagnostics.InternalError, Location.None,
+                        model.ClassName, exception.GetType().Name + ": " + exception.Message));
+                    return;
+                }
+                output.AddSource(model.HintName, source);
+            });
 
             // Classes with ModelGen layer attributes but no [Model]: one pipeline per attribute type
             // (ForAttributeWithMetadataName matches one exact type).

@@ -40,7 +40,7 @@ namespace ModelGen.Generator.Layers
             int kernelHeight = arguments.Int(square ? "kernelSize" : "kernelHeight", 0);
             int kernelWidth = arguments.Int(square ? "kernelSize" : "kernelWidth", 0);
             int stride = arguments.Int("Stride", 1);
-            ActivationSpec? activation = arguments.Activation(context);
+            ActivationSpec? activation = arguments.Activation(context, softmaxAllowed: false);
             PaddingKind? padding = arguments.Padding(context);
             if (arguments.Unreadable || activation is null || padding is null) return null;
 

@@ -32,7 +32,7 @@ namespace ModelGen.Generator.Layers
         public override LayerSpec? Read(LayerReadContext context, AttributeArguments arguments)
         {
             int units = arguments.Int("units", 0);
-            ActivationSpec? activation = arguments.Activation(context);
+            ActivationSpec? activation = arguments.Activation(context, softmaxAllowed: true);
             if (arguments.Unreadable || activation is null) return null;
             bool valid = context.CheckPositive("The unit count", units);
             if (context.Input is { IsImage: true } image)

@@ -67,8 +67,11 @@ namespace ModelGen.Generator.Parsing
             return null;
         }
 
-        /// <summary>Reads an activation ("activation") and, for LeakyReLU, its "Slope"; reports undefined values.</summary>
-        public ActivationSpec? Activation(LayerReadContext context)
+        /// <summary>
+        /// Reads an activation ("activation") and, for LeakyReLU, its "Slope"; reports undefined values, bad
+        /// slopes and (where the kind allows Softmax at all) a Softmax that is not on the last layer.
+        /// </summary>
+        public ActivationSpec? Activation(LayerReadContext context, bool softmaxAllowed)
         {
             int value = EnumValue("activation", 0);
             float slope = Float("Slope", 0.01f);
@@ -81,6 +84,8 @@ namespace ModelGen.Generator.Parsing
             var kind = (ActivationKind)value;
             var activation = new ActivationSpec(kind, kind == ActivationKind.LeakyReLU ? slope : 0f);
             context.CheckSlope(activation);
+            if (softmaxAllowed && kind == ActivationKind.Softmax && !context.IsLast)
+                context.Report(Diagnostics.SoftmaxNotLast, context.Name, context.ClassName);
             return activation;
         }
 

@@ -19,6 +19,9 @@ namespace ModelGen.Generator.Parsing
         /// <summary>The largest float[] .NET allocates (Array.MaxLength).</summary>
         private const long MaxArrayLength = ModelEmitter.MaxArrayLength;
 
+        // Softmax placement is checked where the activation is read (AttributeArguments.Activation), so
+        // it is reported even when an earlier layer could not be resolved.
+
         /// <summary>Returns the resolved layers, or null when one of them could not be resolved.</summary>
         public static List<LayerSpec>? Resolve(List<(AttributeData Data, AttributeSyntax Syntax, LayerKind Kind)> declarations,
             Shape? input, bool inputDeclared, string className, Location classLocation, List<DiagnosticInfo> diagnostics)
@@ -60,8 +63,6 @@ namespace ModelGen.Generator.Parsing
                     diagnostics.Add(DiagnosticInfo.Create(Diagnostics.ArgumentNotConstant, location, kind.DisplayName, className));
                     layer = null;
                 }
-                if (layer?.LayerActivation?.Kind == ActivationKind.Softmax && !isLast)
-                    diagnostics.Add(DiagnosticInfo.Create(Diagnostics.SoftmaxNotLast, location, name, className));
                 if (layer is null)
                 {
                     complete = false;

@@ -3,12 +3,18 @@ namespace ModelGen;
 /// <summary>
 /// A block of columns of a batch x [rows, inputs] in compressed-column form: for each input i of the
 /// block, the rows r with x[r, i] ≠ 0, in ascending order, and those values. The weight gradient walks it to sum each dW row in
-/// registers. The buffers belong to the calling thread and grow to the largest batch seen, so after
-/// the first call nothing is allocated.
+/// registers. The buffers grow to the largest batch seen, so after the first call of a shape nothing is
+/// allocated. A serial call uses its thread's own lists; a parallel call gives each chunk its own lists,
+/// whichever thread runs it: sizes then depend only on the call, not on which thread took which chunk,
+/// so a warm-up call allocates everything once and later calls allocate nothing.
 /// </summary>
 internal sealed class ColumnLists
 {
     [ThreadStatic] private static ColumnLists? t_lists;
+
+    // One per chunk of a parallel call; the pool runs one call at a time and each chunk once, so a
+    // chunk's lists are never shared.
+    private static readonly ColumnLists?[] s_chunkLists = new ColumnLists?[WorkerPool.ParallelChunks];
 
     /// <summary>Column i's entries are [Starts[i], Starts[i + 1]).</summary>
     public int[] Starts = [];
@@ -20,10 +26,12 @@ internal sealed class ColumnLists
     private int[] _rowIndices = [];
     private int[] _rowCounts = [];
 
-    /// <summary>This thread's lists, with room for a batch of the given shape.</summary>
-    public static ColumnLists For(int rows, int inputs)
+    /// <summary>The lists of chunk <paramref name="chunk"/> of <paramref name="chunks"/>, with room for a batch of the given shape.</summary>
+    public static ColumnLists For(int rows, int inputs, int chunk, int chunks)
     {
-        ColumnLists lists = t_lists ??= new ColumnLists();
+        ColumnLists lists = chunks == 1
+            ? t_lists ??= new ColumnLists()
+            : s_chunkLists[chunk] ??= new ColumnLists();
         long cells = (long)rows * inputs;
         if (lists.Starts.Length < inputs + 1) lists.Starts = new int[inputs + 1];
         if (lists.Rows.Length < cells)

@@ -8,71 +8,117 @@ namespace ModelGen;
 /// <see cref="Kernels.WeightGradient"/> and the patches' gradient is <see cref="Kernels.InputGradient"/>;
 /// col2im then adds each patch gradient back onto the input pixels it came from.
 /// </summary>
-public static class Convolution
+/// <remarks>
+/// A window row inside the image is WindowWidth · Channels contiguous floats in both the image and the
+/// patch row, so both directions move whole runs, clipped at the image's left and right borders. Large
+/// calls split the batch across the cores; each sample's output belongs to one chunk and is written in
+/// the same order as by <see cref="ConvolutionReference"/>, so results equal the reference bit for bit.
+/// </remarks>
+public static unsafe class Convolution
 {
     /// <summary>patches [batch · OutputPixels, PatchSize] = the window of every output pixel of x [batch, InputSize]; overwrites patches.</summary>
     public static void Im2Col(ReadOnlySpan<float> x, Span<float> patches, int batch, in ConvGeometry g)
     {
-        Check(x.Length, patches.Length, batch, g);
-        int c = g.Channels;
-        for (int n = 0; n < batch; n++)
+        Check(x.Length, nameof(x), patches.Length, nameof(patches), batch, g);
+        fixed (float* px = x, pp = patches)
         {
-            ReadOnlySpan<float> image = x.Slice(n * g.InputSize, g.InputSize);
-            for (int oy = 0; oy < g.OutputHeight; oy++)
-                for (int ox = 0; ox < g.OutputWidth; ox++)
-                {
-                    Span<float> row = patches.Slice(((n * g.OutputHeight + oy) * g.OutputWidth + ox) * g.PatchSize, g.PatchSize);
-                    for (int ky = 0; ky < g.WindowHeight; ky++)
-                    {
-                        int iy = oy * g.StrideHeight - g.PadTop + ky;
-                        for (int kx = 0; kx < g.WindowWidth; kx++)
-                        {
-                            int ix = ox * g.StrideWidth - g.PadLeft + kx;
-                            Span<float> target = row.Slice((ky * g.WindowWidth + kx) * c, c);
-                            if ((uint)iy < (uint)g.InputHeight && (uint)ix < (uint)g.InputWidth)
-                                image.Slice((iy * g.InputWidth + ix) * c, c).CopyTo(target);
-                            else
-                                target.Clear();
-                        }
-                    }
-                }
+            var job = new ConvJob { Source = px, Target = pp, Batch = batch, Geometry = g };
+            ConvJob.Run(&Im2ColPart, job, ConvChecks.Parallel(batch, (long)g.OutputPixels * g.PatchSize));
         }
     }
 
     /// <summary>dx [batch, InputSize] = the sum, over every window that covers an input value, of that value's patch gradient; overwrites dx.</summary>
     public static void Col2Im(ReadOnlySpan<float> dpatches, Span<float> dx, int batch, in ConvGeometry g)
     {
-        Check(dx.Length, dpatches.Length, batch, g);
-        int c = g.Channels;
-        dx.Slice(0, batch * g.InputSize).Clear();
-        for (int n = 0; n < batch; n++)
+        Check(dx.Length, nameof(dx), dpatches.Length, nameof(dpatches), batch, g);
+        fixed (float* pp = dpatches, pdx = dx)
         {
-            Span<float> image = dx.Slice(n * g.InputSize, g.InputSize);
-            for (int oy = 0; oy < g.OutputHeight; oy++)
-                for (int ox = 0; ox < g.OutputWidth; ox++)
-                {
-                    ReadOnlySpan<float> row = dpatches.Slice(((n * g.OutputHeight + oy) * g.OutputWidth + ox) * g.PatchSize, g.PatchSize);
-                    for (int ky = 0; ky < g.WindowHeight; ky++)
-                    {
-                        int iy = oy * g.StrideHeight - g.PadTop + ky;
-                        if ((uint)iy >= (uint)g.InputHeight) continue;
-                        for (int kx = 0; kx < g.WindowWidth; kx++)
-                        {
-                            int ix = ox * g.StrideWidth - g.PadLeft + kx;
-                            if ((uint)ix >= (uint)g.InputWidth) continue;
-                            ReadOnlySpan<float> source = row.Slice((ky * g.WindowWidth + kx) * c, c);
-                            Span<float> target = image.Slice((iy * g.InputWidth + ix) * c, c);
-                            for (int k = 0; k < c; k++) target[k] += source[k];
-                        }
-                    }
-                }
+            var job = new ConvJob { Source = pp, Target = pdx, Batch = batch, Geometry = g };
+            ConvJob.Run(&Col2ImPart, job, ConvChecks.Parallel(batch, (long)g.OutputPixels * g.PatchSize));
         }
     }
 
-    private static void Check(int imageLength, int patchLength, int batch, in ConvGeometry g)
+    private static void Im2ColPart(ref KernelArgs a, int chunk, int chunks)
     {
-        if (batch < 0) throw new ArgumentOutOfRangeException(nameof(batch));
-        if (imageLength < (long)batch * g.InputSize) throw new ArgumentException("The image span is shorter than batch × InputSize.");
-        if (patchLength < (long)batch * g.OutputPixels * g.PatchSize) throw new ArgumentException("The patch span is shorter than batch × OutputPixels × PatchSize.");
+        ref ConvJob job = ref ConvJob.Of(ref a);
+        var (first, end) = job.Samples(chunk, chunks);
+        for (int n = first; n < end; n++) Im2ColSample(job.Source, job.Target, n, job.Geometry);
+    }
+
+    private static void Col2ImPart(ref KernelArgs a, int chunk, int chunks)
+    {
+        ref ConvJob job = ref ConvJob.Of(ref a);
+        var (first, end) = job.Samples(chunk, chunks);
+        for (int n = first; n < end; n++) Col2ImSample(job.Source, job.Target, n, job.Geometry);
+    }
+
+    private static void Im2ColSample(float* x, float* patches, int n, in ConvGeometry g)
+    {
+        int c = g.Channels, runLength = g.WindowWidth * c;
+        float* image = x + (long)n * g.InputSize;
+        float* row = patches + (long)n * g.OutputPixels * g.PatchSize;
+        for (int oy = 0; oy < g.OutputHeight; oy++)
+        {
+            int top = oy * g.StrideHeight - g.PadTop;
+            for (int ox = 0; ox < g.OutputWidth; ox++, row += g.PatchSize)
+            {
+                var (left, before, length) = Clip(ox, g);
+                for (int ky = 0; ky < g.WindowHeight; ky++)
+                {
+                    int iy = top + ky;
+                    float* target = row + ky * runLength;
+                    if ((uint)iy >= (uint)g.InputHeight || length == 0)
+                    {
+                        Runs.Clear(target, runLength);
+                        continue;
+                    }
+                    Runs.Clear(target, before);
+                    Runs.Copy(image + ((long)iy * g.InputWidth + left) * c + before, target + before, length);
+                    Runs.Clear(target + before + length, runLength - before - length);
+                }
+            }
+        }
+    }
+
+    private static void Col2ImSample(float* dpatches, float* dx, int n, in ConvGeometry g)
+    {
+        int c = g.Channels, runLength = g.WindowWidth * c;
+        float* image = dx + (long)n * g.InputSize;
+        float* row = dpatches + (long)n * g.OutputPixels * g.PatchSize;
+        new Span<float>(image, g.InputSize).Clear();
+        for (int oy = 0; oy < g.OutputHeight; oy++)
+        {
+            int top = oy * g.StrideHeight - g.PadTop;
+            for (int ox = 0; ox < g.OutputWidth; ox++, row += g.PatchSize)
+            {
+                var (left, before, length) = Clip(ox, g);
+                if (length == 0) continue;
+                for (int ky = 0; ky < g.WindowHeight; ky++)
+                {
+                    int iy = top + ky;
+                    if ((uint)iy >= (uint)g.InputHeight) continue;
+                    Runs.Add(row + ky * runLength + before, image + ((long)iy * g.InputWidth + left) * c + before, length);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Output column <paramref name="ox"/>'s window row clipped to the image: its first column (possibly
+    /// negative), then the floats of padding before the part inside the image and that part's length.
+    /// </summary>
+    private static (int Left, int Before, int Length) Clip(int ox, in ConvGeometry g)
+    {
+        int left = ox * g.StrideWidth - g.PadLeft;
+        int first = Math.Max(0, -left), end = Math.Min(g.WindowWidth, g.InputWidth - left);
+        return (left, first * g.Channels, Math.Max(0, end - first) * g.Channels);
+    }
+
+    private static void Check(int imageLength, string imageName, int patchLength, string patchName, int batch, in ConvGeometry g)
+    {
+        ConvChecks.Batch(batch);
+        ConvChecks.Geometry(g);
+        ConvChecks.Length(imageLength, batch, g.InputSize, imageName, "InputSize");
+        ConvChecks.Length(patchLength, batch, (long)g.OutputPixels * g.PatchSize, patchName, "OutputPixels × PatchSize");
     }
 }

@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace ModelGen;
 
 /// <summary>Inverted dropout: a mask of 0 and 1 / (1 − rate), and its application.</summary>
@@ -7,17 +11,46 @@ public static class Dropout
     /// Fills <paramref name="mask"/>: each value is 0 with probability <paramref name="rate"/> (a uniform draw
     /// u in [0, 1) from <paramref name="random"/> with u &lt; rate), else 1 / (1 − rate); one draw per value, in order.
     /// </summary>
+    /// <remarks>
+    /// The draws are a contract (a seed must give the same mask everywhere), so this makes exactly the
+    /// draws of <see cref="DropoutReference.Mask"/>. It is faster because the generator's state is
+    /// copied into a local, which the JIT keeps in registers instead of reloading through the reference
+    /// at every draw, and because each value is chosen with a bit mask instead of a branch that a random
+    /// draw would mispredict half the time.
+    /// </remarks>
     public static void Mask(Span<float> mask, float rate, ref Xoshiro256StarStar random)
     {
         if (!(rate >= 0f && rate < 1f)) throw new ArgumentOutOfRangeException(nameof(rate), rate, "The dropout rate must be in [0, 1).");
-        float keep = 1f / (1f - rate);
-        for (int i = 0; i < mask.Length; i++) mask[i] = random.NextSingle() < rate ? 0f : keep;
+        uint keepBits = BitConverter.SingleToUInt32Bits(1f / (1f - rate));
+        Xoshiro256StarStar local = random;
+        ref float m = ref MemoryMarshal.GetReference(mask);
+        for (int i = 0; i < mask.Length; i++)
+        {
+            bool dropped = local.NextSingle() < rate;
+            uint keep = (uint)Unsafe.BitCast<bool, byte>(dropped) - 1; // all ones when kept, zero when dropped
+            Unsafe.Add(ref m, i) = BitConverter.UInt32BitsToSingle(keepBits & keep);
+        }
+        random = local;
     }
 
     /// <summary>y = x ⊙ mask, element by element (the forward pass, and the backward pass with dy and dx).</summary>
+    /// <remarks>y may be x itself: each vector is read before it is written, and no value is visited twice.</remarks>
     public static void Apply(ReadOnlySpan<float> x, ReadOnlySpan<float> mask, Span<float> y)
     {
-        if (mask.Length < x.Length || y.Length < x.Length) throw new ArgumentException("The mask and output must be at least as long as the input.");
-        for (int i = 0; i < x.Length; i++) y[i] = x[i] * mask[i];
+        if (mask.Length < x.Length)
+            throw new ArgumentException($"The mask holds {mask.Length} values, fewer than the input's {x.Length}.", nameof(mask));
+        if (y.Length < x.Length)
+            throw new ArgumentException($"The output holds {y.Length} values, fewer than the input's {x.Length}.", nameof(y));
+        int n = x.Length, i = 0;
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float mr = ref MemoryMarshal.GetReference(mask);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        if (Vector256.IsHardwareAccelerated)
+            for (; i <= n - 8; i += 8)
+                (Vector256.LoadUnsafe(ref xr, (nuint)i) * Vector256.LoadUnsafe(ref mr, (nuint)i)).StoreUnsafe(ref yr, (nuint)i);
+        if (Vector128.IsHardwareAccelerated)
+            for (; i <= n - 4; i += 4)
+                (Vector128.LoadUnsafe(ref xr, (nuint)i) * Vector128.LoadUnsafe(ref mr, (nuint)i)).StoreUnsafe(ref yr, (nuint)i);
+        for (; i < n; i++) Unsafe.Add(ref yr, i) = Unsafe.Add(ref xr, i) * Unsafe.Add(ref mr, i);
     }
 }

@@ -105,7 +105,7 @@ public static unsafe class Kernels
         var (first, end) = WorkerPool.Range(a.Inputs, chunk, chunks);
         int width = end - first, rows = a.Rows, inputs = a.Inputs, units = a.Units;
         if (width <= 0) return;
-        ColumnLists lists = ColumnLists.For(rows, width);
+        ColumnLists lists = ColumnLists.For(rows, width, chunk, chunks);
         lists.Build(new ReadOnlySpan<float>(a.A, rows * inputs), rows, inputs, first, width);
         var dz = new ReadOnlySpan<float>(a.B, rows * units);
         for (int i = 0; i < width; i++)

@@ -48,6 +48,9 @@ internal static unsafe class WorkerPool
     /// <summary>How long an idle worker spins before parking, in stopwatch ticks (about 100 µs).</summary>
     private static readonly long s_spinTicks = Stopwatch.Frequency / 10_000;
 
+    /// <summary>Chunks of a parallel call (a serial call is one chunk).</summary>
+    public static int ParallelChunks => (s_workers.Length + 1) * ChunksPerThread;
+
     /// <summary>Threads a kernel may use, the caller included.</summary>
     public static int Threads => s_workers.Length + 1;
 
@@ -90,7 +93,7 @@ internal static unsafe class WorkerPool
         }
         try
         {
-            int chunks = (s_workers.Length + 1) * ChunksPerThread;
+            int chunks = ParallelChunks;
             s_args = args;
             s_body = body;
             s_chunks = chunks;

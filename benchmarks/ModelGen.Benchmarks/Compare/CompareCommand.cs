@@ -93,6 +93,9 @@ public static class CompareCommand
         ]);
         metrics.Add(MetricResult.Time("bulk_inference", $"bulk inference ({count:N0} images in one call), per image", "µs", 1e6, bulk));
 
+        // The convnet last, once the MLP rows are done, so their conditions are as before.
+        metrics.Add(ConvNetComparison.Run(plan, data, output, checks));
+
         metrics.Add(MetricResult.Bytes("bytes_per_training_step", "bytes allocated per training step", step));
         metrics.Add(MetricResult.Bytes("bytes_per_single_inference", "bytes allocated per single-image inference", single));
         // Bulk samples were turned into per-image times; their bytes stay per call (see PerImage).
@@ -112,6 +115,7 @@ public static class CompareCommand
                 ["step"] = plan.StepRepetitions,
                 ["single-image"] = plan.SingleRepetitions,
                 ["bulk"] = plan.BulkRepetitions,
+                ["convnet epoch"] = plan.ConvEpochRepetitions,
             },
             metrics, checks);
 
@@ -135,7 +139,7 @@ public static class CompareCommand
     }
 
     // A fresh permutation per round, from a seed that depends only on the round: both engines get it.
-    private static void Shuffle(int[] order, long[] torchOrder, int round)
+    internal static void Shuffle(int[] order, long[] torchOrder, int round)
     {
         for (int i = 0; i < order.Length; i++) order[i] = i;
         var random = new Xoshiro256StarStar(1000 + (ulong)round);

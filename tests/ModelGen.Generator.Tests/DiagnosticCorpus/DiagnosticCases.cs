@@ -7,7 +7,11 @@ namespace ModelGen.Generator.Tests.DiagnosticCorpus;
 /// </summary>
 public static class DiagnosticCases
 {
-    public static IReadOnlyDictionary<string, string> All { get; } = new Dictionary<string, string>
+    /// <summary>Every case: the ones below and the layer vocabulary's (<see cref="LayerVocabularyCases"/>).</summary>
+    public static IReadOnlyDictionary<string, string> All { get; } =
+        Core().Concat(LayerVocabularyCases.All).ToDictionary(c => c.Key, c => c.Value);
+
+    private static Dictionary<string, string> Core() => new()
     {
         // ---------------------------------------------------------------- declaration
         ["NotPartial"] = """

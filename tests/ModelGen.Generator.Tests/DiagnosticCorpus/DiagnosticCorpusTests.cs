@@ -48,9 +48,10 @@ public sealed class DiagnosticCorpusTests
             .ToHashSet();
         var covered = DiagnosticCases.All.Values.SelectMany(c => MarkedSource.Parse(c).Expected).Select(e => e.Id).ToHashSet();
 
-        Assert.Equal(18, defined.Count);
+        Assert.Equal(29, defined.Count);
         Assert.Empty(defined.Except(covered).Order());
-        Assert.True(DiagnosticCases.All.Count >= 25, "The corpus must have at least 25 cases.");
+        Assert.True(DiagnosticCases.All.Count >= 85, "The corpus must have at least 85 cases.");
+        Assert.True(LayerVocabularyCases.All.Count >= 20, "The layer vocabulary must have at least 20 cases.");
     }
 
     /// <summary>The case's source, the generator's diagnostics and the compiler errors, as one text.</summary>

@@ -11,9 +11,9 @@
 //   loss     sparse categorical cross-entropy, fused with the softmax
 //   total                                                         4,003 parameters
 //
-// Each layer computes y = activation(x·W + b) with W stored [inputs, units], row-major
-// (Keras' kernel layout). Every parameter lives in one flat buffer, Parameters, layer by
-// layer, W then b; Gradients has the same layout.
+// A Dense layer computes y = activation(x·W + b) with W stored [inputs, units], row-major (Keras' layout).
+// Every parameter lives in one flat buffer, Parameters, layer by layer, W then b; Gradients has
+// the same layout.
 
 #nullable enable
 #pragma warning disable CS1591 // the per-layer constants are described by the comment above each group
@@ -22,13 +22,15 @@ using global::System;
 
 namespace Samples.Classification;
 
-partial class IrisClassifier
+partial class IrisClassifier : global::ModelGen.IClassifier<IrisClassifier.Workspace>
 {
-    /// <summary>Features per input sample.</summary>
+    /// <summary>Values per input sample.</summary>
     public const int InputSize = 20;
+    /// <summary>The shape of one input sample: a flat vector.</summary>
+    public static global::ModelGen.TensorShape InputShape => global::ModelGen.TensorShape.Flat(InputSize);
     /// <summary>Values per output sample (class probabilities).</summary>
     public const int OutputSize = ClassesUnits;
-    /// <summary>Dense layers in the network.</summary>
+    /// <summary>Layers in the network.</summary>
     public const int LayerCount = 4;
     /// <summary>Parameters in the network (4,003): the length of Parameters and Gradients.</summary>
     public const int ParameterCount = ClassesBiasesOffset + ClassesBiasesLength;
@@ -74,10 +76,10 @@ partial class IrisClassifier
     /// <summary>The layers in order, as data: for tools such as the ONNX exporter.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::ModelGen.LayerInfo> Layers { get; } = new global::ModelGen.LayerInfo[]
     {
-        new("First", FirstInputs, FirstUnits, global::ModelGen.Activation.ReLU, 0f, FirstWeightsOffset, FirstBiasesOffset),
-        new("Second", SecondInputs, SecondUnits, global::ModelGen.Activation.ReLU, 0f, SecondWeightsOffset, SecondBiasesOffset),
-        new("Third", ThirdInputs, ThirdUnits, global::ModelGen.Activation.Tanh, 0f, ThirdWeightsOffset, ThirdBiasesOffset),
-        new("Classes", ClassesInputs, ClassesUnits, global::ModelGen.Activation.Softmax, 0f, ClassesWeightsOffset, ClassesBiasesOffset),
+        new global::ModelGen.DenseLayerInfo("First", global::ModelGen.TensorShape.Flat(FirstInputs), global::ModelGen.TensorShape.Flat(FirstUnits), global::ModelGen.Activation.ReLU, 0f, FirstWeightsOffset, FirstBiasesOffset),
+        new global::ModelGen.DenseLayerInfo("Second", global::ModelGen.TensorShape.Flat(SecondInputs), global::ModelGen.TensorShape.Flat(SecondUnits), global::ModelGen.Activation.ReLU, 0f, SecondWeightsOffset, SecondBiasesOffset),
+        new global::ModelGen.DenseLayerInfo("Third", global::ModelGen.TensorShape.Flat(ThirdInputs), global::ModelGen.TensorShape.Flat(ThirdUnits), global::ModelGen.Activation.Tanh, 0f, ThirdWeightsOffset, ThirdBiasesOffset),
+        new global::ModelGen.DenseLayerInfo("Classes", global::ModelGen.TensorShape.Flat(ClassesInputs), global::ModelGen.TensorShape.Flat(ClassesUnits), global::ModelGen.Activation.Softmax, 0f, ClassesWeightsOffset, ClassesBiasesOffset),
     };
 
     /// <summary>Every parameter, flat: First.W, First.b, Second.W, Second.b, Third.W, Third.b, Classes.W, Classes.b.</summary>
@@ -125,6 +127,14 @@ partial class IrisClassifier
     // Activations for Predict and PredictBatch, allocated once so inference allocates nothing.
     private readonly Workspace _inference = new Workspace(InferenceBatchSize);
 
+    int global::ModelGen.IModel.InputSize => InputSize;
+    int global::ModelGen.IModel.OutputSize => OutputSize;
+    string global::ModelGen.IModel.Spec => Spec;
+    global::System.Collections.Generic.IReadOnlyList<global::ModelGen.LayerInfo> global::ModelGen.IModel.Layers => Layers;
+
+    /// <summary>A workspace for batches of up to <paramref name="capacity"/> samples.</summary>
+    public Workspace CreateWorkspace(int capacity) => new Workspace(capacity);
+
     /// <summary>Creates the model with parameters initialised from seed 0; see <see cref="InitializeParameters"/>.</summary>
     public IrisClassifier() : this(0UL) { }
 
@@ -132,7 +142,7 @@ partial class IrisClassifier
     public IrisClassifier(ulong seed) => InitializeParameters(seed);
 
     /// <summary>
-    /// Keras' defaults: Glorot-uniform weights, W ~ U(-limit, limit) with limit = sqrt(6 / (inputs + units)),
+    /// Keras' defaults: Glorot-uniform weights, W ~ U(-limit, limit) with limit = sqrt(6 / (fanIn + fanOut)),
     /// and zero biases. The numbers come from ModelGen's own xoshiro256** generator in parameter order,
     /// so a seed gives the same weights on every machine and .NET version.
     /// </summary>
@@ -152,15 +162,16 @@ partial class IrisClassifier
     /// <summary>
     /// Runs the network on a batch of inputs, [batchSize, InputSize] row-major with batchSize at most
     /// workspace.Capacity, and keeps every activation in the workspace for Backward.
-    /// The outputs are then in workspace.Outputs.
+    /// The outputs are then in workspace.Outputs. <paramref name="training"/> changes nothing in this network (it has no dropout).
     /// </summary>
-    public void Forward(Workspace workspace, global::System.ReadOnlySpan<float> inputs)
+    public void Forward(Workspace workspace, global::System.ReadOnlySpan<float> inputs, bool training = false)
     {
         int batchSize = global::ModelGen.Batch.SizeOf(inputs.Length, InputSize, workspace.Capacity, nameof(inputs));
         // Backward needs x for the first layer's weight gradient; the layers then read the copy,
         // which is in cache, rather than the caller's memory a second time.
         inputs.CopyTo(workspace.Inputs);
         workspace.BatchSize = batchSize;
+        workspace.Training = training;
         Run(workspace, workspace.Inputs, batchSize);
     }
 
@@ -199,7 +210,7 @@ partial class IrisClassifier
         }
 
         // The layers in reverse; each turns its output's gradient into its parameters' gradients
-        // and the gradient of its input, which is the previous layer's output.
+        // and, when an earlier layer has parameters, the gradient of its input.
         BackwardClasses(workspace.ThirdActivations, workspace.ClassesDeltas, workspace.ThirdDeltas, batchSize);
         BackwardThird(workspace.SecondActivations, workspace.ThirdActivations, workspace.ThirdDeltas, workspace.SecondDeltas, batchSize);
         BackwardSecond(workspace.FirstActivations, workspace.SecondActivations, workspace.SecondDeltas, workspace.FirstDeltas, batchSize);
@@ -207,12 +218,12 @@ partial class IrisClassifier
     }
 
     /// <summary>
-    /// One training step: Forward, loss, Backward, then <paramref name="optimizer"/> updates Parameters.
-    /// Returns the batch's mean loss before the update.
+    /// One training step: Forward in training mode, loss, Backward, then <paramref name="optimizer"/> updates
+    /// Parameters. Returns the batch's mean loss before the update.
     /// </summary>
     public float TrainStep(Workspace workspace, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::ModelGen.Optimizer optimizer)
     {
-        Forward(workspace, inputs);
+        Forward(workspace, inputs, training: true);
         float loss = ComputeLoss(workspace, labels);
         Backward(workspace, labels);
         optimizer.Step(Parameters, Gradients);
@@ -223,59 +234,25 @@ partial class IrisClassifier
     public int CountCorrect(Workspace workspace, global::System.ReadOnlySpan<int> labels)
     {
         global::ModelGen.Batch.CheckTargets(labels.Length, workspace.BatchSize, 1, nameof(labels));
-        int correct = 0;
-        global::System.ReadOnlySpan<float> outputs = workspace.Outputs;
-        for (int s = 0; s < labels.Length; s++) if (global::ModelGen.Batch.ArgMax(outputs.Slice(s * OutputSize, OutputSize)) == labels[s]) correct++;
-        return correct;
+        return global::ModelGen.Inference.CountCorrect(workspace.Outputs, labels, OutputSize);
     }
 
     /// <summary>Runs one sample, [InputSize], and writes its outputs, [OutputSize]. Not thread-safe.</summary>
-    public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
-    {
-        global::ModelGen.Batch.CheckSample(input.Length, InputSize, nameof(input));
-        global::ModelGen.Batch.CheckSample(output.Length, OutputSize, nameof(output));
-        Run(_inference, input, 1);
-        _inference.ClassesActivations.AsSpan(0, OutputSize).CopyTo(output);
-    }
-
-    /// <summary>Runs one sample, [InputSize], and returns the index of its largest output (the predicted class). Not thread-safe.</summary>
-    public int PredictClass(global::System.ReadOnlySpan<float> input)
-    {
-        global::ModelGen.Batch.CheckSample(input.Length, InputSize, nameof(input));
-        Run(_inference, input, 1);
-        return global::ModelGen.Batch.ArgMax(_inference.ClassesActivations.AsSpan(0, OutputSize));
-    }
+    public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => global::ModelGen.Inference.Predict(this, _inference, input, output);
 
     /// <summary>
     /// Runs any number of samples, [n, InputSize] row-major, and writes their outputs, [n, OutputSize],
     /// InferenceBatchSize samples at a time. Not thread-safe.
     /// </summary>
-    public void PredictBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
-    {
-        int count = global::ModelGen.Batch.SizeOf(inputs.Length, InputSize, int.MaxValue, nameof(inputs));
-        global::ModelGen.Batch.CheckTargets(outputs.Length, count, OutputSize, nameof(outputs));
-        for (int start = 0; start < count; start += InferenceBatchSize)
-        {
-            int n = global::System.Math.Min(InferenceBatchSize, count - start);
-            Run(_inference, inputs.Slice(start * InputSize, n * InputSize), n);
-            _inference.ClassesActivations.AsSpan(0, n * OutputSize).CopyTo(outputs.Slice(start * OutputSize));
-        }
-    }
+    public void PredictBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => global::ModelGen.Inference.PredictBatch(this, _inference, inputs, outputs);
+
+    /// <summary>Runs one sample, [InputSize], and returns the index of its largest output (the predicted class). Not thread-safe.</summary>
+    public int PredictClass(global::System.ReadOnlySpan<float> input) => global::ModelGen.Inference.PredictClass(this, _inference, input);
 
     /// <summary>Runs any number of samples, [n, InputSize], and writes each one's predicted class, [n]. Not thread-safe.</summary>
-    public void PredictClasses(global::System.ReadOnlySpan<float> inputs, global::System.Span<int> classes)
-    {
-        int count = global::ModelGen.Batch.SizeOf(inputs.Length, InputSize, int.MaxValue, nameof(inputs));
-        global::ModelGen.Batch.CheckTargets(classes.Length, count, 1, nameof(classes));
-        for (int start = 0; start < count; start += InferenceBatchSize)
-        {
-            int n = global::System.Math.Min(InferenceBatchSize, count - start);
-            Run(_inference, inputs.Slice(start * InputSize, n * InputSize), n);
-            for (int s = 0; s < n; s++) classes[start + s] = global::ModelGen.Batch.ArgMax(_inference.ClassesActivations.AsSpan(s * OutputSize, OutputSize));
-        }
-    }
+    public void PredictClasses(global::System.ReadOnlySpan<float> inputs, global::System.Span<int> classes) => global::ModelGen.Inference.PredictClasses(this, _inference, inputs, classes);
 
-    // The forward pass: each layer reads the previous layer's activations.
+    // The forward pass: each layer reads the previous layer's output.
     private void Run(Workspace workspace, global::System.ReadOnlySpan<float> inputs, int batchSize)
     {
         ForwardFirst(inputs, workspace.FirstActivations, batchSize);
@@ -373,33 +350,33 @@ partial class IrisClassifier
         global::ModelGen.Kernels.InputGradient(deltas, ClassesWeights, dx, batchSize, ClassesInputs, ClassesUnits);
     }
 
-    // The tensors of a saved model: name, offset in Parameters, shape.
+    // The tensors of a saved model, named and shaped as in PyTorch's state_dict: name, offset in Parameters, layout.
     private static readonly global::ModelGen.Serialization.TensorLayout[] s_tensors = new global::ModelGen.Serialization.TensorLayout[]
     {
-        new("First.weight", FirstWeightsOffset, FirstInputs, FirstUnits),
-        new("First.bias", FirstBiasesOffset, FirstUnits),
-        new("Second.weight", SecondWeightsOffset, SecondInputs, SecondUnits),
-        new("Second.bias", SecondBiasesOffset, SecondUnits),
-        new("Third.weight", ThirdWeightsOffset, ThirdInputs, ThirdUnits),
-        new("Third.bias", ThirdBiasesOffset, ThirdUnits),
-        new("Classes.weight", ClassesWeightsOffset, ClassesInputs, ClassesUnits),
-        new("Classes.bias", ClassesBiasesOffset, ClassesUnits),
+        global::ModelGen.Serialization.TensorLayout.Linear("First.weight", FirstWeightsOffset, FirstInputs, FirstUnits),
+        new global::ModelGen.Serialization.TensorLayout("First.bias", FirstBiasesOffset, FirstBiasesLength),
+        global::ModelGen.Serialization.TensorLayout.Linear("Second.weight", SecondWeightsOffset, SecondInputs, SecondUnits),
+        new global::ModelGen.Serialization.TensorLayout("Second.bias", SecondBiasesOffset, SecondBiasesLength),
+        global::ModelGen.Serialization.TensorLayout.Linear("Third.weight", ThirdWeightsOffset, ThirdInputs, ThirdUnits),
+        new global::ModelGen.Serialization.TensorLayout("Third.bias", ThirdBiasesOffset, ThirdBiasesLength),
+        global::ModelGen.Serialization.TensorLayout.Linear("Classes.weight", ClassesWeightsOffset, ClassesInputs, ClassesUnits),
+        new global::ModelGen.Serialization.TensorLayout("Classes.bias", ClassesBiasesOffset, ClassesBiasesLength),
     };
 
-    /// <summary>Writes Parameters to <paramref name="path"/> in the safetensors format, atomically, with Spec in its metadata.</summary>
+    /// <summary>Writes Parameters to <paramref name="path"/> in the safetensors format (PyTorch's state_dict names and layouts), atomically, with Spec in its metadata.</summary>
     public void Save(string path) => global::ModelGen.Serialization.SafeTensors.Save(path, Spec, Parameters, s_tensors);
 
     /// <summary>Reads Parameters from a safetensors file written for this exact network; refuses any other file with a clear error.</summary>
     public void Load(string path) => global::ModelGen.Serialization.SafeTensors.Load(path, Spec, Parameters, s_tensors);
 
-    /// <summary>Writes the network with its current parameters as an ONNX graph (Gemm and activation nodes).</summary>
-    public void ExportOnnx(string path) => global::ModelGen.Export.OnnxExporter.Write(path, "IrisClassifier", InputSize, Layers, Parameters);
+    /// <summary>Writes the network with its current parameters as an ONNX graph (dropout left out: it is inference).</summary>
+    public void ExportOnnx(string path) => global::ModelGen.Export.OnnxExporter.Write(path, "IrisClassifier", InputShape, Layers, Parameters);
 
     /// <summary>
     /// The activations and their gradients for up to Capacity samples, allocated once: create one
     /// for the largest batch you train with and reuse it for every step. Not thread-safe.
     /// </summary>
-    public sealed class Workspace
+    public sealed class Workspace : global::ModelGen.IWorkspace
     {
         // The most samples for which every buffer below fits in one array.
         public const int MaxCapacity = 33554431;
@@ -426,6 +403,9 @@ partial class IrisClassifier
 
         /// <summary>Samples in the batch of the last Forward.</summary>
         public int BatchSize { get; internal set; }
+
+        /// <summary>Whether the last Forward ran in training mode.</summary>
+        public bool Training { get; internal set; }
 
         /// <summary>The outputs of the last Forward, [BatchSize, OutputSize] row-major.</summary>
         public global::System.ReadOnlySpan<float> Outputs => ClassesActivations.AsSpan(0, BatchSize * OutputSize);

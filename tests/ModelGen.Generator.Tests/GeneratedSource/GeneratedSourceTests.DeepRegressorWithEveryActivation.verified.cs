@@ -12,9 +12,9 @@
 //   loss    mean squared error
 //   total                                                          842 parameters
 //
-// Each layer computes y = activation(x·W + b) with W stored [inputs, units], row-major
-// (Keras' kernel layout). Every parameter lives in one flat buffer, Parameters, layer by
-// layer, W then b; Gradients has the same layout.
+// A Dense layer computes y = activation(x·W + b) with W stored [inputs, units], row-major (Keras' layout).
+// Every parameter lives in one flat buffer, Parameters, layer by layer, W then b; Gradients has
+// the same layout.
 
 #nullable enable
 #pragma warning disable CS1591 // the per-layer constants are described by the comment above each group
@@ -23,13 +23,15 @@ using global::System;
 
 namespace Samples.Regression;
 
-partial class DeepRegressor
+partial class DeepRegressor : global::ModelGen.IRegressor<DeepRegressor.Workspace>
 {
-    /// <summary>Features per input sample.</summary>
+    /// <summary>Values per input sample.</summary>
     public const int InputSize = 8;
+    /// <summary>The shape of one input sample: a flat vector.</summary>
+    public static global::ModelGen.TensorShape InputShape => global::ModelGen.TensorShape.Flat(InputSize);
     /// <summary>Values per output sample.</summary>
     public const int OutputSize = OutputUnits;
-    /// <summary>Dense layers in the network.</summary>
+    /// <summary>Layers in the network.</summary>
     public const int LayerCount = 5;
     /// <summary>Parameters in the network (842): the length of Parameters and Gradients.</summary>
     public const int ParameterCount = OutputBiasesOffset + OutputBiasesLength;
@@ -83,11 +85,11 @@ partial class DeepRegressor
     /// <summary>The layers in order, as data: for tools such as the ONNX exporter.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::ModelGen.LayerInfo> Layers { get; } = new global::ModelGen.LayerInfo[]
     {
-        new("Linear", LinearInputs, LinearUnits, global::ModelGen.Activation.Identity, 0f, LinearWeightsOffset, LinearBiasesOffset),
-        new("Dense2", Dense2Inputs, Dense2Units, global::ModelGen.Activation.ReLU, 0f, Dense2WeightsOffset, Dense2BiasesOffset),
-        new("Leaky", LeakyInputs, LeakyUnits, global::ModelGen.Activation.LeakyReLU, 0.2f, LeakyWeightsOffset, LeakyBiasesOffset),
-        new("Dense4", Dense4Inputs, Dense4Units, global::ModelGen.Activation.Sigmoid, 0f, Dense4WeightsOffset, Dense4BiasesOffset),
-        new("Output", OutputInputs, OutputUnits, global::ModelGen.Activation.Tanh, 0f, OutputWeightsOffset, OutputBiasesOffset),
+        new global::ModelGen.DenseLayerInfo("Linear", global::ModelGen.TensorShape.Flat(LinearInputs), global::ModelGen.TensorShape.Flat(LinearUnits), global::ModelGen.Activation.Identity, 0f, LinearWeightsOffset, LinearBiasesOffset),
+        new global::ModelGen.DenseLayerInfo("Dense2", global::ModelGen.TensorShape.Flat(Dense2Inputs), global::ModelGen.TensorShape.Flat(Dense2Units), global::ModelGen.Activation.ReLU, 0f, Dense2WeightsOffset, Dense2BiasesOffset),
+        new global::ModelGen.DenseLayerInfo("Leaky", global::ModelGen.TensorShape.Flat(LeakyInputs), global::ModelGen.TensorShape.Flat(LeakyUnits), global::ModelGen.Activation.LeakyReLU, 0.2f, LeakyWeightsOffset, LeakyBiasesOffset),
+        new global::ModelGen.DenseLayerInfo("Dense4", global::ModelGen.TensorShape.Flat(Dense4Inputs), global::ModelGen.TensorShape.Flat(Dense4Units), global::ModelGen.Activation.Sigmoid, 0f, Dense4WeightsOffset, Dense4BiasesOffset),
+        new global::ModelGen.DenseLayerInfo("Output", global::ModelGen.TensorShape.Flat(OutputInputs), global::ModelGen.TensorShape.Flat(OutputUnits), global::ModelGen.Activation.Tanh, 0f, OutputWeightsOffset, OutputBiasesOffset),
     };
 
     /// <summary>Every parameter, flat: Linear.W, Linear.b, Dense2.W, Dense2.b, Leaky.W, Leaky.b, Dense4.W, Dense4.b, Output.W, Output.b.</summary>
@@ -144,6 +146,14 @@ partial class DeepRegressor
     // Activations for Predict and PredictBatch, allocated once so inference allocates nothing.
     private readonly Workspace _inference = new Workspace(InferenceBatchSize);
 
+    int global::ModelGen.IModel.InputSize => InputSize;
+    int global::ModelGen.IModel.OutputSize => OutputSize;
+    string global::ModelGen.IModel.Spec => Spec;
+    global::System.Collections.Generic.IReadOnlyList<global::ModelGen.LayerInfo> global::ModelGen.IModel.Layers => Layers;
+
+    /// <summary>A workspace for batches of up to <paramref name="capacity"/> samples.</summary>
+    public Workspace CreateWorkspace(int capacity) => new Workspace(capacity);
+
     /// <summary>Creates the model with parameters initialised from seed 0; see <see cref="InitializeParameters"/>.</summary>
     public DeepRegressor() : this(0UL) { }
 
@@ -151,7 +161,7 @@ partial class DeepRegressor
     public DeepRegressor(ulong seed) => InitializeParameters(seed);
 
     /// <summary>
-    /// Keras' defaults: Glorot-uniform weights, W ~ U(-limit, limit) with limit = sqrt(6 / (inputs + units)),
+    /// Keras' defaults: Glorot-uniform weights, W ~ U(-limit, limit) with limit = sqrt(6 / (fanIn + fanOut)),
     /// and zero biases. The numbers come from ModelGen's own xoshiro256** generator in parameter order,
     /// so a seed gives the same weights on every machine and .NET version.
     /// </summary>
@@ -173,15 +183,16 @@ partial class DeepRegressor
     /// <summary>
     /// Runs the network on a batch of inputs, [batchSize, InputSize] row-major with batchSize at most
     /// workspace.Capacity, and keeps every activation in the workspace for Backward.
-    /// The outputs are then in workspace.Outputs.
+    /// The outputs are then in workspace.Outputs. <paramref name="training"/> changes nothing in this network (it has no dropout).
     /// </summary>
-    public void Forward(Workspace workspace, global::System.ReadOnlySpan<float> inputs)
+    public void Forward(Workspace workspace, global::System.ReadOnlySpan<float> inputs, bool training = false)
     {
         int batchSize = global::ModelGen.Batch.SizeOf(inputs.Length, InputSize, workspace.Capacity, nameof(inputs));
         // Backward needs x for the first layer's weight gradient; the layers then read the copy,
         // which is in cache, rather than the caller's memory a second time.
         inputs.CopyTo(workspace.Inputs);
         workspace.BatchSize = batchSize;
+        workspace.Training = training;
         Run(workspace, workspace.Inputs, batchSize);
     }
 
@@ -212,7 +223,7 @@ partial class DeepRegressor
         for (int i = 0; i < batchSize * OutputSize; i++) dy[i] = (y[i] - targets[i]) * scale;
 
         // The layers in reverse; each turns its output's gradient into its parameters' gradients
-        // and the gradient of its input, which is the previous layer's output.
+        // and, when an earlier layer has parameters, the gradient of its input.
         BackwardOutput(workspace.Dense4Activations, workspace.OutputActivations, workspace.OutputDeltas, workspace.Dense4Deltas, batchSize);
         BackwardDense4(workspace.LeakyActivations, workspace.Dense4Activations, workspace.Dense4Deltas, workspace.LeakyDeltas, batchSize);
         BackwardLeaky(workspace.Dense2Activations, workspace.LeakyActivations, workspace.LeakyDeltas, workspace.Dense2Deltas, batchSize);
@@ -221,12 +232,12 @@ partial class DeepRegressor
     }
 
     /// <summary>
-    /// One training step: Forward, loss, Backward, then <paramref name="optimizer"/> updates Parameters.
-    /// Returns the batch's mean loss before the update.
+    /// One training step: Forward in training mode, loss, Backward, then <paramref name="optimizer"/> updates
+    /// Parameters. Returns the batch's mean loss before the update.
     /// </summary>
     public float TrainStep(Workspace workspace, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::ModelGen.Optimizer optimizer)
     {
-        Forward(workspace, inputs);
+        Forward(workspace, inputs, training: true);
         float loss = ComputeLoss(workspace, targets);
         Backward(workspace, targets);
         optimizer.Step(Parameters, Gradients);
@@ -234,52 +245,15 @@ partial class DeepRegressor
     }
 
     /// <summary>Runs one sample, [InputSize], and writes its outputs, [OutputSize]. Not thread-safe.</summary>
-    public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
-    {
-        global::ModelGen.Batch.CheckSample(input.Length, InputSize, nameof(input));
-        global::ModelGen.Batch.CheckSample(output.Length, OutputSize, nameof(output));
-        Run(_inference, input, 1);
-        _inference.OutputActivations.AsSpan(0, OutputSize).CopyTo(output);
-    }
-
-    /// <summary>Runs one sample, [InputSize], and returns the index of its largest output (the predicted class). Not thread-safe.</summary>
-    public int PredictClass(global::System.ReadOnlySpan<float> input)
-    {
-        global::ModelGen.Batch.CheckSample(input.Length, InputSize, nameof(input));
-        Run(_inference, input, 1);
-        return global::ModelGen.Batch.ArgMax(_inference.OutputActivations.AsSpan(0, OutputSize));
-    }
+    public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => global::ModelGen.Inference.Predict(this, _inference, input, output);
 
     /// <summary>
     /// Runs any number of samples, [n, InputSize] row-major, and writes their outputs, [n, OutputSize],
     /// InferenceBatchSize samples at a time. Not thread-safe.
     /// </summary>
-    public void PredictBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
-    {
-        int count = global::ModelGen.Batch.SizeOf(inputs.Length, InputSize, int.MaxValue, nameof(inputs));
-        global::ModelGen.Batch.CheckTargets(outputs.Length, count, OutputSize, nameof(outputs));
-        for (int start = 0; start < count; start += InferenceBatchSize)
-        {
-            int n = global::System.Math.Min(InferenceBatchSize, count - start);
-            Run(_inference, inputs.Slice(start * InputSize, n * InputSize), n);
-            _inference.OutputActivations.AsSpan(0, n * OutputSize).CopyTo(outputs.Slice(start * OutputSize));
-        }
-    }
+    public void PredictBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => global::ModelGen.Inference.PredictBatch(this, _inference, inputs, outputs);
 
-    /// <summary>Runs any number of samples, [n, InputSize], and writes each one's predicted class, [n]. Not thread-safe.</summary>
-    public void PredictClasses(global::System.ReadOnlySpan<float> inputs, global::System.Span<int> classes)
-    {
-        int count = global::ModelGen.Batch.SizeOf(inputs.Length, InputSize, int.MaxValue, nameof(inputs));
-        global::ModelGen.Batch.CheckTargets(classes.Length, count, 1, nameof(classes));
-        for (int start = 0; start < count; start += InferenceBatchSize)
-        {
-            int n = global::System.Math.Min(InferenceBatchSize, count - start);
-            Run(_inference, inputs.Slice(start * InputSize, n * InputSize), n);
-            for (int s = 0; s < n; s++) classes[start + s] = global::ModelGen.Batch.ArgMax(_inference.OutputActivations.AsSpan(s * OutputSize, OutputSize));
-        }
-    }
-
-    // The forward pass: each layer reads the previous layer's activations.
+    // The forward pass: each layer reads the previous layer's output.
     private void Run(Workspace workspace, global::System.ReadOnlySpan<float> inputs, int batchSize)
     {
         ForwardLinear(inputs, workspace.LinearActivations, batchSize);
@@ -400,35 +374,35 @@ partial class DeepRegressor
         global::ModelGen.Kernels.InputGradient(deltas, OutputWeights, dx, batchSize, OutputInputs, OutputUnits);
     }
 
-    // The tensors of a saved model: name, offset in Parameters, shape.
+    // The tensors of a saved model, named and shaped as in PyTorch's state_dict: name, offset in Parameters, layout.
     private static readonly global::ModelGen.Serialization.TensorLayout[] s_tensors = new global::ModelGen.Serialization.TensorLayout[]
     {
-        new("Linear.weight", LinearWeightsOffset, LinearInputs, LinearUnits),
-        new("Linear.bias", LinearBiasesOffset, LinearUnits),
-        new("Dense2.weight", Dense2WeightsOffset, Dense2Inputs, Dense2Units),
-        new("Dense2.bias", Dense2BiasesOffset, Dense2Units),
-        new("Leaky.weight", LeakyWeightsOffset, LeakyInputs, LeakyUnits),
-        new("Leaky.bias", LeakyBiasesOffset, LeakyUnits),
-        new("Dense4.weight", Dense4WeightsOffset, Dense4Inputs, Dense4Units),
-        new("Dense4.bias", Dense4BiasesOffset, Dense4Units),
-        new("Output.weight", OutputWeightsOffset, OutputInputs, OutputUnits),
-        new("Output.bias", OutputBiasesOffset, OutputUnits),
+        global::ModelGen.Serialization.TensorLayout.Linear("Linear.weight", LinearWeightsOffset, LinearInputs, LinearUnits),
+        new global::ModelGen.Serialization.TensorLayout("Linear.bias", LinearBiasesOffset, LinearBiasesLength),
+        global::ModelGen.Serialization.TensorLayout.Linear("Dense2.weight", Dense2WeightsOffset, Dense2Inputs, Dense2Units),
+        new global::ModelGen.Serialization.TensorLayout("Dense2.bias", Dense2BiasesOffset, Dense2BiasesLength),
+        global::ModelGen.Serialization.TensorLayout.Linear("Leaky.weight", LeakyWeightsOffset, LeakyInputs, LeakyUnits),
+        new global::ModelGen.Serialization.TensorLayout("Leaky.bias", LeakyBiasesOffset, LeakyBiasesLength),
+        global::ModelGen.Serialization.TensorLayout.Linear("Dense4.weight", Dense4WeightsOffset, Dense4Inputs, Dense4Units),
+        new global::ModelGen.Serialization.TensorLayout("Dense4.bias", Dense4BiasesOffset, Dense4BiasesLength),
+        global::ModelGen.Serialization.TensorLayout.Linear("Output.weight", OutputWeightsOffset, OutputInputs, OutputUnits),
+        new global::ModelGen.Serialization.TensorLayout("Output.bias", OutputBiasesOffset, OutputBiasesLength),
     };
 
-    /// <summary>Writes Parameters to <paramref name="path"/> in the safetensors format, atomically, with Spec in its metadata.</summary>
+    /// <summary>Writes Parameters to <paramref name="path"/> in the safetensors format (PyTorch's state_dict names and layouts), atomically, with Spec in its metadata.</summary>
     public void Save(string path) => global::ModelGen.Serialization.SafeTensors.Save(path, Spec, Parameters, s_tensors);
 
     /// <summary>Reads Parameters from a safetensors file written for this exact network; refuses any other file with a clear error.</summary>
     public void Load(string path) => global::ModelGen.Serialization.SafeTensors.Load(path, Spec, Parameters, s_tensors);
 
-    /// <summary>Writes the network with its current parameters as an ONNX graph (Gemm and activation nodes).</summary>
-    public void ExportOnnx(string path) => global::ModelGen.Export.OnnxExporter.Write(path, "DeepRegressor", InputSize, Layers, Parameters);
+    /// <summary>Writes the network with its current parameters as an ONNX graph (dropout left out: it is inference).</summary>
+    public void ExportOnnx(string path) => global::ModelGen.Export.OnnxExporter.Write(path, "DeepRegressor", InputShape, Layers, Parameters);
 
     /// <summary>
     /// The activations and their gradients for up to Capacity samples, allocated once: create one
     /// for the largest batch you train with and reuse it for every step. Not thread-safe.
     /// </summary>
-    public sealed class Workspace
+    public sealed class Workspace : global::ModelGen.IWorkspace
     {
         // The most samples for which every buffer below fits in one array.
         public const int MaxCapacity = 134217724;
@@ -456,6 +430,9 @@ partial class DeepRegressor
 
         /// <summary>Samples in the batch of the last Forward.</summary>
         public int BatchSize { get; internal set; }
+
+        /// <summary>Whether the last Forward ran in training mode.</summary>
+        public bool Training { get; internal set; }
 
         /// <summary>The outputs of the last Forward, [BatchSize, OutputSize] row-major.</summary>
         public global::System.ReadOnlySpan<float> Outputs => OutputActivations.AsSpan(0, BatchSize * OutputSize);

@@ -9,22 +9,24 @@
 //   loss    mean squared error
 //   total                                                           17 parameters
 //
-// Each layer computes y = activation(x·W + b) with W stored [inputs, units], row-major
-// (Keras' kernel layout). Every parameter lives in one flat buffer, Parameters, layer by
-// layer, W then b; Gradients has the same layout.
+// A Dense layer computes y = activation(x·W + b) with W stored [inputs, units], row-major (Keras' layout).
+// Every parameter lives in one flat buffer, Parameters, layer by layer, W then b; Gradients has
+// the same layout.
 
 #nullable enable
 #pragma warning disable CS1591 // the per-layer constants are described by the comment above each group
 
 using global::System;
 
-partial class XorNet
+partial class XorNet : global::ModelGen.IRegressor<XorNet.Workspace>
 {
-    /// <summary>Features per input sample.</summary>
+    /// <summary>Values per input sample.</summary>
     public const int InputSize = 2;
+    /// <summary>The shape of one input sample: a flat vector.</summary>
+    public static global::ModelGen.TensorShape InputShape => global::ModelGen.TensorShape.Flat(InputSize);
     /// <summary>Values per output sample.</summary>
     public const int OutputSize = Dense2Units;
-    /// <summary>Dense layers in the network.</summary>
+    /// <summary>Layers in the network.</summary>
     public const int LayerCount = 2;
     /// <summary>Parameters in the network (17): the length of Parameters and Gradients.</summary>
     public const int ParameterCount = Dense2BiasesOffset + Dense2BiasesLength;
@@ -54,8 +56,8 @@ partial class XorNet
     /// <summary>The layers in order, as data: for tools such as the ONNX exporter.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::ModelGen.LayerInfo> Layers { get; } = new global::ModelGen.LayerInfo[]
     {
-        new("Dense1", Dense1Inputs, Dense1Units, global::ModelGen.Activation.Tanh, 0f, Dense1WeightsOffset, Dense1BiasesOffset),
-        new("Dense2", Dense2Inputs, Dense2Units, global::ModelGen.Activation.Sigmoid, 0f, Dense2WeightsOffset, Dense2BiasesOffset),
+        new global::ModelGen.DenseLayerInfo("Dense1", global::ModelGen.TensorShape.Flat(Dense1Inputs), global::ModelGen.TensorShape.Flat(Dense1Units), global::ModelGen.Activation.Tanh, 0f, Dense1WeightsOffset, Dense1BiasesOffset),
+        new global::ModelGen.DenseLayerInfo("Dense2", global::ModelGen.TensorShape.Flat(Dense2Inputs), global::ModelGen.TensorShape.Flat(Dense2Units), global::ModelGen.Activation.Sigmoid, 0f, Dense2WeightsOffset, Dense2BiasesOffset),
     };
 
     /// <summary>Every parameter, flat: Dense1.W, Dense1.b, Dense2.W, Dense2.b.</summary>
@@ -85,6 +87,14 @@ partial class XorNet
     // Activations for Predict and PredictBatch, allocated once so inference allocates nothing.
     private readonly Workspace _inference = new Workspace(InferenceBatchSize);
 
+    int global::ModelGen.IModel.InputSize => InputSize;
+    int global::ModelGen.IModel.OutputSize => OutputSize;
+    string global::ModelGen.IModel.Spec => Spec;
+    global::System.Collections.Generic.IReadOnlyList<global::ModelGen.LayerInfo> global::ModelGen.IModel.Layers => Layers;
+
+    /// <summary>A workspace for batches of up to <paramref name="capacity"/> samples.</summary>
+    public Workspace CreateWorkspace(int capacity) => new Workspace(capacity);
+
     /// <summary>Creates the model with parameters initialised from seed 0; see <see cref="InitializeParameters"/>.</summary>
     public XorNet() : this(0UL) { }
 
@@ -92,7 +102,7 @@ partial class XorNet
     public XorNet(ulong seed) => InitializeParameters(seed);
 
     /// <summary>
-    /// Keras' defaults: Glorot-uniform weights, W ~ U(-limit, limit) with limit = sqrt(6 / (inputs + units)),
+    /// Keras' defaults: Glorot-uniform weights, W ~ U(-limit, limit) with limit = sqrt(6 / (fanIn + fanOut)),
     /// and zero biases. The numbers come from ModelGen's own xoshiro256** generator in parameter order,
     /// so a seed gives the same weights on every machine and .NET version.
     /// </summary>
@@ -108,15 +118,16 @@ partial class XorNet
     /// <summary>
     /// Runs the network on a batch of inputs, [batchSize, InputSize] row-major with batchSize at most
     /// workspace.Capacity, and keeps every activation in the workspace for Backward.
-    /// The outputs are then in workspace.Outputs.
+    /// The outputs are then in workspace.Outputs. <paramref name="training"/> changes nothing in this network (it has no dropout).
     /// </summary>
-    public void Forward(Workspace workspace, global::System.ReadOnlySpan<float> inputs)
+    public void Forward(Workspace workspace, global::System.ReadOnlySpan<float> inputs, bool training = false)
     {
         int batchSize = global::ModelGen.Batch.SizeOf(inputs.Length, InputSize, workspace.Capacity, nameof(inputs));
         // Backward needs x for the first layer's weight gradient; the layers then read the copy,
         // which is in cache, rather than the caller's memory a second time.
         inputs.CopyTo(workspace.Inputs);
         workspace.BatchSize = batchSize;
+        workspace.Training = training;
         Run(workspace, workspace.Inputs, batchSize);
     }
 
@@ -147,18 +158,18 @@ partial class XorNet
         for (int i = 0; i < batchSize * OutputSize; i++) dy[i] = (y[i] - targets[i]) * scale;
 
         // The layers in reverse; each turns its output's gradient into its parameters' gradients
-        // and the gradient of its input, which is the previous layer's output.
+        // and, when an earlier layer has parameters, the gradient of its input.
         BackwardDense2(workspace.Dense1Activations, workspace.Dense2Activations, workspace.Dense2Deltas, workspace.Dense1Deltas, batchSize);
         BackwardDense1(workspace.Inputs, workspace.Dense1Activations, workspace.Dense1Deltas, batchSize);
     }
 
     /// <summary>
-    /// One training step: Forward, loss, Backward, then <paramref name="optimizer"/> updates Parameters.
-    /// Returns the batch's mean loss before the update.
+    /// One training step: Forward in training mode, loss, Backward, then <paramref name="optimizer"/> updates
+    /// Parameters. Returns the batch's mean loss before the update.
     /// </summary>
     public float TrainStep(Workspace workspace, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::ModelGen.Optimizer optimizer)
     {
-        Forward(workspace, inputs);
+        Forward(workspace, inputs, training: true);
         float loss = ComputeLoss(workspace, targets);
         Backward(workspace, targets);
         optimizer.Step(Parameters, Gradients);
@@ -166,52 +177,15 @@ partial class XorNet
     }
 
     /// <summary>Runs one sample, [InputSize], and writes its outputs, [OutputSize]. Not thread-safe.</summary>
-    public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
-    {
-        global::ModelGen.Batch.CheckSample(input.Length, InputSize, nameof(input));
-        global::ModelGen.Batch.CheckSample(output.Length, OutputSize, nameof(output));
-        Run(_inference, input, 1);
-        _inference.Dense2Activations.AsSpan(0, OutputSize).CopyTo(output);
-    }
-
-    /// <summary>Runs one sample, [InputSize], and returns the index of its largest output (the predicted class). Not thread-safe.</summary>
-    public int PredictClass(global::System.ReadOnlySpan<float> input)
-    {
-        global::ModelGen.Batch.CheckSample(input.Length, InputSize, nameof(input));
-        Run(_inference, input, 1);
-        return global::ModelGen.Batch.ArgMax(_inference.Dense2Activations.AsSpan(0, OutputSize));
-    }
+    public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => global::ModelGen.Inference.Predict(this, _inference, input, output);
 
     /// <summary>
     /// Runs any number of samples, [n, InputSize] row-major, and writes their outputs, [n, OutputSize],
     /// InferenceBatchSize samples at a time. Not thread-safe.
     /// </summary>
-    public void PredictBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
-    {
-        int count = global::ModelGen.Batch.SizeOf(inputs.Length, InputSize, int.MaxValue, nameof(inputs));
-        global::ModelGen.Batch.CheckTargets(outputs.Length, count, OutputSize, nameof(outputs));
-        for (int start = 0; start < count; start += InferenceBatchSize)
-        {
-            int n = global::System.Math.Min(InferenceBatchSize, count - start);
-            Run(_inference, inputs.Slice(start * InputSize, n * InputSize), n);
-            _inference.Dense2Activations.AsSpan(0, n * OutputSize).CopyTo(outputs.Slice(start * OutputSize));
-        }
-    }
+    public void PredictBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => global::ModelGen.Inference.PredictBatch(this, _inference, inputs, outputs);
 
-    /// <summary>Runs any number of samples, [n, InputSize], and writes each one's predicted class, [n]. Not thread-safe.</summary>
-    public void PredictClasses(global::System.ReadOnlySpan<float> inputs, global::System.Span<int> classes)
-    {
-        int count = global::ModelGen.Batch.SizeOf(inputs.Length, InputSize, int.MaxValue, nameof(inputs));
-        global::ModelGen.Batch.CheckTargets(classes.Length, count, 1, nameof(classes));
-        for (int start = 0; start < count; start += InferenceBatchSize)
-        {
-            int n = global::System.Math.Min(InferenceBatchSize, count - start);
-            Run(_inference, inputs.Slice(start * InputSize, n * InputSize), n);
-            for (int s = 0; s < n; s++) classes[start + s] = global::ModelGen.Batch.ArgMax(_inference.Dense2Activations.AsSpan(s * OutputSize, OutputSize));
-        }
-    }
-
-    // The forward pass: each layer reads the previous layer's activations.
+    // The forward pass: each layer reads the previous layer's output.
     private void Run(Workspace workspace, global::System.ReadOnlySpan<float> inputs, int batchSize)
     {
         ForwardDense1(inputs, workspace.Dense1Activations, batchSize);
@@ -263,29 +237,29 @@ partial class XorNet
         global::ModelGen.Kernels.InputGradient(deltas, Dense2Weights, dx, batchSize, Dense2Inputs, Dense2Units);
     }
 
-    // The tensors of a saved model: name, offset in Parameters, shape.
+    // The tensors of a saved model, named and shaped as in PyTorch's state_dict: name, offset in Parameters, layout.
     private static readonly global::ModelGen.Serialization.TensorLayout[] s_tensors = new global::ModelGen.Serialization.TensorLayout[]
     {
-        new("Dense1.weight", Dense1WeightsOffset, Dense1Inputs, Dense1Units),
-        new("Dense1.bias", Dense1BiasesOffset, Dense1Units),
-        new("Dense2.weight", Dense2WeightsOffset, Dense2Inputs, Dense2Units),
-        new("Dense2.bias", Dense2BiasesOffset, Dense2Units),
+        global::ModelGen.Serialization.TensorLayout.Linear("Dense1.weight", Dense1WeightsOffset, Dense1Inputs, Dense1Units),
+        new global::ModelGen.Serialization.TensorLayout("Dense1.bias", Dense1BiasesOffset, Dense1BiasesLength),
+        global::ModelGen.Serialization.TensorLayout.Linear("Dense2.weight", Dense2WeightsOffset, Dense2Inputs, Dense2Units),
+        new global::ModelGen.Serialization.TensorLayout("Dense2.bias", Dense2BiasesOffset, Dense2BiasesLength),
     };
 
-    /// <summary>Writes Parameters to <paramref name="path"/> in the safetensors format, atomically, with Spec in its metadata.</summary>
+    /// <summary>Writes Parameters to <paramref name="path"/> in the safetensors format (PyTorch's state_dict names and layouts), atomically, with Spec in its metadata.</summary>
     public void Save(string path) => global::ModelGen.Serialization.SafeTensors.Save(path, Spec, Parameters, s_tensors);
 
     /// <summary>Reads Parameters from a safetensors file written for this exact network; refuses any other file with a clear error.</summary>
     public void Load(string path) => global::ModelGen.Serialization.SafeTensors.Load(path, Spec, Parameters, s_tensors);
 
-    /// <summary>Writes the network with its current parameters as an ONNX graph (Gemm and activation nodes).</summary>
-    public void ExportOnnx(string path) => global::ModelGen.Export.OnnxExporter.Write(path, "XorNet", InputSize, Layers, Parameters);
+    /// <summary>Writes the network with its current parameters as an ONNX graph (dropout left out: it is inference).</summary>
+    public void ExportOnnx(string path) => global::ModelGen.Export.OnnxExporter.Write(path, "XorNet", InputShape, Layers, Parameters);
 
     /// <summary>
     /// The activations and their gradients for up to Capacity samples, allocated once: create one
     /// for the largest batch you train with and reuse it for every step. Not thread-safe.
     /// </summary>
-    public sealed class Workspace
+    public sealed class Workspace : global::ModelGen.IWorkspace
     {
         // The most samples for which every buffer below fits in one array.
         public const int MaxCapacity = 536870897;
@@ -307,6 +281,9 @@ partial class XorNet
 
         /// <summary>Samples in the batch of the last Forward.</summary>
         public int BatchSize { get; internal set; }
+
+        /// <summary>Whether the last Forward ran in training mode.</summary>
+        public bool Training { get; internal set; }
 
         /// <summary>The outputs of the last Forward, [BatchSize, OutputSize] row-major.</summary>
         public global::System.ReadOnlySpan<float> Outputs => Dense2Activations.AsSpan(0, BatchSize * OutputSize);

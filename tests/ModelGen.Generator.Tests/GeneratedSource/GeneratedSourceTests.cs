@@ -37,6 +37,50 @@ public sealed class GeneratedSourceTests
     }
 
     [Fact]
+    public Task MnistConvNet()
+    {
+        // Keras' "Simple MNIST convnet": unnamed layers get Conv1, Pool1, …, Flatten1, Dropout1, Dense1.
+        GeneratedFile file = GenerateOne("""
+            using ModelGen;
+
+            namespace Samples.Mnist;
+
+            [Model]
+            [Input(28, 28, 1)]
+            [Conv2D(32, 3, Activation.ReLU)]
+            [MaxPool2D(2)]
+            [Conv2D(64, 3, Activation.ReLU)]
+            [MaxPool2D(2)]
+            [Flatten]
+            [Dropout(0.5)]
+            [Dense(10, Activation.Softmax)]
+            public partial class MnistConvNet;
+            """, "Samples.Mnist.MnistConvNet.g.cs");
+        return Snapshot.Verify(file.Text);
+    }
+
+    [Fact]
+    public Task ConvRegressorWithOddShapes()
+    {
+        // Same padding with an odd total, stride 2, a 3×2 kernel, three input channels, overlapping
+        // pooling windows, and a convolution as the output layer (so its input gradient flows back).
+        GeneratedFile file = GenerateOne("""
+            using ModelGen;
+
+            namespace Samples.Vision;
+
+            [Model(Loss = Loss.MeanSquaredError)]
+            [Input(17, 13, 3)]
+            [Conv2D(8, 3, 2, Activation.LeakyReLU, Stride = 2, Padding = Padding.Same, Slope = 0.1f, Name = "Stem")]
+            [MaxPool2D(3, Stride = 2, Name = "Pool")]
+            [Dropout(0.1)]
+            [Conv2D(2, 1, Activation.Tanh, Name = "Head")]
+            public partial class OddConvRegressor;
+            """, "Samples.Vision.OddConvRegressor.g.cs");
+        return Snapshot.Verify(file.Text);
+    }
+
+    [Fact]
     public Task DeepRegressorWithEveryActivation()
     {
         // Unnamed layers get Dense1, Dense2, … by position; the LeakyReLU slope is written into the code.

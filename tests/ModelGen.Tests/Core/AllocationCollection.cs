@@ -1,11 +1,13 @@
 namespace ModelGen.Tests.Core;
 
 /// <summary>
-/// The exact allocation tests run alone: the kernel workers' allocation counter is process-wide, so a
-/// test running in parallel (growing its own per-thread kernel buffers on the workers) would be counted too.
+/// The tests that count allocated bytes run alone, after every other test. When another test uses the
+/// kernels at the same time, the worker pool is busy and a kernel call runs serially on its caller's
+/// thread instead, which grows that thread's scratch buffers: allocations that belong to the other test's
+/// shapes, not to the operation being measured.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class AllocationCollection
 {
-    public const string Name = "Exact allocation counts";
+    public const string Name = "Allocation counts";
 }

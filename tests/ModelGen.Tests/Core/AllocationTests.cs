@@ -12,17 +12,8 @@ namespace ModelGen.Tests.Core;
 [Collection(AllocationCollection.Name)]
 public sealed class AllocationTests
 {
-    /// <summary>Bytes allocated by <paramref name="repetitions"/> runs, on this thread and by kernel work on the worker threads.</summary>
-    private static long Measure(Action action, int repetitions = 20)
-    {
-        action(); // warm up: JIT and any first-call initialisation happen outside the count
-        action();
-        long workers = Kernels.WorkerAllocatedBytes;
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < repetitions; i++) action();
-        long thread = GC.GetAllocatedBytesForCurrentThread() - before;
-        return thread + (Kernels.WorkerAllocatedBytes - workers);
-    }
+    /// <summary>Bytes allocated by runs of <paramref name="action"/>, on this thread and by kernel work on the worker threads.</summary>
+    private static long Measure(Action action, int repetitions = 20) => AllocationMeter.Measure(action, repetitions);
 
     private static readonly (float[] Images, int[] Labels) Data = SyntheticDigits.Create(100, seed: 1);
 
@@ -63,6 +54,40 @@ public sealed class AllocationTests
             _ => throw new ArgumentException(operation),
         };
         Assert.Equal(0, Measure(action));
+    }
+
+    public static TheoryData<string> ConvOperations() => new()
+    {
+        "Predict", "PredictClass", "PredictBatch", "Forward", "Forward in training mode", "Backward", "TrainStep with Adam", "TrainStep with SGD momentum",
+    };
+
+    [Theory]
+    [MemberData(nameof(ConvOperations))]
+    public void Convnet_operation_allocates_nothing(string operation)
+    {
+        // The Keras MNIST convnet: im2col, pooling positions, dropout masks and col2im all live in the workspace.
+        var model = new MnistConvNet(seed: 1);
+        var workspace = new MnistConvNet.Workspace(16);
+        float[] batch = Data.Images.AsSpan(0, 16 * 784).ToArray();
+        int[] labels = Data.Labels.AsSpan(0, 16).ToArray();
+        var output = new float[10];
+        var outputs = new float[100 * 10];
+        var adam = new Adam();
+        var momentum = new Sgd(0.01f, 0.9f);
+        model.Forward(workspace, batch, training: true);
+        Action action = operation switch
+        {
+            "Predict" => () => model.Predict(Data.Images.AsSpan(0, 784), output),
+            "PredictClass" => () => model.PredictClass(Data.Images.AsSpan(784, 784)),
+            "PredictBatch" => () => model.PredictBatch(Data.Images, outputs),
+            "Forward" => () => model.Forward(workspace, batch),
+            "Forward in training mode" => () => model.Forward(workspace, batch, training: true),
+            "Backward" => () => model.Backward(workspace, labels),
+            "TrainStep with Adam" => () => model.TrainStep(workspace, batch, labels, adam),
+            "TrainStep with SGD momentum" => () => model.TrainStep(workspace, batch, labels, momentum),
+            _ => throw new ArgumentException(operation),
+        };
+        Assert.Equal(0, Measure(action, repetitions: 5));
     }
 
     [Fact]

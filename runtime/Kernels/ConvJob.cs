@@ -1,0 +1,28 @@
+namespace ModelGen;
+
+/// <summary>
+/// The arguments of one parallel convolution or pooling call. <see cref="KernelArgs"/> carries four
+/// pointers and four integers, while a <see cref="ConvGeometry"/> alone has eleven, so these calls keep
+/// their job in a local on the caller's stack and hand the workers its address; the caller waits for
+/// every chunk before returning, so the address stays valid for the whole call.
+/// </summary>
+internal unsafe struct ConvJob
+{
+    public float* Source, Target;
+    public int* Positions;
+    public int Batch;
+    public ConvGeometry Geometry;
+
+    /// <summary>Runs <paramref name="body"/> over the job's chunks (see <see cref="WorkerPool.Run"/>).</summary>
+    public static void Run(delegate*<ref KernelArgs, int, int, void> body, ConvJob job, bool parallel)
+    {
+        var args = new KernelArgs { A = (float*)&job };
+        WorkerPool.Run(body, ref args, parallel);
+    }
+
+    /// <summary>The job a chunk of <see cref="Run"/> belongs to.</summary>
+    public static ref ConvJob Of(ref KernelArgs args) => ref *(ConvJob*)args.A;
+
+    /// <summary>The samples [Start, End) that chunk <paramref name="chunk"/> of <paramref name="chunks"/> owns.</summary>
+    public readonly (int Start, int End) Samples(int chunk, int chunks) => WorkerPool.Range(Batch, chunk, chunks);
+}
