@@ -56,6 +56,21 @@ public sealed class ConvNetCliTests : IDisposable
     }
 
     [Fact]
+    public async Task The_same_seed_gives_the_same_convnet_file_byte_for_byte()
+    {
+        // Shuffles, initial weights and dropout masks all come from the seed.
+        using var again = new TestFolder();
+        string[] common = ["train", "--network", "cnn", "--data", _data.Path, "--epochs", "1", "--batch-size", "64", "--seed", "9"];
+
+        var first = await CliRunner.RunAsync([.. common, "--out", _out.Path]);
+        var second = await CliRunner.RunAsync([.. common, "--out", again.Path]);
+
+        Assert.True(first.ExitCode == 0 && second.ExitCode == 0, first + "\n" + second);
+        Assert.Equal(File.ReadAllBytes(_out.File("model.safetensors")), File.ReadAllBytes(again.File("model.safetensors")));
+        Assert.Equal(OutputFiles.WithoutTimings(_out.File("metrics.json")), OutputFiles.WithoutTimings(again.File("metrics.json")));
+    }
+
+    [Fact]
     public void The_convnet_recipe_is_keras()
     {
         TrainingOptions recipe = MnistNetwork.Cnn.Recipe;
