@@ -19,6 +19,7 @@ public static class TestModels
         [nameof(MnistConvNet)] = seed => new MnistConvNet(seed),
         [nameof(OddConvClassifier)] = seed => new OddConvClassifier(seed),
         [nameof(ConvRegressor)] = seed => new ConvRegressor(seed),
+        [nameof(StridedConvClassifier)] = seed => new StridedConvClassifier(seed),
     };
 
     /// <summary>Every dense-only test model's name.</summary>
