@@ -42,7 +42,7 @@ namespace ModelGen.Generator.Emitting
             WriteBuffers(w, model);
             WriteConstruction(w, model);
             WriteTraining(w, model, slots);
-            WriteInference(w, model);
+            WriteInference(w, model, slots);
             WriteLayers(w, model, slots);
             WriteSerialization(w, model, slots);
             WriteWorkspace(w, model, slots);
@@ -342,12 +342,20 @@ namespace ModelGen.Generator.Emitting
 
         // ---------------------------------------------------------------- inference API
 
-        private static void WriteInference(SourceWriter w, ModelSpec model)
+        private static void WriteInference(SourceWriter w, ModelSpec model, IReadOnlyList<LayerSlot> slots)
         {
-            // The loops are the same for every model, so they live in the runtime (ModelGen.Inference) and
-            // run this model's Forward, in inference mode, on its own preallocated workspace.
+            // One sample runs straight from the caller's memory (no copy into the workspace: nothing will
+            // backpropagate it); the batch loops are the same for every model, so they live in the runtime
+            // (ModelGen.Inference) and run this model's Forward, in inference mode, on its own workspace.
+            string outputs = "_inference." + slots[slots.Count - 1].SavedOutput.Substring("workspace.".Length);
+            string run = "Run(_inference, input, 1" + (HasDropout(model) ? ", training: false" : "") + ");";
             w.Line("/// <summary>Runs one sample, [InputSize], and writes its outputs, [OutputSize]. Not thread-safe.</summary>");
-            w.Line("public void Predict(" + ReadOnlySpan + " input, " + Span + " output) => " + Rt + "Inference.Predict(this, _inference, input, output);");
+            w.Open("public void Predict(" + ReadOnlySpan + " input, " + Span + " output)");
+            w.Line(Rt + "Batch.CheckSample(input.Length, InputSize, nameof(input));");
+            w.Line(Rt + "Batch.CheckSample(output.Length, OutputSize, nameof(output));");
+            w.Line(run);
+            w.Line(outputs + ".AsSpan(0, OutputSize).CopyTo(output);");
+            w.Close();
             w.Line();
             w.Line("/// <summary>");
             w.Line("/// Runs any number of samples, [n, InputSize] row-major, and writes their outputs, [n, OutputSize],");
@@ -357,7 +365,11 @@ namespace ModelGen.Generator.Emitting
             w.Line();
             if (!IsClassifier(model)) return;
             w.Line("/// <summary>Runs one sample, [InputSize], and returns the index of its largest output (the predicted class). Not thread-safe.</summary>");
-            w.Line("public int PredictClass(" + ReadOnlySpan + " input) => " + Rt + "Inference.PredictClass(this, _inference, input);");
+            w.Open("public int PredictClass(" + ReadOnlySpan + " input)");
+            w.Line(Rt + "Batch.CheckSample(input.Length, InputSize, nameof(input));");
+            w.Line(run);
+            w.Line("return " + Rt + "Batch.ArgMax(" + outputs + ".AsSpan(0, OutputSize));");
+            w.Close();
             w.Line();
             w.Line("/// <summary>Runs any number of samples, [n, InputSize], and writes each one's predicted class, [n]. Not thread-safe.</summary>");
             w.Line("public void PredictClasses(" + ReadOnlySpan + " inputs, global::System.Span<int> classes) => " + Rt + "Inference.PredictClasses(this, _inference, inputs, classes);");

@@ -155,10 +155,10 @@ namespace ModelGen.Generator.Layers
             string n = layer.Name, pixels = "batch·" + Format.Int(layer.Output.Height) + "·" + Format.Int(layer.Output.Width);
             string k = Format.Int(layer.PatchSize), f = Format.Int(layer.Filters);
             w.Line("// " + n + " forward, " + activation.Display + ":");
-            w.Line("//   patches [" + pixels + ", " + k + "] = im2col(x [batch, " + Dims(layer.Input) + "]), " + layer.Window.Describe("windows"));
+            w.Line("//   patches [" + pixels + ", " + k + "] = im2col(x [batch, " + layer.Input.Dimensions + "]), " + layer.Window.Describe("windows"));
             w.Line("//   z [" + pixels + ", " + f + "] = patches · W [" + k + ", " + f + "] + b [" + f + "]   (W [" +
                 Format.Int(layer.Window.Height) + ", " + Format.Int(layer.Window.Width) + ", " + Format.Int(layer.Input.Channels) + ", " + f + "] read as a matrix)");
-            w.Line("//   y [batch, " + Dims(layer.Output) + "] = " + (activation.ForwardFormula is null ? "z" : activation.ForwardFormula + "   (in place over z)") +
+            w.Line("//   y [batch, " + layer.Output.Dimensions + "] = " + (activation.ForwardFormula is null ? "z" : activation.ForwardFormula + "   (in place over z)") +
                 "; z's rows are y's pixels, channels-last");
             w.Open("private void Forward" + n + "(" + ReadOnlySpan + " x, " + Span + " patches, " + Span + " y, int batchSize)");
             w.Line("global::ModelGen.Convolution.Im2Col(x, patches, batchSize, " + n + "Geometry);");
@@ -197,7 +197,7 @@ namespace ModelGen.Generator.Layers
             if (slot.NeedsInputGradient)
             {
                 w.Line("//   dpatches [" + pixels + ", " + k + "] = dz · Wᵀ [" + f + ", " + k + "]");
-                w.Line("//   dx [batch, " + Dims(layer.Input) + "] = col2im(dpatches): each window's gradient added back where it was read");
+                w.Line("//   dx [batch, " + layer.Input.Dimensions + "] = col2im(dpatches): each window's gradient added back where it was read");
             }
             else
             {
@@ -227,8 +227,5 @@ namespace ModelGen.Generator.Layers
             w.Close();
             w.Line();
         }
-
-        private static string Dims(Shape shape) =>
-            Format.Int(shape.Height) + ", " + Format.Int(shape.Width) + ", " + Format.Int(shape.Channels);
     }
 }

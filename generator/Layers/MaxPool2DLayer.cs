@@ -105,8 +105,8 @@ namespace ModelGen.Generator.Layers
             MaxPool2DSpec layer = Spec(slot);
             string n = layer.Name;
             w.Line("// " + n + " forward:");
-            w.Line("//   y [batch, " + Dims(layer.Output) + "] = the largest x [batch, " + Dims(layer.Input) + "] in each window, channel by channel; " + layer.Window.Describe("windows"));
-            w.Line("//   positions [batch, " + Dims(layer.Output) + "] = where each maximum is in its sample's x (the first one on ties)");
+            w.Line("//   y [batch, " + layer.Output.Dimensions + "] = the largest x [batch, " + layer.Input.Dimensions + "] in each window, channel by channel; " + layer.Window.Describe("windows"));
+            w.Line("//   positions [batch, " + layer.Output.Dimensions + "] = where each maximum is in its sample's x (the first one on ties)");
             w.Open("private void Forward" + n + "(" + ReadOnlySpan + " x, " + Span + " y, global::System.Span<int> positions, int batchSize)");
             w.Line("global::ModelGen.Pooling.MaxPool(x, y, positions, batchSize, " + n + "Geometry);");
             w.Close();
@@ -125,14 +125,11 @@ namespace ModelGen.Generator.Layers
             MaxPool2DSpec layer = Spec(slot);
             string n = layer.Name;
             w.Line("// " + n + " backward:");
-            w.Line("//   dx [batch, " + Dims(layer.Input) + "] = each dy added at its maximum's position, 0 elsewhere");
+            w.Line("//   dx [batch, " + layer.Input.Dimensions + "] = each dy added at its maximum's position, 0 elsewhere");
             w.Open("private void Backward" + n + "(" + ReadOnlySpan + " deltas, global::System.ReadOnlySpan<int> positions, " + Span + " dx, int batchSize)");
             w.Line("global::ModelGen.Pooling.MaxPoolBackward(deltas, positions, dx, batchSize, " + n + "Geometry);");
             w.Close();
             w.Line();
         }
-
-        private static string Dims(Shape shape) =>
-            Format.Int(shape.Height) + ", " + Format.Int(shape.Width) + ", " + Format.Int(shape.Channels);
     }
 }

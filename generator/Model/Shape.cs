@@ -18,6 +18,9 @@ namespace ModelGen.Generator.Model
             ? "[" + Format.Int(Height) + ", " + Format.Int(Width) + ", " + Format.Int(Channels) + "]"
             : "[" + Format.Long(Size) + "]";
 
+        /// <summary>"28, 28, 1" (an image's dimensions without brackets) for shape comments.</summary>
+        public string Dimensions => Format.Int(Height) + ", " + Format.Int(Width) + ", " + Format.Int(Channels);
+
         /// <summary>"28x28x1" or "784", as the spec string shows it.</summary>
         public string SpecToken => IsImage
             ? Format.Int(Height) + "x" + Format.Int(Width) + "x" + Format.Int(Channels)

@@ -238,7 +238,13 @@ partial class IrisClassifier : global::ModelGen.IClassifier<IrisClassifier.Works
     }
 
     /// <summary>Runs one sample, [InputSize], and writes its outputs, [OutputSize]. Not thread-safe.</summary>
-    public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => global::ModelGen.Inference.Predict(this, _inference, input, output);
+    public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+    {
+        global::ModelGen.Batch.CheckSample(input.Length, InputSize, nameof(input));
+        global::ModelGen.Batch.CheckSample(output.Length, OutputSize, nameof(output));
+        Run(_inference, input, 1);
+        _inference.ClassesActivations.AsSpan(0, OutputSize).CopyTo(output);
+    }
 
     /// <summary>
     /// Runs any number of samples, [n, InputSize] row-major, and writes their outputs, [n, OutputSize],
@@ -247,7 +253,12 @@ partial class IrisClassifier : global::ModelGen.IClassifier<IrisClassifier.Works
     public void PredictBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => global::ModelGen.Inference.PredictBatch(this, _inference, inputs, outputs);
 
     /// <summary>Runs one sample, [InputSize], and returns the index of its largest output (the predicted class). Not thread-safe.</summary>
-    public int PredictClass(global::System.ReadOnlySpan<float> input) => global::ModelGen.Inference.PredictClass(this, _inference, input);
+    public int PredictClass(global::System.ReadOnlySpan<float> input)
+    {
+        global::ModelGen.Batch.CheckSample(input.Length, InputSize, nameof(input));
+        Run(_inference, input, 1);
+        return global::ModelGen.Batch.ArgMax(_inference.ClassesActivations.AsSpan(0, OutputSize));
+    }
 
     /// <summary>Runs any number of samples, [n, InputSize], and writes each one's predicted class, [n]. Not thread-safe.</summary>
     public void PredictClasses(global::System.ReadOnlySpan<float> inputs, global::System.Span<int> classes) => global::ModelGen.Inference.PredictClasses(this, _inference, inputs, classes);

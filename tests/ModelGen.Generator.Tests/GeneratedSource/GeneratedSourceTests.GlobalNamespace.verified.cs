@@ -177,7 +177,13 @@ partial class XorNet : global::ModelGen.IRegressor<XorNet.Workspace>
     }
 
     /// <summary>Runs one sample, [InputSize], and writes its outputs, [OutputSize]. Not thread-safe.</summary>
-    public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => global::ModelGen.Inference.Predict(this, _inference, input, output);
+    public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+    {
+        global::ModelGen.Batch.CheckSample(input.Length, InputSize, nameof(input));
+        global::ModelGen.Batch.CheckSample(output.Length, OutputSize, nameof(output));
+        Run(_inference, input, 1);
+        _inference.Dense2Activations.AsSpan(0, OutputSize).CopyTo(output);
+    }
 
     /// <summary>
     /// Runs any number of samples, [n, InputSize] row-major, and writes their outputs, [n, OutputSize],
