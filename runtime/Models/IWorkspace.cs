@@ -9,6 +9,9 @@ public interface IWorkspace
     /// <summary>Samples in the batch of the last Forward.</summary>
     int BatchSize { get; }
 
+    /// <summary>Whether the last Forward ran in training mode (dropout active).</summary>
+    bool Training { get; }
+
     /// <summary>The outputs of the last Forward, [BatchSize, OutputSize] row-major.</summary>
     ReadOnlySpan<float> Outputs { get; }
 }

@@ -33,7 +33,7 @@ public sealed class ConvMnistTrainingTests(ITestOutputHelper output)
 
         var model = new MnistConvNet(seed: 2024);
         ModelLayout layout = ModelLayout.Of(typeof(MnistConvNet));
-        using var training = new LockstepTraining(model, layout, new Adam(1e-3f),
+        using var training = new LockstepTraining(Models.GeneratedModelAdapter.For(model), layout, new Adam(1e-3f),
             parameters => optim.Adam(parameters, lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-7));
 
         int[] order = Enumerable.Range(0, data.Train.Count).ToArray();

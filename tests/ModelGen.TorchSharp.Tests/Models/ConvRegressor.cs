@@ -12,15 +12,4 @@ namespace ModelGen.ReferenceTests.Models;
 [Dropout(0.3)]
 [Conv2D(4, 2, Activation.Sigmoid, Stride = 2, Padding = Padding.Same)] // Conv2 [3, 2, 4]; pad rows 0|1, columns 0|0
 [Conv2D(2, 1, 2)]                                                     // Conv3 [3, 1, 2], linear
-public partial class ConvRegressor : IConvModel
-{
-    private readonly Workspace _workspace = new(ReferenceBatch.MaxSize);
-
-    ReadOnlySpan<float> IGeneratedModel.Forward(ReferenceBatch batch) { Forward(_workspace, batch.Inputs); return _workspace.Outputs; }
-    ReadOnlySpan<float> IConvModel.ForwardTraining(ReferenceBatch batch) { Forward(_workspace, batch.Inputs, training: true); return _workspace.Outputs; }
-    float IGeneratedModel.Loss(ReferenceBatch batch) => ComputeLoss(_workspace, batch.Targets);
-    void IGeneratedModel.Backward(ReferenceBatch batch) => Backward(_workspace, batch.Targets);
-    float IGeneratedModel.TrainStep(ReferenceBatch batch, Optimizer optimizer) => TrainStep(_workspace, batch.Inputs, batch.Targets, optimizer);
-    IReadOnlyDictionary<string, float[]>? IConvModel.DropoutMasks() =>
-        _workspace.Training ? new Dictionary<string, float[]> { ["Dropout1"] = _workspace.Dropout1Mask.ToArray() } : null;
-}
+public partial class ConvRegressor;

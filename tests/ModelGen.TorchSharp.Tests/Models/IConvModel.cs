@@ -18,6 +18,9 @@ public interface IConvModel : IGeneratedModel
     /// <summary>The generated Save: safetensors in PyTorch's state_dict names and layouts.</summary>
     void Save(string path);
 
+    /// <summary>The generated model itself.</summary>
+    IModel Model { get; }
+
     /// <summary>The generated Load.</summary>
     void Load(string path);
 }

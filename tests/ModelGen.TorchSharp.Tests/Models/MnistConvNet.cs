@@ -13,16 +13,4 @@ namespace ModelGen.ReferenceTests.Models;
 [Flatten]
 [Dropout(0.5)]
 [Dense(10, Activation.Softmax)]
-public partial class MnistConvNet : IConvModel
-{
-    // Room for the MNIST lockstep's batches of 128 as well as the reference tests' batches.
-    private readonly Workspace _workspace = new(128);
-
-    ReadOnlySpan<float> IGeneratedModel.Forward(ReferenceBatch batch) { Forward(_workspace, batch.Inputs); return _workspace.Outputs; }
-    ReadOnlySpan<float> IConvModel.ForwardTraining(ReferenceBatch batch) { Forward(_workspace, batch.Inputs, training: true); return _workspace.Outputs; }
-    float IGeneratedModel.Loss(ReferenceBatch batch) => ComputeLoss(_workspace, batch.Labels);
-    void IGeneratedModel.Backward(ReferenceBatch batch) => Backward(_workspace, batch.Labels);
-    float IGeneratedModel.TrainStep(ReferenceBatch batch, Optimizer optimizer) => TrainStep(_workspace, batch.Inputs, batch.Labels, optimizer);
-    IReadOnlyDictionary<string, float[]>? IConvModel.DropoutMasks() =>
-        _workspace.Training ? new Dictionary<string, float[]> { ["Dropout1"] = _workspace.Dropout1Mask.ToArray() } : null;
-}
+public partial class MnistConvNet;

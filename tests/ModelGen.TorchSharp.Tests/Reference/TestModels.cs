@@ -5,21 +5,21 @@ namespace ModelGen.ReferenceTests;
 /// <summary>The test models by name (xunit theories take names), each created with known parameters.</summary>
 public static class TestModels
 {
-    private static readonly Dictionary<string, Func<ulong, IGeneratedModel>> s_factories = new()
+    private static readonly Dictionary<string, Func<ulong, IConvModel>> s_factories = new()
     {
-        [nameof(MnistMlp)] = seed => new MnistMlp(seed),
-        [nameof(DeepClassifier)] = seed => new DeepClassifier(seed),
-        [nameof(Regressor)] = seed => new Regressor(seed),
-        [nameof(WideSigmoidRegressor)] = seed => new WideSigmoidRegressor(seed),
-        [nameof(LinearRegression)] = seed => new LinearRegression(seed),
+        [nameof(MnistMlp)] = seed => GeneratedModelAdapter.For(new MnistMlp(seed)),
+        [nameof(DeepClassifier)] = seed => GeneratedModelAdapter.For(new DeepClassifier(seed)),
+        [nameof(Regressor)] = seed => GeneratedModelAdapter.For(new Regressor(seed)),
+        [nameof(WideSigmoidRegressor)] = seed => GeneratedModelAdapter.For(new WideSigmoidRegressor(seed)),
+        [nameof(LinearRegression)] = seed => GeneratedModelAdapter.For(new LinearRegression(seed)),
     };
 
     private static readonly Dictionary<string, Func<ulong, IConvModel>> s_convFactories = new()
     {
-        [nameof(MnistConvNet)] = seed => new MnistConvNet(seed),
-        [nameof(OddConvClassifier)] = seed => new OddConvClassifier(seed),
-        [nameof(ConvRegressor)] = seed => new ConvRegressor(seed),
-        [nameof(StridedConvClassifier)] = seed => new StridedConvClassifier(seed),
+        [nameof(MnistConvNet)] = seed => GeneratedModelAdapter.For(new MnistConvNet(seed)),
+        [nameof(OddConvClassifier)] = seed => GeneratedModelAdapter.For(new OddConvClassifier(seed)),
+        [nameof(ConvRegressor)] = seed => GeneratedModelAdapter.For(new ConvRegressor(seed)),
+        [nameof(StridedConvClassifier)] = seed => GeneratedModelAdapter.For(new StridedConvClassifier(seed)),
     };
 
     /// <summary>Every dense-only test model's name.</summary>
@@ -36,7 +36,7 @@ public static class TestModels
     public static (IGeneratedModel Model, ModelLayout Layout) Create(string name, ulong seed)
     {
         IGeneratedModel model = s_factories.TryGetValue(name, out var dense) ? dense(seed) : s_convFactories[name](seed);
-        ModelLayout layout = ModelLayout.Of(model.GetType());
+        ModelLayout layout = ModelLayout.Of(((IConvModel)model).Model.GetType());
         Assert.Equal(layout.ParameterCount, model.Parameters.Length);
         var random = new Xoshiro256StarStar(seed ^ 0xB1A5);
         foreach (TrainableLayer layer in layout.TrainableLayers)
