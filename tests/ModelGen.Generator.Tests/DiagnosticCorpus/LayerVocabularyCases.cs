@@ -24,6 +24,26 @@ public static class LayerVocabularyCases
             public partial class Net;
             """,
 
+        // Parameter-free layers first: no layer before them has parameters, so no gradient flows to them.
+        ["FlattenFirst"] = """
+            using ModelGen;
+
+            [Model, Input(6, 5, 2), Flatten, Dense(3, Activation.Softmax)]
+            public partial class Net;
+            """,
+        ["DropoutFirst"] = """
+            using ModelGen;
+
+            [Model(Loss = Loss.MeanSquaredError), Input(8), Dropout(0.2), Dense(2, Activation.Tanh)]
+            public partial class Net;
+            """,
+        ["PoolFirstAndLast"] = """
+            using ModelGen;
+
+            [Model(Loss = Loss.MeanSquaredError), Input(8, 8, 2), MaxPool2D(2), Conv2D(3, 3, Activation.ReLU, Padding = Padding.Same), MaxPool2D(2, Stride = 1)]
+            public partial class Net;
+            """,
+
         // ---------------------------------------------------------------- shapes
         ["ConvOnFlatInput"] = """
             using ModelGen;
