@@ -115,20 +115,11 @@ public sealed class ClassifierTrainer<TWorkspace> where TWorkspace : IWorkspace
         ArgumentOutOfRangeException.ThrowIfLessThan(epochs, 1);
         // Checked before the first step, not after an epoch's work.
         validation?.CheckFits(_model, "validation data", nameof(validation));
-        var history = new List<EpochRecord>(epochs);
-        for (int e = 0; e < epochs; e++)
+        return TrainingLoop.Run(epochs, () => TrainEpoch(progress, cancellationToken), validation is null ? null : () =>
         {
-            EpochResult result = TrainEpoch(progress, cancellationToken);
-            if (result.Diverged)
-            {
-                // The parameters are no longer finite numbers: a validation pass would say nothing.
-                history.Add(new EpochRecord(result.Epoch, result.Loss, result.Accuracy, null, null, result.Seconds, 0));
-                return new TrainingHistory(history, $"the loss became {result.Loss.ToString(System.Globalization.CultureInfo.InvariantCulture)} at batch {result.Batches} of epoch {result.Epoch}");
-            }
-            EvaluationResult? checkedOn = validation is null ? null : Evaluator.Evaluate(validation);
-            history.Add(new EpochRecord(result.Epoch, result.Loss, result.Accuracy, checkedOn?.Loss, checkedOn?.Accuracy, result.Seconds, checkedOn?.Seconds ?? 0));
-        }
-        return new TrainingHistory(history, null);
+            EvaluationResult result = Evaluator.Evaluate(validation);
+            return new TrainingLoop.Validation(result.Loss, result.Accuracy, result.Seconds);
+        });
     }
 
     // Made on first use: a trainer without validation never holds the evaluation workspace.

@@ -5,7 +5,7 @@ namespace ModelGen.Training;
 /// <param name="Batches">Steps taken.</param>
 /// <param name="Samples">Samples trained on.</param>
 /// <param name="Loss">Mean loss over those samples, each batch's loss taken before its step.</param>
-/// <param name="Accuracy">Fraction of those samples classified right by their batch's forward pass (training mode), 0..1.</param>
+/// <param name="Accuracy">Fraction of those samples classified right by their batch's forward pass (training mode), 0..1; NaN for a regressor.</param>
 /// <param name="Seconds">How long the pass took.</param>
 /// <param name="Diverged">A step's loss was NaN or infinite; the epoch stopped there.</param>
 public readonly record struct EpochResult(int Epoch, int Batches, int Samples, double Loss, double Accuracy, double Seconds, bool Diverged);

@@ -3,9 +3,9 @@ namespace ModelGen.Training;
 /// <summary>One epoch of <see cref="ClassifierTrainer{TWorkspace}.Fit"/>.</summary>
 /// <param name="Epoch">1-based.</param>
 /// <param name="Loss">The epoch's mean training loss (running, as Keras reports it).</param>
-/// <param name="Accuracy">The epoch's training accuracy (running, training mode), 0..1.</param>
+/// <param name="Accuracy">The epoch's training accuracy (running, training mode), 0..1; NaN for a regressor.</param>
 /// <param name="ValidationLoss">Mean loss on the validation set after the epoch; null without one, or after divergence.</param>
-/// <param name="ValidationAccuracy">Accuracy on the validation set after the epoch; null without one, or after divergence.</param>
+/// <param name="ValidationAccuracy">Accuracy on the validation set after the epoch; null without one, after divergence, or for a regressor.</param>
 /// <param name="Seconds">The training pass alone.</param>
 /// <param name="ValidationSeconds">The validation pass after it; 0 without one.</param>
 public sealed record EpochRecord(int Epoch, double Loss, double Accuracy, double? ValidationLoss, double? ValidationAccuracy, double Seconds, double ValidationSeconds);

@@ -1,7 +1,7 @@
 namespace ModelGen.Training;
 
-/// <summary>Keras-style one-call <c>Fit</c> and <c>Evaluate</c> on any generated classifier.</summary>
-public static class ClassifierExtensions
+/// <summary>Keras-style one-call <c>Fit</c> and <c>Evaluate</c> on any generated classifier or regressor.</summary>
+public static class FitExtensions
 {
     /// <summary>
     /// Trains <paramref name="model"/> for <paramref name="epochs"/> epochs; see
@@ -18,4 +18,16 @@ public static class ClassifierExtensions
         int batchSize = FitOptions.DefaultEvaluationBatchSize, Span<int> predictions = default)
         where TWorkspace : IWorkspace =>
         new ClassifierEvaluator<TWorkspace>(model, Math.Min(batchSize, data?.Count ?? 1)).Evaluate(data!, predictions);
+
+    /// <summary>Keras' <c>fit</c> for a regressor: see <see cref="RegressorTrainer{TWorkspace}"/>.</summary>
+    public static TrainingHistory Fit<TWorkspace>(this IRegressor<TWorkspace> model, RegressionData train, Optimizer optimizer, int epochs,
+        FitOptions? options = null, RegressionData? validation = null, IProgress<BatchProgress>? progress = null, CancellationToken cancellationToken = default)
+        where TWorkspace : IWorkspace =>
+        new RegressorTrainer<TWorkspace>(model, optimizer, train, options).Fit(epochs, validation, progress, cancellationToken);
+
+    /// <summary>Keras' <c>evaluate</c> for a regressor: its mean loss over <paramref name="data"/>, in inference mode.</summary>
+    public static RegressionEvaluation Evaluate<TWorkspace>(this IRegressor<TWorkspace> model, RegressionData data,
+        int batchSize = FitOptions.DefaultEvaluationBatchSize)
+        where TWorkspace : IWorkspace =>
+        new RegressorEvaluator<TWorkspace>(model, Math.Min(batchSize, data?.Count ?? 1)).Evaluate(data!);
 }
