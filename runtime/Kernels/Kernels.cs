@@ -28,6 +28,9 @@ public static unsafe class Kernels
     /// <summary>Threads the kernels use, the caller included (all cores, or MODELGEN_THREADS).</summary>
     public static int Threads => WorkerPool.Threads;
 
+    /// <summary>How many kernel calls made on the calling thread were split across the cores (a diagnostic: a call runs on its caller alone while another thread holds the cores).</summary>
+    public static long ParallelCallsOnThisThread => WorkerPool.ParallelCallsOnThisThread;
+
     /// <summary>Bytes allocated by kernel work on worker threads since start-up; the contract is zero.</summary>
     public static long WorkerAllocatedBytes => WorkerPool.WorkerAllocatedBytes;
 

@@ -48,6 +48,12 @@ internal static unsafe class WorkerPool
     /// <summary>How long an idle worker spins before parking, in stopwatch ticks (about 100 µs).</summary>
     private static readonly long s_spinTicks = Stopwatch.Frequency / 10_000;
 
+    // Calls this thread made that were spread over the cores: lets tests prove the parallel path ran.
+    [ThreadStatic] private static long t_parallelCalls;
+
+    /// <summary>How many kernel calls made on this thread were split across the cores.</summary>
+    public static long ParallelCallsOnThisThread => t_parallelCalls;
+
     /// <summary>Chunks of a parallel call (a serial call is one chunk).</summary>
     public static int ParallelChunks => (s_workers.Length + 1) * ChunksPerThread;
 
@@ -93,6 +99,7 @@ internal static unsafe class WorkerPool
         }
         try
         {
+            t_parallelCalls++;
             int chunks = ParallelChunks;
             s_args = args;
             s_body = body;
