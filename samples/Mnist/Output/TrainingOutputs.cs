@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using ModelGen.Data;
 using ModelGen.Samples.Mnist.Plots;
 using ModelGen.Samples.Mnist.Training;
@@ -24,14 +23,6 @@ public static class TrainingOutputs
     /// <summary>The five files' names, in the order they are written.</summary>
     public static IReadOnlyList<string> All { get; } = [ModelFile, MetricsFile, ConfusionMatrixFile, SamplesFile, TrainingCurvesFile];
 
-    private static readonly JsonSerializerOptions s_json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        // A diverged run (say, SGD with a huge learning rate) has NaN losses; write them rather than fail.
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
-
     /// <summary>Writes all five files into <paramref name="folder"/>.</summary>
     public static void Write(string folder, IModel model, TrainingMetrics metrics, MnistSet test, Evaluation evaluation)
     {
@@ -45,13 +36,13 @@ public static class TrainingOutputs
 
     /// <summary>Writes <paramref name="metrics"/> as indented camel-case JSON.</summary>
     public static void WriteMetrics(string path, TrainingMetrics metrics) =>
-        AtomicFile.Write(path, stream => JsonSerializer.Serialize(stream, metrics, s_json));
+        AtomicFile.Write(path, stream => JsonSerializer.Serialize(stream, metrics, MetricsJsonContext.Default.TrainingMetrics));
 
     /// <summary>Reads a metrics file written by <see cref="WriteMetrics"/>.</summary>
     public static TrainingMetrics ReadMetrics(string path)
     {
         using FileStream stream = File.OpenRead(path);
-        return JsonSerializer.Deserialize<TrainingMetrics>(stream, s_json)
+        return JsonSerializer.Deserialize(stream, MetricsJsonContext.Default.TrainingMetrics)
             ?? throw new SampleException($"{path}: the file holds no metrics.");
     }
 
