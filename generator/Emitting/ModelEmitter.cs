@@ -80,6 +80,10 @@ namespace ModelGen.Generator.Emitting
             return slots;
         }
 
+        /// <summary>The workspace field that holds the network's outputs (a Flatten at the end aliases its input's).</summary>
+        private static string OutputField(IReadOnlyList<LayerSlot> slots) =>
+            slots[slots.Count - 1].SavedOutput.Substring("workspace.".Length);
+
         /// <summary>Why a layer's backward pass computes no dx, for its comment.</summary>
         internal static string NoInputGradientReason(LayerSlot slot) => slot.Index == 0
             ? "the network's input needs no gradient"
@@ -347,7 +351,7 @@ namespace ModelGen.Generator.Emitting
             // One sample runs straight from the caller's memory (no copy into the workspace: nothing will
             // backpropagate it); the batch loops are the same for every model, so they live in the runtime
             // (ModelGen.Inference) and run this model's Forward, in inference mode, on its own workspace.
-            string outputs = "_inference." + slots[slots.Count - 1].SavedOutput.Substring("workspace.".Length);
+            string outputs = "_inference." + OutputField(slots);
             string run = "Run(_inference, input, 1" + (HasDropout(model) ? ", training: false" : "") + ");";
             w.Line("/// <summary>Runs one sample, [InputSize], and writes its outputs, [OutputSize]. Not thread-safe.</summary>");
             w.Open("public void Predict(" + ReadOnlySpan + " input, " + Span + " output)");
@@ -446,7 +450,7 @@ namespace ModelGen.Generator.Emitting
             w.Line("/// <summary>Whether the last Forward ran in training mode.</summary>");
             w.Line("public bool Training { get; internal set; }");
             w.Line();
-            string outputs = slots[slots.Count - 1].SavedOutput.Substring("workspace.".Length);
+            string outputs = OutputField(slots);
             w.Line("/// <summary>The outputs of the last Forward, [BatchSize, OutputSize] row-major.</summary>");
             w.Line("public global::System.ReadOnlySpan<float> Outputs => " + outputs + ".AsSpan(0, BatchSize * OutputSize);");
             foreach (LayerSlot slot in slots)

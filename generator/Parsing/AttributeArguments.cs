@@ -55,9 +55,6 @@ namespace ModelGen.Generator.Parsing
             return fallback;
         }
 
-        /// <summary>An enum argument's underlying int (checked against the enum by the caller).</summary>
-        public int EnumValue(string name, int fallback) => Int(name, fallback);
-
         /// <summary>The Name property: null when absent or null; unreadable when not a string constant.</summary>
         public string? String(string name)
         {
@@ -73,7 +70,7 @@ namespace ModelGen.Generator.Parsing
         /// </summary>
         public ActivationSpec? Activation(LayerReadContext context, bool softmaxAllowed)
         {
-            int value = EnumValue("activation", 0);
+            int value = Int("activation", 0); // an enum argument arrives as its underlying int
             float slope = Float("Slope", 0.01f);
             if (Unreadable) return null;
             if (!Enum.IsDefined(typeof(ActivationKind), value))
@@ -92,7 +89,7 @@ namespace ModelGen.Generator.Parsing
         /// <summary>Reads "Padding"; reports undefined values.</summary>
         public PaddingKind? Padding(LayerReadContext context)
         {
-            int value = EnumValue("Padding", 0);
+            int value = Int("Padding", 0);
             if (Unreadable) return null;
             if (!Enum.IsDefined(typeof(PaddingKind), value))
             {

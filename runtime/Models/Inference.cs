@@ -3,29 +3,11 @@ namespace ModelGen;
 /// <summary>
 /// The inference loops every generated model shares: they run the model's own Forward, in inference mode,
 /// on a workspace the model allocated once, so they allocate nothing. Generated models call these from
-/// their Predict, PredictClass, PredictBatch and PredictClasses.
+/// PredictBatch and PredictClasses (one sample, Predict and PredictClass, runs straight from the caller's
+/// memory in the generated code).
 /// </summary>
 public static class Inference
 {
-    /// <summary>Runs one sample, [InputSize], and writes its outputs, [OutputSize].</summary>
-    public static void Predict<TWorkspace>(IModel<TWorkspace> model, TWorkspace workspace, ReadOnlySpan<float> input, Span<float> output)
-        where TWorkspace : IWorkspace
-    {
-        Batch.CheckSample(input.Length, model.InputSize, nameof(input));
-        Batch.CheckSample(output.Length, model.OutputSize, nameof(output));
-        model.Forward(workspace, input);
-        workspace.Outputs.CopyTo(output);
-    }
-
-    /// <summary>Runs one sample and returns the index of its largest output (the first one on ties).</summary>
-    public static int PredictClass<TWorkspace>(IModel<TWorkspace> model, TWorkspace workspace, ReadOnlySpan<float> input)
-        where TWorkspace : IWorkspace
-    {
-        Batch.CheckSample(input.Length, model.InputSize, nameof(input));
-        model.Forward(workspace, input);
-        return Batch.ArgMax(workspace.Outputs);
-    }
-
     /// <summary>Runs any number of samples, [n, InputSize], workspace.Capacity at a time, and writes their outputs, [n, OutputSize].</summary>
     public static void PredictBatch<TWorkspace>(IModel<TWorkspace> model, TWorkspace workspace, ReadOnlySpan<float> inputs, Span<float> outputs)
         where TWorkspace : IWorkspace

@@ -17,18 +17,15 @@ public sealed class ClassifierTrainer<TWorkspace> where TWorkspace : IWorkspace
     /// XORed into <see cref="FitOptions.Seed"/>: keeps the shuffle stream apart from a model initialised
     /// with the same seed. ("SHUFFLE!"; the MNIST sample's runs since its first release depend on it.)
     /// </summary>
-    public const ulong ShuffleStream = 0x5348_5546_464C_4521;
+    public const ulong ShuffleStream = EpochOrder.ShuffleStream;
 
     private readonly IClassifier<TWorkspace> _model;
     private readonly Optimizer _optimizer;
     private readonly TWorkspace _workspace;
+    private readonly EpochOrder _order;
     private readonly float[] _batchInputs;
     private readonly int[] _batchLabels;
-    private readonly int[] _order;
-    private readonly bool _shuffle;
-    private readonly int _evaluationBatchSize;
     private ClassifierEvaluator<TWorkspace>? _evaluator;
-    private Xoshiro256StarStar _random;
 
     /// <summary>Prepares to train <paramref name="model"/> with <paramref name="optimizer"/> on <paramref name="train"/>.</summary>
     public ClassifierTrainer(IClassifier<TWorkspace> model, Optimizer optimizer, LabeledData train, FitOptions? options = null)
@@ -36,23 +33,14 @@ public sealed class ClassifierTrainer<TWorkspace> where TWorkspace : IWorkspace
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(train);
-        options ??= new FitOptions();
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSize, 1, $"{nameof(options)}.{nameof(FitOptions.BatchSize)}");
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.EvaluationBatchSize, 1, $"{nameof(options)}.{nameof(FitOptions.EvaluationBatchSize)}");
+        _order = new EpochOrder(train.Count, options);
         train.CheckFits(model, "training data", nameof(train));
         _model = model;
         _optimizer = optimizer;
         Train = train;
-        // A batch larger than the set would only waste memory: every step would hold the whole set anyway.
-        int batch = Math.Min(options.BatchSize, train.Count);
-        _workspace = model.CreateWorkspace(batch);
-        _batchInputs = new float[batch * train.InputSize];
-        _batchLabels = new int[batch];
-        _order = new int[train.Count];
-        for (int i = 0; i < _order.Length; i++) _order[i] = i;
-        _shuffle = options.Shuffle;
-        _evaluationBatchSize = options.EvaluationBatchSize;
-        _random = new Xoshiro256StarStar(options.Seed ^ ShuffleStream);
+        _workspace = model.CreateWorkspace(_order.BatchSize);
+        _batchInputs = new float[_order.BatchSize * train.InputSize];
+        _batchLabels = new int[_order.BatchSize];
     }
 
     /// <summary>The training set.</summary>
@@ -62,7 +50,7 @@ public sealed class ClassifierTrainer<TWorkspace> where TWorkspace : IWorkspace
     public int BatchSize => _workspace.Capacity;
 
     /// <summary>Steps in one epoch.</summary>
-    public int BatchesPerEpoch => (_order.Length + BatchSize - 1) / BatchSize;
+    public int BatchesPerEpoch => _order.BatchesPerEpoch;
 
     /// <summary>Epochs run so far, including one that stopped early.</summary>
     public int EpochsCompleted { get; private set; }
@@ -76,21 +64,17 @@ public sealed class ClassifierTrainer<TWorkspace> where TWorkspace : IWorkspace
     {
         long started = Stopwatch.GetTimestamp();
         int epoch = ++EpochsCompleted;
-        if (_shuffle) _random.Shuffle(_order.AsSpan());
+        _order.Reshuffle();
         int size = Train.InputSize, batches = BatchesPerEpoch;
         double lossSum = 0;
         int correct = 0, seen = 0, batch = 0;
         bool diverged = false;
-        for (int start = 0; start < _order.Length && !diverged; start += BatchSize)
+        for (int start = 0; start < _order.Count && !diverged; start += BatchSize)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            int n = Math.Min(BatchSize, _order.Length - start);
-            for (int i = 0; i < n; i++)
-            {
-                int sample = _order[start + i];
-                Array.Copy(Train.Inputs, sample * size, _batchInputs, i * size, size);
-                _batchLabels[i] = Train.Labels[sample];
-            }
+            int n = Math.Min(BatchSize, _order.Count - start);
+            _order.Gather(Train.Inputs, size, start, n, _batchInputs);
+            _order.Gather(Train.Labels, 1, start, n, _batchLabels);
             ReadOnlySpan<int> labels = _batchLabels.AsSpan(0, n);
             float loss = _model.TrainStep(_workspace, _batchInputs.AsSpan(0, n * size), labels, _optimizer);
             // The workspace still holds this batch's forward pass, from before the update: the
@@ -123,5 +107,5 @@ public sealed class ClassifierTrainer<TWorkspace> where TWorkspace : IWorkspace
     }
 
     // Made on first use: a trainer without validation never holds the evaluation workspace.
-    private ClassifierEvaluator<TWorkspace> Evaluator => _evaluator ??= new ClassifierEvaluator<TWorkspace>(_model, _evaluationBatchSize);
+    private ClassifierEvaluator<TWorkspace> Evaluator => _evaluator ??= new ClassifierEvaluator<TWorkspace>(_model, _order.Options.EvaluationBatchSize);
 }

@@ -14,13 +14,10 @@ public sealed class RegressorTrainer<TWorkspace> where TWorkspace : IWorkspace
     private readonly IRegressor<TWorkspace> _model;
     private readonly Optimizer _optimizer;
     private readonly TWorkspace _workspace;
+    private readonly EpochOrder _order;
     private readonly float[] _batchInputs;
     private readonly float[] _batchTargets;
-    private readonly int[] _order;
-    private readonly bool _shuffle;
-    private readonly int _evaluationBatchSize;
     private RegressorEvaluator<TWorkspace>? _evaluator;
-    private Xoshiro256StarStar _random;
 
     /// <summary>Prepares to train <paramref name="model"/> with <paramref name="optimizer"/> on <paramref name="train"/>.</summary>
     public RegressorTrainer(IRegressor<TWorkspace> model, Optimizer optimizer, RegressionData train, FitOptions? options = null)
@@ -28,22 +25,14 @@ public sealed class RegressorTrainer<TWorkspace> where TWorkspace : IWorkspace
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(train);
-        options ??= new FitOptions();
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSize, 1, $"{nameof(options)}.{nameof(FitOptions.BatchSize)}");
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.EvaluationBatchSize, 1, $"{nameof(options)}.{nameof(FitOptions.EvaluationBatchSize)}");
+        _order = new EpochOrder(train.Count, options);
         train.CheckFits(model, "training data", nameof(train));
         _model = model;
         _optimizer = optimizer;
         Train = train;
-        int batch = Math.Min(options.BatchSize, train.Count);
-        _workspace = model.CreateWorkspace(batch);
-        _batchInputs = new float[batch * train.InputSize];
-        _batchTargets = new float[batch * train.OutputSize];
-        _order = new int[train.Count];
-        for (int i = 0; i < _order.Length; i++) _order[i] = i;
-        _shuffle = options.Shuffle;
-        _evaluationBatchSize = options.EvaluationBatchSize;
-        _random = new Xoshiro256StarStar(options.Seed ^ ClassifierTrainer<TWorkspace>.ShuffleStream);
+        _workspace = model.CreateWorkspace(_order.BatchSize);
+        _batchInputs = new float[_order.BatchSize * train.InputSize];
+        _batchTargets = new float[_order.BatchSize * train.OutputSize];
     }
 
     /// <summary>The training set.</summary>
@@ -53,7 +42,7 @@ public sealed class RegressorTrainer<TWorkspace> where TWorkspace : IWorkspace
     public int BatchSize => _workspace.Capacity;
 
     /// <summary>Steps in one epoch.</summary>
-    public int BatchesPerEpoch => (_order.Length + BatchSize - 1) / BatchSize;
+    public int BatchesPerEpoch => _order.BatchesPerEpoch;
 
     /// <summary>Epochs run so far, including one that stopped early.</summary>
     public int EpochsCompleted { get; private set; }
@@ -63,21 +52,17 @@ public sealed class RegressorTrainer<TWorkspace> where TWorkspace : IWorkspace
     {
         long started = Stopwatch.GetTimestamp();
         int epoch = ++EpochsCompleted;
-        if (_shuffle) _random.Shuffle(_order.AsSpan());
+        _order.Reshuffle();
         int inputSize = Train.InputSize, outputSize = Train.OutputSize, batches = BatchesPerEpoch;
         double lossSum = 0;
         int seen = 0, batch = 0;
         bool diverged = false;
-        for (int start = 0; start < _order.Length && !diverged; start += BatchSize)
+        for (int start = 0; start < _order.Count && !diverged; start += BatchSize)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            int n = Math.Min(BatchSize, _order.Length - start);
-            for (int i = 0; i < n; i++)
-            {
-                int sample = _order[start + i];
-                Array.Copy(Train.Inputs, sample * inputSize, _batchInputs, i * inputSize, inputSize);
-                Array.Copy(Train.Targets, sample * outputSize, _batchTargets, i * outputSize, outputSize);
-            }
+            int n = Math.Min(BatchSize, _order.Count - start);
+            _order.Gather(Train.Inputs, inputSize, start, n, _batchInputs);
+            _order.Gather(Train.Targets, outputSize, start, n, _batchTargets);
             float loss = _model.TrainStep(_workspace, _batchInputs.AsSpan(0, n * inputSize), _batchTargets.AsSpan(0, n * outputSize), _optimizer);
             lossSum += (double)loss * n;
             seen += n;
@@ -100,5 +85,5 @@ public sealed class RegressorTrainer<TWorkspace> where TWorkspace : IWorkspace
         });
     }
 
-    private RegressorEvaluator<TWorkspace> Evaluator => _evaluator ??= new RegressorEvaluator<TWorkspace>(_model, _evaluationBatchSize);
+    private RegressorEvaluator<TWorkspace> Evaluator => _evaluator ??= new RegressorEvaluator<TWorkspace>(_model, _order.Options.EvaluationBatchSize);
 }

@@ -10,9 +10,9 @@ internal static class TrainingLoop
     /// <summary>A validation pass's figures: its mean loss, its accuracy (null for a regressor), and how long it took.</summary>
     public readonly record struct Validation(double Loss, double? Accuracy, double Seconds);
 
+    /// <summary>Runs <paramref name="epochs"/> epochs (checked by the caller, before it checks anything else).</summary>
     public static TrainingHistory Run(int epochs, Func<EpochResult> trainEpoch, Func<Validation>? validate)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(epochs, 1);
         var history = new List<EpochRecord>(epochs);
         for (int e = 0; e < epochs; e++)
         {

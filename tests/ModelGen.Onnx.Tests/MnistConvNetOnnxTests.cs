@@ -41,11 +41,6 @@ public sealed class MnistConvNetOnnxTests
         Assert.InRange(Math.Abs(accuracy - Accuracy(theirs, test.Labels)), 0.0, 0.001);
     }
 
-    private static double Accuracy(float[] probabilities, int[] labels)
-    {
-        int correct = 0;
-        for (int i = 0; i < labels.Length; i++)
-            if (Batch.ArgMax(probabilities.AsSpan(i * 10, 10)) == labels[i]) correct++;
-        return (double)correct / labels.Length;
-    }
+    private static double Accuracy(float[] probabilities, int[] labels) =>
+        (double)Inference.CountCorrect(probabilities, labels, 10) / labels.Length;
 }
