@@ -1,5 +1,4 @@
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
+using System.Numerics.Tensors;
 
 namespace ModelGen;
 
@@ -8,81 +7,43 @@ namespace ModelGen;
 /// Every derivative is computed from the activation's output y (not its input z), so a layer keeps
 /// only y: ReLU'(z) = [y &gt; 0], σ'(z) = y(1 − y), tanh'(z) = 1 − y², LeakyReLU'(z) = y &gt; 0 ? 1 : slope.
 /// </summary>
+/// <remarks>
+/// Single operations (max, exp, sigmoid, tanh, sums) are TensorPrimitives calls, vectorised at every
+/// width; the backward passes are one fused pass each (<see cref="ElementWise"/>).
+/// </remarks>
 public static class Activations
 {
     /// <summary>y = max(z, 0), in place.</summary>
-    public static void ReLU(Span<float> values)
-    {
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            ref float v = ref MemoryMarshal.GetReference(values);
-            for (; i <= values.Length - 8; i += 8)
-                Vector256.Max(Vector256.LoadUnsafe(ref v, (nuint)i), Vector256<float>.Zero).StoreUnsafe(ref v, (nuint)i);
-        }
-        for (; i < values.Length; i++) values[i] = MathF.Max(values[i], 0f);
-    }
+    public static void ReLU(Span<float> values) => TensorPrimitives.Max(values, 0f, values);
 
     /// <summary>δ ← δ · [y &gt; 0].</summary>
-    public static void ReLUBackward(ReadOnlySpan<float> outputs, Span<float> deltas)
-    {
-        if (outputs.Length < deltas.Length) throw new ArgumentException("outputs is shorter than deltas.", nameof(outputs));
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            ref float y = ref MemoryMarshal.GetReference(outputs);
-            ref float d = ref MemoryMarshal.GetReference(deltas);
-            for (; i <= deltas.Length - 8; i += 8)
-            {
-                Vector256<float> active = Vector256.GreaterThan(Vector256.LoadUnsafe(ref y, (nuint)i), Vector256<float>.Zero);
-                (Vector256.LoadUnsafe(ref d, (nuint)i) & active).StoreUnsafe(ref d, (nuint)i);
-            }
-        }
-        for (; i < deltas.Length; i++) if (!(outputs[i] > 0f)) deltas[i] = 0f;
-    }
+    public static void ReLUBackward(ReadOnlySpan<float> outputs, Span<float> deltas) =>
+        ElementWise.Map<ReLUGradient>(outputs, deltas, 0f);
 
     /// <summary>y = z &gt; 0 ? z : slope·z, in place.</summary>
-    public static void LeakyReLU(Span<float> values, float slope)
-    {
-        for (int i = 0; i < values.Length; i++) { float z = values[i]; values[i] = z > 0f ? z : slope * z; }
-    }
+    public static void LeakyReLU(Span<float> values, float slope) => ElementWise.Map<LeakyReLUValue>(values, values, slope);
 
     /// <summary>δ ← δ · (y &gt; 0 ? 1 : slope); valid because slope ≥ 0 keeps the sign of z in y.</summary>
-    public static void LeakyReLUBackward(ReadOnlySpan<float> outputs, Span<float> deltas, float slope)
-    {
-        if (outputs.Length < deltas.Length) throw new ArgumentException("outputs is shorter than deltas.", nameof(outputs));
-        for (int i = 0; i < deltas.Length; i++) if (!(outputs[i] > 0f)) deltas[i] *= slope;
-    }
+    public static void LeakyReLUBackward(ReadOnlySpan<float> outputs, Span<float> deltas, float slope) =>
+        ElementWise.Map<LeakyReLUGradient>(outputs, deltas, slope);
 
     /// <summary>y = 1 / (1 + e^−z), in place.</summary>
-    public static void Sigmoid(Span<float> values)
-    {
-        for (int i = 0; i < values.Length; i++) values[i] = 1f / (1f + MathF.Exp(-values[i]));
-    }
+    public static void Sigmoid(Span<float> values) => TensorPrimitives.Sigmoid(values, values);
 
     /// <summary>δ ← δ · y(1 − y).</summary>
-    public static void SigmoidBackward(ReadOnlySpan<float> outputs, Span<float> deltas)
-    {
-        if (outputs.Length < deltas.Length) throw new ArgumentException("outputs is shorter than deltas.", nameof(outputs));
-        for (int i = 0; i < deltas.Length; i++) { float y = outputs[i]; deltas[i] *= y * (1f - y); }
-    }
+    public static void SigmoidBackward(ReadOnlySpan<float> outputs, Span<float> deltas) =>
+        ElementWise.Map<SigmoidGradient>(outputs, deltas, 0f);
 
     /// <summary>y = tanh(z), in place.</summary>
-    public static void Tanh(Span<float> values)
-    {
-        for (int i = 0; i < values.Length; i++) values[i] = MathF.Tanh(values[i]);
-    }
+    public static void Tanh(Span<float> values) => TensorPrimitives.Tanh(values, values);
 
     /// <summary>δ ← δ · (1 − y²).</summary>
-    public static void TanhBackward(ReadOnlySpan<float> outputs, Span<float> deltas)
-    {
-        if (outputs.Length < deltas.Length) throw new ArgumentException("outputs is shorter than deltas.", nameof(outputs));
-        for (int i = 0; i < deltas.Length; i++) { float y = outputs[i]; deltas[i] *= 1f - y * y; }
-    }
+    public static void TanhBackward(ReadOnlySpan<float> outputs, Span<float> deltas) =>
+        ElementWise.Map<TanhGradient>(outputs, deltas, 0f);
 
     /// <summary>
     /// Row-wise softmax: p[r, k] = e^(z[r, k] − m_r) / Σ_j e^(z[r, j] − m_r) with m_r the row maximum,
-    /// so no exponent overflows.
+    /// so no exponent overflows. (TensorPrimitives.SoftMax does not subtract the maximum.)
     /// </summary>
     public static void Softmax(ReadOnlySpan<float> logits, Span<float> probabilities, int rows, int units)
     {
@@ -90,12 +51,40 @@ public static class Activations
         {
             ReadOnlySpan<float> z = logits.Slice(r * units, units);
             Span<float> p = probabilities.Slice(r * units, units);
-            float max = z[0];
-            for (int k = 1; k < units; k++) max = MathF.Max(max, z[k]);
-            float sum = 0f;
-            for (int k = 0; k < units; k++) { float e = MathF.Exp(z[k] - max); p[k] = e; sum += e; }
-            float inverse = 1f / sum;
-            for (int k = 0; k < units; k++) p[k] *= inverse;
+            TensorPrimitives.Subtract(z, TensorPrimitives.Max(z), p);
+            TensorPrimitives.Exp(p, p);
+            TensorPrimitives.Multiply(p, 1f / TensorPrimitives.Sum(p), p);
         }
+    }
+
+    // d · [y > 0]: a select, not a multiply, so an infinite or NaN delta where y ≤ 0 still gives 0.
+    private struct ReLUGradient : IElementMap
+    {
+        public static TVec Apply<TOps, TVec>(TVec y, TVec d, TVec s) where TOps : struct, IVectorOps<TVec> where TVec : struct =>
+            TOps.WherePositive(y, d, TOps.Zero);
+    }
+
+    private struct LeakyReLUValue : IElementMap
+    {
+        public static TVec Apply<TOps, TVec>(TVec y, TVec d, TVec s) where TOps : struct, IVectorOps<TVec> where TVec : struct =>
+            TOps.WherePositive(d, d, TOps.Multiply(s, d));
+    }
+
+    private struct LeakyReLUGradient : IElementMap
+    {
+        public static TVec Apply<TOps, TVec>(TVec y, TVec d, TVec s) where TOps : struct, IVectorOps<TVec> where TVec : struct =>
+            TOps.WherePositive(y, d, TOps.Multiply(d, s));
+    }
+
+    private struct SigmoidGradient : IElementMap
+    {
+        public static TVec Apply<TOps, TVec>(TVec y, TVec d, TVec s) where TOps : struct, IVectorOps<TVec> where TVec : struct =>
+            TOps.Multiply(d, TOps.Multiply(y, TOps.Subtract(TOps.Broadcast(1f), y)));
+    }
+
+    private struct TanhGradient : IElementMap
+    {
+        public static TVec Apply<TOps, TVec>(TVec y, TVec d, TVec s) where TOps : struct, IVectorOps<TVec> where TVec : struct =>
+            TOps.Multiply(d, TOps.Subtract(TOps.Broadcast(1f), TOps.Multiply(y, y)));
     }
 }

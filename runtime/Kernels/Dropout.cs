@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
+using System.Numerics.Tensors;
 
 namespace ModelGen;
 
@@ -34,23 +34,13 @@ public static class Dropout
     }
 
     /// <summary>y = x ⊙ mask, element by element (the forward pass, and the backward pass with dy and dx).</summary>
-    /// <remarks>y may be x itself: each vector is read before it is written, and no value is visited twice.</remarks>
+    /// <remarks>y may be x itself (TensorPrimitives allows a destination that is exactly an input).</remarks>
     public static void Apply(ReadOnlySpan<float> x, ReadOnlySpan<float> mask, Span<float> y)
     {
         if (mask.Length < x.Length)
             throw new ArgumentException($"The mask holds {mask.Length} values, fewer than the input's {x.Length}.", nameof(mask));
         if (y.Length < x.Length)
             throw new ArgumentException($"The output holds {y.Length} values, fewer than the input's {x.Length}.", nameof(y));
-        int n = x.Length, i = 0;
-        ref float xr = ref MemoryMarshal.GetReference(x);
-        ref float mr = ref MemoryMarshal.GetReference(mask);
-        ref float yr = ref MemoryMarshal.GetReference(y);
-        if (Vector256.IsHardwareAccelerated)
-            for (; i <= n - 8; i += 8)
-                (Vector256.LoadUnsafe(ref xr, (nuint)i) * Vector256.LoadUnsafe(ref mr, (nuint)i)).StoreUnsafe(ref yr, (nuint)i);
-        if (Vector128.IsHardwareAccelerated)
-            for (; i <= n - 4; i += 4)
-                (Vector128.LoadUnsafe(ref xr, (nuint)i) * Vector128.LoadUnsafe(ref mr, (nuint)i)).StoreUnsafe(ref yr, (nuint)i);
-        for (; i < n; i++) Unsafe.Add(ref yr, i) = Unsafe.Add(ref xr, i) * Unsafe.Add(ref mr, i);
+        TensorPrimitives.Multiply(x, mask.Slice(0, x.Length), y.Slice(0, x.Length));
     }
 }

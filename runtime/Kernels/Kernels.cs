@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -156,7 +157,7 @@ public static unsafe class Kernels
         if (dz.Length < rows * units) ThrowTooShort(nameof(dz));
         Span<float> sum = db.Slice(0, units);
         sum.Clear();
-        for (int r = 0; r < rows; r++) Simd.Add(dz.Slice(r * units, units), sum);
+        for (int r = 0; r < rows; r++) TensorPrimitives.Add(dz.Slice(r * units, units), sum, sum);
     }
 
     /// <summary>dx = dz·Wᵀ, the gradient passed to the previous layer.</summary>
@@ -203,7 +204,7 @@ public static unsafe class Kernels
         {
             var dzRow = new ReadOnlySpan<float>(a.A + (long)r * units, units);
             float* dxRow = a.D + (long)r * inputs;
-            for (int i = 0; i < inputs; i++) dxRow[i] = Simd.Dot(dzRow, new ReadOnlySpan<float>(a.B + (long)i * units, units));
+            for (int i = 0; i < inputs; i++) dxRow[i] = TensorPrimitives.Dot(dzRow, new ReadOnlySpan<float>(a.B + (long)i * units, units));
         }
     }
 
@@ -217,154 +218,4 @@ public static unsafe class Kernels
 
     private static void ThrowTooShort(string name) =>
         throw new ArgumentException($"The span '{name}' is shorter than the shapes require.", name);
-}
-
-/// <summary>How a row kernel finds the coefficient of its k-th listed row i_k.</summary>
-internal interface ICoefficientLookup
-{
-    static abstract float Get(ref float x, int position, int index);
-}
-
-/// <summary>The coefficient is x[i_k]: x is a whole (sparse) row.</summary>
-internal struct ByIndex : ICoefficientLookup
-{
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Get(ref float x, int position, int index) => Unsafe.Add(ref x, index);
-}
-
-/// <summary>The coefficient is x[k]: x holds only the listed values, in list order.</summary>
-internal struct ByPosition : ICoefficientLookup
-{
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Get(ref float x, int position, int index) => Unsafe.Add(ref x, position);
-}
-
-/// <summary>
-/// The inner loops of <see cref="Kernels"/>, on one row at a time. Callers have checked every length;
-/// these use unchecked references for speed.
-/// </summary>
-internal static class RowKernels
-{
-    /// <summary>Writes the indices of <paramref name="row"/>'s non-zero values; returns how many.</summary>
-    public static int NonZeroIndices(ReadOnlySpan<float> row, Span<int> indices)
-    {
-        ref float r = ref MemoryMarshal.GetReference(row);
-        ref int idx = ref MemoryMarshal.GetReference(indices);
-        int n = row.Length, count = 0, i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i <= n - 8; i += 8)
-            {
-                uint mask = ~Vector256.Equals(Vector256.LoadUnsafe(ref r, (nuint)i), Vector256<float>.Zero).ExtractMostSignificantBits() & 0xFF;
-                while (mask != 0)
-                {
-                    Unsafe.Add(ref idx, count++) = i + System.Numerics.BitOperations.TrailingZeroCount(mask);
-                    mask &= mask - 1;
-                }
-            }
-        }
-        for (; i < n; i++) if (Unsafe.Add(ref r, i) != 0f) Unsafe.Add(ref idx, count++) = i;
-        return count;
-    }
-
-    /// <summary>
-    /// y = start + Σ_k x[i_k] · M[i_k, :] over the listed rows i_k of M [.., columns]; start is the
-    /// bias, or zero when <paramref name="start"/> is empty.
-    /// </summary>
-    public static void AccumulateRows<TLookup>(ReadOnlySpan<float> x, ReadOnlySpan<int> indices, ReadOnlySpan<float> m, int columns,
-        ReadOnlySpan<float> start, Span<float> y)
-        where TLookup : struct, ICoefficientLookup
-    {
-        ref float xr = ref MemoryMarshal.GetReference(x);
-        ref int ir = ref MemoryMarshal.GetReference(indices);
-        ref float mr = ref MemoryMarshal.GetReference(m);
-        ref float yr = ref MemoryMarshal.GetReference(y);
-        bool hasStart = !start.IsEmpty;
-        ref float sr = ref MemoryMarshal.GetReference(start);
-        int count = indices.Length;
-        int c = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            // 64 columns at a time: eight 8-lane accumulators stay in registers across the whole sum.
-            for (; c <= columns - 64; c += 64)
-            {
-                Vector256<float> a0, a1, a2, a3, a4, a5, a6, a7;
-                if (hasStart)
-                {
-                    ref float s = ref Unsafe.Add(ref sr, c);
-                    a0 = Vector256.LoadUnsafe(ref s, 0); a1 = Vector256.LoadUnsafe(ref s, 8);
-                    a2 = Vector256.LoadUnsafe(ref s, 16); a3 = Vector256.LoadUnsafe(ref s, 24);
-                    a4 = Vector256.LoadUnsafe(ref s, 32); a5 = Vector256.LoadUnsafe(ref s, 40);
-                    a6 = Vector256.LoadUnsafe(ref s, 48); a7 = Vector256.LoadUnsafe(ref s, 56);
-                }
-                else
-                {
-                    a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = Vector256<float>.Zero;
-                }
-                for (int k = 0; k < count; k++)
-                {
-                    int i = Unsafe.Add(ref ir, k);
-                    var xi = Vector256.Create(TLookup.Get(ref xr, k, i));
-                    ref float row = ref Unsafe.Add(ref mr, (nint)i * columns + c);
-                    a0 = Vector256.FusedMultiplyAdd(xi, Vector256.LoadUnsafe(ref row, 0), a0);
-                    a1 = Vector256.FusedMultiplyAdd(xi, Vector256.LoadUnsafe(ref row, 8), a1);
-                    a2 = Vector256.FusedMultiplyAdd(xi, Vector256.LoadUnsafe(ref row, 16), a2);
-                    a3 = Vector256.FusedMultiplyAdd(xi, Vector256.LoadUnsafe(ref row, 24), a3);
-                    a4 = Vector256.FusedMultiplyAdd(xi, Vector256.LoadUnsafe(ref row, 32), a4);
-                    a5 = Vector256.FusedMultiplyAdd(xi, Vector256.LoadUnsafe(ref row, 40), a5);
-                    a6 = Vector256.FusedMultiplyAdd(xi, Vector256.LoadUnsafe(ref row, 48), a6);
-                    a7 = Vector256.FusedMultiplyAdd(xi, Vector256.LoadUnsafe(ref row, 56), a7);
-                }
-                ref float o = ref Unsafe.Add(ref yr, c);
-                a0.StoreUnsafe(ref o, 0); a1.StoreUnsafe(ref o, 8); a2.StoreUnsafe(ref o, 16); a3.StoreUnsafe(ref o, 24);
-                a4.StoreUnsafe(ref o, 32); a5.StoreUnsafe(ref o, 40); a6.StoreUnsafe(ref o, 48); a7.StoreUnsafe(ref o, 56);
-            }
-            // 8 columns at a time.
-            for (; c <= columns - 8; c += 8)
-            {
-                Vector256<float> a = hasStart ? Vector256.LoadUnsafe(ref sr, (nuint)c) : Vector256<float>.Zero;
-                for (int k = 0; k < count; k++)
-                {
-                    int i = Unsafe.Add(ref ir, k);
-                    a = Vector256.FusedMultiplyAdd(Vector256.Create(TLookup.Get(ref xr, k, i)),
-                        Vector256.LoadUnsafe(ref Unsafe.Add(ref mr, (nint)i * columns + c)), a);
-                }
-                a.StoreUnsafe(ref yr, (nuint)c);
-            }
-        }
-        int tail = columns - c;
-        if (tail == 0) return;
-        int k0 = 0;
-        if (Vector256.IsHardwareAccelerated && m.Length >= c + 8)
-        {
-            // The last 1-7 columns as one vector: for the rows of M that have 8 values from column c on
-            // (the next row's first ones), load 8 and keep only the first `tail` lanes. Indices are
-            // ascending, so those rows come first; the scalar loop below finishes the rest.
-            int lastSafeRow = (m.Length - c - 8) / columns;
-            Vector256<float> a = Vector256<float>.Zero;
-            for (; k0 < count; k0++)
-            {
-                int i = Unsafe.Add(ref ir, k0);
-                if (i > lastSafeRow) break;
-                a = Vector256.FusedMultiplyAdd(Vector256.Create(TLookup.Get(ref xr, k0, i)),
-                    Vector256.LoadUnsafe(ref Unsafe.Add(ref mr, (nint)i * columns + c)), a);
-            }
-            for (int t = 0; t < tail; t++) Unsafe.Add(ref yr, c + t) = a.GetElement(t) + (hasStart ? Unsafe.Add(ref sr, c + t) : 0f);
-        }
-        else
-        {
-            for (int t = 0; t < tail; t++) Unsafe.Add(ref yr, c + t) = hasStart ? Unsafe.Add(ref sr, c + t) : 0f;
-        }
-        // The last few columns of the remaining rows, one at a time.
-        for (; c < columns; c++)
-        {
-            float a = Unsafe.Add(ref yr, c);
-            for (int k = k0; k < count; k++)
-            {
-                int i = Unsafe.Add(ref ir, k);
-                a = MathF.FusedMultiplyAdd(TLookup.Get(ref xr, k, i), Unsafe.Add(ref mr, (nint)i * columns + c), a);
-            }
-            Unsafe.Add(ref yr, c) = a;
-        }
-    }
 }

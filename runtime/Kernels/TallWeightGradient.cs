@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
@@ -41,7 +42,7 @@ internal static unsafe class TallWeightGradient
             // The sum over blocks, in block order.
             var target = new Span<float>(dw, size);
             new ReadOnlySpan<float>(pp, size).CopyTo(target);
-            for (int b = 1; b < Blocks; b++) Simd.Add(new ReadOnlySpan<float>(pp + (long)b * size, size), target);
+            for (int b = 1; b < Blocks; b++) TensorPrimitives.Add(new ReadOnlySpan<float>(pp + (long)b * size, size), target, target);
         }
     }
 
@@ -75,49 +76,55 @@ internal static unsafe class TallWeightGradient
 
     /// <summary>
     /// dw[0..units) += Σ_k x[k·stride]·dz[k·units + 0..units) over <paramref name="count"/> rows, in row
-    /// order: 64 columns at a time in eight accumulators that stay in registers (one load of dz per
-    /// multiply-add, as in the forward row kernel), then 8 at a time, then one by one. A zero x adds
+    /// order: eight vectors of columns at a time in accumulators that stay in registers (one load of dz
+    /// per multiply-add, as in the forward row kernel), then one vector, then one by one. A zero x adds
     /// nothing to a finite sum.
     /// </summary>
     private static void AccumulateRow(float* x, int stride, float* dz, int units, int count, float* dw)
     {
-        int u = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated) AccumulateRow<Ops512, Vector512<float>>(x, stride, dz, units, count, dw);
+        else if (Vector256.IsHardwareAccelerated) AccumulateRow<Ops256, Vector256<float>>(x, stride, dz, units, count, dw);
+        else if (Vector128.IsHardwareAccelerated) AccumulateRow<Ops128, Vector128<float>>(x, stride, dz, units, count, dw);
+        else AccumulateRow<OpsScalar, float>(x, stride, dz, units, count, dw);
+    }
+
+    private static void AccumulateRow<TOps, TVec>(float* x, int stride, float* dz, int units, int count, float* dw)
+        where TOps : struct, IVectorOps<TVec> where TVec : struct
+    {
+        int lanes = TOps.Count, block = 8 * lanes, u = 0;
+        for (; u <= units - block; u += block)
         {
-            for (; u <= units - 64; u += 64)
+            float* d = dw + u;
+            TVec a0 = TOps.Load(d), a1 = TOps.Load(d + lanes), a2 = TOps.Load(d + 2 * lanes), a3 = TOps.Load(d + 3 * lanes);
+            TVec a4 = TOps.Load(d + 4 * lanes), a5 = TOps.Load(d + 5 * lanes), a6 = TOps.Load(d + 6 * lanes), a7 = TOps.Load(d + 7 * lanes);
+            float* row = dz + u;
+            for (int k = 0; k < count; k++, row += units)
             {
-                float* d = dw + u;
-                Vector256<float> a0 = Vector256.Load(d), a1 = Vector256.Load(d + 8), a2 = Vector256.Load(d + 16), a3 = Vector256.Load(d + 24);
-                Vector256<float> a4 = Vector256.Load(d + 32), a5 = Vector256.Load(d + 40), a6 = Vector256.Load(d + 48), a7 = Vector256.Load(d + 56);
-                float* row = dz + u;
-                for (int k = 0; k < count; k++, row += units)
-                {
-                    var s = Vector256.Create(x[(long)k * stride]);
-                    a0 = Vector256.FusedMultiplyAdd(s, Vector256.Load(row), a0);
-                    a1 = Vector256.FusedMultiplyAdd(s, Vector256.Load(row + 8), a1);
-                    a2 = Vector256.FusedMultiplyAdd(s, Vector256.Load(row + 16), a2);
-                    a3 = Vector256.FusedMultiplyAdd(s, Vector256.Load(row + 24), a3);
-                    a4 = Vector256.FusedMultiplyAdd(s, Vector256.Load(row + 32), a4);
-                    a5 = Vector256.FusedMultiplyAdd(s, Vector256.Load(row + 40), a5);
-                    a6 = Vector256.FusedMultiplyAdd(s, Vector256.Load(row + 48), a6);
-                    a7 = Vector256.FusedMultiplyAdd(s, Vector256.Load(row + 56), a7);
-                }
-                a0.Store(d); a1.Store(d + 8); a2.Store(d + 16); a3.Store(d + 24);
-                a4.Store(d + 32); a5.Store(d + 40); a6.Store(d + 48); a7.Store(d + 56);
+                TVec s = TOps.Broadcast(x[(long)k * stride]);
+                a0 = TOps.MultiplyAdd(s, TOps.Load(row), a0);
+                a1 = TOps.MultiplyAdd(s, TOps.Load(row + lanes), a1);
+                a2 = TOps.MultiplyAdd(s, TOps.Load(row + 2 * lanes), a2);
+                a3 = TOps.MultiplyAdd(s, TOps.Load(row + 3 * lanes), a3);
+                a4 = TOps.MultiplyAdd(s, TOps.Load(row + 4 * lanes), a4);
+                a5 = TOps.MultiplyAdd(s, TOps.Load(row + 5 * lanes), a5);
+                a6 = TOps.MultiplyAdd(s, TOps.Load(row + 6 * lanes), a6);
+                a7 = TOps.MultiplyAdd(s, TOps.Load(row + 7 * lanes), a7);
             }
-            for (; u <= units - 8; u += 8)
-            {
-                Vector256<float> acc = Vector256.Load(dw + u);
-                float* row = dz + u;
-                for (int k = 0; k < count; k++, row += units)
-                    acc = Vector256.FusedMultiplyAdd(Vector256.Create(x[(long)k * stride]), Vector256.Load(row), acc);
-                acc.Store(dw + u);
-            }
+            TOps.Store(a0, d); TOps.Store(a1, d + lanes); TOps.Store(a2, d + 2 * lanes); TOps.Store(a3, d + 3 * lanes);
+            TOps.Store(a4, d + 4 * lanes); TOps.Store(a5, d + 5 * lanes); TOps.Store(a6, d + 6 * lanes); TOps.Store(a7, d + 7 * lanes);
+        }
+        for (; u <= units - lanes; u += lanes)
+        {
+            TVec acc = TOps.Load(dw + u);
+            float* row = dz + u;
+            for (int k = 0; k < count; k++, row += units)
+                acc = TOps.MultiplyAdd(TOps.Broadcast(x[(long)k * stride]), TOps.Load(row), acc);
+            TOps.Store(acc, dw + u);
         }
         for (; u < units; u++)
         {
             float acc = dw[u];
-            for (int k = 0; k < count; k++) acc = MathF.FusedMultiplyAdd(x[(long)k * stride], dz[(long)k * units + u], acc);
+            for (int k = 0; k < count; k++) acc = OpsScalar.MultiplyAdd(x[(long)k * stride], dz[(long)k * units + u], acc);
             dw[u] = acc;
         }
     }
@@ -129,6 +136,16 @@ internal static unsafe class TallWeightGradient
     /// </summary>
     private static void AddRankOne(float* x, int inputs, float* dz, int units, int count, float* partial, Span<int> nonZero)
     {
+        if (Vector512.IsHardwareAccelerated) AddRankOne<Ops512, Vector512<float>>(x, inputs, dz, units, count, partial, nonZero);
+        else if (Vector256.IsHardwareAccelerated) AddRankOne<Ops256, Vector256<float>>(x, inputs, dz, units, count, partial, nonZero);
+        else if (Vector128.IsHardwareAccelerated) AddRankOne<Ops128, Vector128<float>>(x, inputs, dz, units, count, partial, nonZero);
+        else AddRankOne<OpsScalar, float>(x, inputs, dz, units, count, partial, nonZero);
+    }
+
+    private static void AddRankOne<TOps, TVec>(float* x, int inputs, float* dz, int units, int count, float* partial, Span<int> nonZero)
+        where TOps : struct, IVectorOps<TVec> where TVec : struct
+    {
+        int lanes = TOps.Count;
         for (int k = 0; k < count; k++)
         {
             var xRow = new ReadOnlySpan<float>(x + (long)k * inputs, inputs);
@@ -138,11 +155,10 @@ internal static unsafe class TallWeightGradient
             {
                 int i = nonZero[n];
                 float* dw = partial + (long)i * units;
-                var s = Vector256.Create(xRow[i]);
+                TVec s = TOps.Broadcast(xRow[i]);
                 int u = 0;
-                if (Vector256.IsHardwareAccelerated)
-                    for (; u <= units - 8; u += 8) Vector256.FusedMultiplyAdd(s, Vector256.Load(dzRow + u), Vector256.Load(dw + u)).Store(dw + u);
-                for (; u < units; u++) dw[u] = MathF.FusedMultiplyAdd(xRow[i], dzRow[u], dw[u]);
+                for (; u <= units - lanes; u += lanes) TOps.Store(TOps.MultiplyAdd(s, TOps.Load(dzRow + u), TOps.Load(dw + u)), dw + u);
+                for (; u < units; u++) dw[u] = OpsScalar.MultiplyAdd(xRow[i], dzRow[u], dw[u]);
             }
         }
     }

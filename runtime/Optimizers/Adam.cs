@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace ModelGen;
@@ -48,36 +49,42 @@ public sealed unsafe class Adam(float learningRate = 1e-3f, float beta1 = 0.9f, 
     }
 
     // Each part updates its own aligned block of parameters; the arithmetic is element-wise, so the
-    // split never changes a result.
+    // split never changes a result. One pass reads p, g, m, v once and writes p, m, v once: the update is
+    // memory-bound, and the several passes TensorPrimitives calls would take cost more than they save.
     private static void UpdatePart(ref KernelArgs a, int chunk, int chunks)
     {
-        var (first, end) = WorkerPool.Range(a.Length, chunk, chunks, align: 8);
-        float b1 = a.S0, b2 = a.S1, stepSize = a.S2, scaledEpsilon = a.S3;
+        if (Vector512.IsHardwareAccelerated) UpdatePart<Ops512, Vector512<float>>(ref a, chunk, chunks);
+        else if (Vector256.IsHardwareAccelerated) UpdatePart<Ops256, Vector256<float>>(ref a, chunk, chunks);
+        else if (Vector128.IsHardwareAccelerated) UpdatePart<Ops128, Vector128<float>>(ref a, chunk, chunks);
+        else UpdatePart<OpsScalar, float>(ref a, chunk, chunks);
+    }
+
+    private static void UpdatePart<TOps, TVec>(ref KernelArgs a, int chunk, int chunks)
+        where TOps : struct, IVectorOps<TVec> where TVec : struct
+    {
+        var (first, end) = WorkerPool.Range(a.Length, chunk, chunks, align: 16);
         float* p = a.A, g = a.B, m = a.C, v = a.D;
-        int i = first;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            // The same operations as the scalar loop below, in the same order, 8 lanes at a time.
-            Vector256<float> vb1 = Vector256.Create(b1), vb2 = Vector256.Create(b2), c1 = Vector256.Create(1f - b1),
-                c2 = Vector256.Create(1f - b2), vStep = Vector256.Create(stepSize), vEps = Vector256.Create(scaledEpsilon);
-            for (; i <= end - 8; i += 8)
-            {
-                Vector256<float> gi = Vector256.Load(g + i);
-                Vector256<float> mi = vb1 * Vector256.Load(m + i) + c1 * gi;
-                Vector256<float> vi = vb2 * Vector256.Load(v + i) + c2 * gi * gi;
-                mi.Store(m + i);
-                vi.Store(v + i);
-                (Vector256.Load(p + i) - vStep * mi / (Vector256.Sqrt(vi) + vEps)).Store(p + i);
-            }
-        }
+        int i = first, lanes = TOps.Count;
+        // The same operations in the same order on vectors and on the last few floats, so every
+        // parameter gets the same update whichever loop reaches it.
+        TVec b1 = TOps.Broadcast(a.S0), b2 = TOps.Broadcast(a.S1), c1 = TOps.Broadcast(1f - a.S0), c2 = TOps.Broadcast(1f - a.S1),
+            stepSize = TOps.Broadcast(a.S2), scaledEpsilon = TOps.Broadcast(a.S3);
+        for (; i <= end - lanes; i += lanes)
+            Step<TOps, TVec>(p + i, g + i, m + i, v + i, b1, b2, c1, c2, stepSize, scaledEpsilon);
         for (; i < end; i++)
-        {
-            float gi = g[i];
-            float mi = b1 * m[i] + (1f - b1) * gi;
-            float vi = b2 * v[i] + (1f - b2) * gi * gi;
-            m[i] = mi;
-            v[i] = vi;
-            p[i] -= stepSize * mi / (MathF.Sqrt(vi) + scaledEpsilon);
-        }
+            Step<OpsScalar, float>(p + i, g + i, m + i, v + i, a.S0, a.S1, 1f - a.S0, 1f - a.S1, a.S2, a.S3);
+    }
+
+    // m ← β1·m + (1 − β1)·g; v ← β2·v + (1 − β2)·g²; p ← p − stepSize·m / (√v + ε'), without fused multiply-adds.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Step<TOps, TVec>(float* p, float* g, float* m, float* v, TVec b1, TVec b2, TVec c1, TVec c2, TVec stepSize, TVec scaledEpsilon)
+        where TOps : struct, IVectorOps<TVec> where TVec : struct
+    {
+        TVec gi = TOps.Load(g);
+        TVec mi = TOps.Add(TOps.Multiply(b1, TOps.Load(m)), TOps.Multiply(c1, gi));
+        TVec vi = TOps.Add(TOps.Multiply(b2, TOps.Load(v)), TOps.Multiply(TOps.Multiply(c2, gi), gi));
+        TOps.Store(mi, m);
+        TOps.Store(vi, v);
+        TOps.Store(TOps.Subtract(TOps.Load(p), TOps.Divide(TOps.Multiply(stepSize, mi), TOps.Add(TOps.Sqrt(vi), scaledEpsilon))), p);
     }
 }

@@ -1,6 +1,4 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
+using System.Numerics.Tensors;
 
 namespace ModelGen;
 
@@ -22,36 +20,15 @@ public sealed class Sgd(float learningRate = 0.01f, float momentum = 0f) : Optim
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long step)
     {
         float lr = LearningRate, mu = Momentum;
-        int n = parameters.Length, i = 0;
-        ref float p = ref MemoryMarshal.GetReference(parameters);
-        ref float g = ref MemoryMarshal.GetReference(gradients);
-        if (mu == 0f)
+        ReadOnlySpan<float> g = gradients.Slice(0, parameters.Length);
+        if (mu != 0f)
         {
-            if (Vector256.IsHardwareAccelerated)
-            {
-                var vLr = Vector256.Create(lr);
-                for (; i <= n - 8; i += 8)
-                    (Vector256.LoadUnsafe(ref p, (nuint)i) - vLr * Vector256.LoadUnsafe(ref g, (nuint)i)).StoreUnsafe(ref p, (nuint)i);
-            }
-            for (; i < n; i++) Unsafe.Add(ref p, i) -= lr * Unsafe.Add(ref g, i);
-            return;
+            // v ← μ·v + g, then the step follows v instead of g.
+            Span<float> v = State(ref _velocity, parameters.Length);
+            TensorPrimitives.MultiplyAdd(v, mu, g, v);
+            g = v;
         }
-        ref float v = ref MemoryMarshal.GetArrayDataReference(State(ref _velocity, n));
-        if (Vector256.IsHardwareAccelerated)
-        {
-            Vector256<float> vLr = Vector256.Create(lr), vMu = Vector256.Create(mu);
-            for (; i <= n - 8; i += 8)
-            {
-                Vector256<float> vi = vMu * Vector256.LoadUnsafe(ref v, (nuint)i) + Vector256.LoadUnsafe(ref g, (nuint)i);
-                vi.StoreUnsafe(ref v, (nuint)i);
-                (Vector256.LoadUnsafe(ref p, (nuint)i) - vLr * vi).StoreUnsafe(ref p, (nuint)i);
-            }
-        }
-        for (; i < n; i++)
-        {
-            float vi = mu * Unsafe.Add(ref v, i) + Unsafe.Add(ref g, i);
-            Unsafe.Add(ref v, i) = vi;
-            Unsafe.Add(ref p, i) -= lr * vi;
-        }
+        // p ← p − lr·g, as p + g·(−lr): negating lr is exact, so the rounding is that of p − lr·g.
+        TensorPrimitives.MultiplyAdd(g, -lr, parameters, parameters);
     }
 }

@@ -1,0 +1,176 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace ModelGen;
+
+/// <summary>How a row kernel finds the coefficient of its k-th listed row i_k.</summary>
+internal interface ICoefficientLookup
+{
+    static abstract float Get(ref float x, int position, int index);
+}
+
+/// <summary>The coefficient is x[i_k]: x is a whole (sparse) row.</summary>
+internal struct ByIndex : ICoefficientLookup
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Get(ref float x, int position, int index) => Unsafe.Add(ref x, index);
+}
+
+/// <summary>The coefficient is x[k]: x holds only the listed values, in list order.</summary>
+internal struct ByPosition : ICoefficientLookup
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Get(ref float x, int position, int index) => Unsafe.Add(ref x, position);
+}
+
+/// <summary>
+/// The inner loops of <see cref="Kernels"/>, on one row at a time, written once over
+/// <see cref="IVectorOps{TVec}"/> and run at the machine's widest vector (<see cref="VectorPath"/>).
+/// Callers have checked every length; these use unchecked references for speed.
+/// </summary>
+internal static class RowKernels
+{
+    /// <summary>Writes the indices of <paramref name="row"/>'s non-zero values; returns how many.</summary>
+    public static int NonZeroIndices(ReadOnlySpan<float> row, Span<int> indices)
+    {
+        if (Vector512.IsHardwareAccelerated) return NonZeroIndices<Ops512, Vector512<float>>(row, indices);
+        if (Vector256.IsHardwareAccelerated) return NonZeroIndices<Ops256, Vector256<float>>(row, indices);
+        if (Vector128.IsHardwareAccelerated) return NonZeroIndices<Ops128, Vector128<float>>(row, indices);
+        return NonZeroIndices<OpsScalar, float>(row, indices);
+    }
+
+    private static int NonZeroIndices<TOps, TVec>(ReadOnlySpan<float> row, Span<int> indices)
+        where TOps : struct, IVectorOps<TVec> where TVec : struct
+    {
+        ref float r = ref MemoryMarshal.GetReference(row);
+        ref int idx = ref MemoryMarshal.GetReference(indices);
+        int n = row.Length, count = 0, i = 0, lanes = TOps.Count;
+        // A vector compare gives a bit per non-zero lane; each set bit is one index.
+        for (; i <= n - lanes; i += lanes)
+        {
+            ulong mask = TOps.NonZeroBits(TOps.Load(ref r, (nuint)i));
+            while (mask != 0)
+            {
+                Unsafe.Add(ref idx, count++) = i + BitOperations.TrailingZeroCount(mask);
+                mask &= mask - 1;
+            }
+        }
+        for (; i < n; i++) if (Unsafe.Add(ref r, i) != 0f) Unsafe.Add(ref idx, count++) = i;
+        return count;
+    }
+
+    /// <summary>
+    /// y = start + Σ_k x[i_k] · M[i_k, :] over the listed rows i_k of M [.., columns]; start is the
+    /// bias, or zero when <paramref name="start"/> is empty.
+    /// </summary>
+    /// <remarks>
+    /// Every y[c] is start[c] followed by one multiply-add per listed row, in list order, whatever the
+    /// vector width: on machines with FMA the 512-, 256- and 128-bit paths give bit-identical results.
+    /// </remarks>
+    public static void AccumulateRows<TLookup>(ReadOnlySpan<float> x, ReadOnlySpan<int> indices, ReadOnlySpan<float> m, int columns,
+        ReadOnlySpan<float> start, Span<float> y)
+        where TLookup : struct, ICoefficientLookup
+    {
+        if (Vector512.IsHardwareAccelerated) AccumulateRows<Ops512, Vector512<float>, TLookup>(x, indices, m, columns, start, y);
+        else if (Vector256.IsHardwareAccelerated) AccumulateRows<Ops256, Vector256<float>, TLookup>(x, indices, m, columns, start, y);
+        else if (Vector128.IsHardwareAccelerated) AccumulateRows<Ops128, Vector128<float>, TLookup>(x, indices, m, columns, start, y);
+        else AccumulateRows<OpsScalar, float, TLookup>(x, indices, m, columns, start, y);
+    }
+
+    private static void AccumulateRows<TOps, TVec, TLookup>(ReadOnlySpan<float> x, ReadOnlySpan<int> indices, ReadOnlySpan<float> m, int columns,
+        ReadOnlySpan<float> start, Span<float> y)
+        where TOps : struct, IVectorOps<TVec> where TVec : struct where TLookup : struct, ICoefficientLookup
+    {
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref int ir = ref MemoryMarshal.GetReference(indices);
+        ref float mr = ref MemoryMarshal.GetReference(m);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        bool hasStart = !start.IsEmpty;
+        ref float sr = ref MemoryMarshal.GetReference(start);
+        int count = indices.Length, lanes = TOps.Count, block = 8 * lanes;
+        nuint l1 = (nuint)lanes, l2 = 2 * l1, l3 = 3 * l1, l4 = 4 * l1, l5 = 5 * l1, l6 = 6 * l1, l7 = 7 * l1;
+        int c = 0;
+        // Eight vectors of columns at a time (128 at 512 bits, 64 at 256): the eight accumulators stay
+        // in registers across the whole sum, and each loaded row of M feeds eight multiply-adds.
+        for (; c <= columns - block; c += block)
+        {
+            TVec a0, a1, a2, a3, a4, a5, a6, a7;
+            if (hasStart)
+            {
+                ref float s = ref Unsafe.Add(ref sr, c);
+                a0 = TOps.Load(ref s, 0); a1 = TOps.Load(ref s, l1); a2 = TOps.Load(ref s, l2); a3 = TOps.Load(ref s, l3);
+                a4 = TOps.Load(ref s, l4); a5 = TOps.Load(ref s, l5); a6 = TOps.Load(ref s, l6); a7 = TOps.Load(ref s, l7);
+            }
+            else
+            {
+                a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = TOps.Zero;
+            }
+            for (int k = 0; k < count; k++)
+            {
+                int i = Unsafe.Add(ref ir, k);
+                TVec xi = TOps.Broadcast(TLookup.Get(ref xr, k, i));
+                ref float row = ref Unsafe.Add(ref mr, (nint)i * columns + c);
+                a0 = TOps.MultiplyAdd(xi, TOps.Load(ref row, 0), a0);
+                a1 = TOps.MultiplyAdd(xi, TOps.Load(ref row, l1), a1);
+                a2 = TOps.MultiplyAdd(xi, TOps.Load(ref row, l2), a2);
+                a3 = TOps.MultiplyAdd(xi, TOps.Load(ref row, l3), a3);
+                a4 = TOps.MultiplyAdd(xi, TOps.Load(ref row, l4), a4);
+                a5 = TOps.MultiplyAdd(xi, TOps.Load(ref row, l5), a5);
+                a6 = TOps.MultiplyAdd(xi, TOps.Load(ref row, l6), a6);
+                a7 = TOps.MultiplyAdd(xi, TOps.Load(ref row, l7), a7);
+            }
+            ref float o = ref Unsafe.Add(ref yr, c);
+            TOps.Store(a0, ref o, 0); TOps.Store(a1, ref o, l1); TOps.Store(a2, ref o, l2); TOps.Store(a3, ref o, l3);
+            TOps.Store(a4, ref o, l4); TOps.Store(a5, ref o, l5); TOps.Store(a6, ref o, l6); TOps.Store(a7, ref o, l7);
+        }
+        // One vector of columns at a time.
+        for (; c <= columns - lanes; c += lanes)
+        {
+            TVec a = hasStart ? TOps.Load(ref sr, (nuint)c) : TOps.Zero;
+            for (int k = 0; k < count; k++)
+            {
+                int i = Unsafe.Add(ref ir, k);
+                a = TOps.MultiplyAdd(TOps.Broadcast(TLookup.Get(ref xr, k, i)), TOps.Load(ref Unsafe.Add(ref mr, (nint)i * columns + c), 0), a);
+            }
+            TOps.Store(a, ref yr, (nuint)c);
+        }
+        int tail = columns - c;
+        if (tail == 0) return;
+        // The last few columns start from start (or zero), as the others did.
+        for (int t = 0; t < tail; t++) Unsafe.Add(ref yr, c + t) = hasStart ? Unsafe.Add(ref sr, c + t) : 0f;
+        int k0 = 0;
+        if (m.Length >= c + lanes)
+        {
+            // The last columns as one vector: for the rows of M that have a whole vector from column c on
+            // (running into the next row), load it and keep only the first `tail` lanes. Indices are
+            // ascending, so those rows come first; the scalar loop below finishes the rest.
+            int lastSafeRow = (m.Length - c - lanes) / columns;
+            Span<float> buffer = stackalloc float[lanes];
+            buffer.Clear();
+            MemoryMarshal.CreateSpan(ref Unsafe.Add(ref yr, c), tail).CopyTo(buffer);
+            ref float br = ref MemoryMarshal.GetReference(buffer);
+            TVec a = TOps.Load(ref br, 0);
+            for (; k0 < count; k0++)
+            {
+                int i = Unsafe.Add(ref ir, k0);
+                if (i > lastSafeRow) break;
+                a = TOps.MultiplyAdd(TOps.Broadcast(TLookup.Get(ref xr, k0, i)), TOps.Load(ref Unsafe.Add(ref mr, (nint)i * columns + c), 0), a);
+            }
+            TOps.Store(a, ref br, 0);
+            buffer.Slice(0, tail).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref yr, c), tail));
+        }
+        // The last few columns of the remaining rows, one at a time.
+        for (; c < columns; c++)
+        {
+            float a = Unsafe.Add(ref yr, c);
+            for (int k = k0; k < count; k++)
+            {
+                int i = Unsafe.Add(ref ir, k);
+                a = OpsScalar.MultiplyAdd(TLookup.Get(ref xr, k, i), Unsafe.Add(ref mr, (nint)i * columns + c), a);
+            }
+            Unsafe.Add(ref yr, c) = a;
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace ModelGen;
+
+/// <summary>One element-wise step d ← f(y, d, s), defined once for every vector width.</summary>
+internal interface IElementMap
+{
+    static abstract TVec Apply<TOps, TVec>(TVec y, TVec d, TVec s) where TOps : struct, IVectorOps<TVec> where TVec : struct;
+}
+
+/// <summary>
+/// Runs an <see cref="IElementMap"/> over spans at the machine's widest vector, the tail with the same
+/// map on single floats, so every element gets the same operations in the same order.
+/// </summary>
+/// <remarks>
+/// Used for the activations' backward passes and LeakyReLU, which TensorPrimitives has no single call
+/// for: composing them from several TensorPrimitives calls would read and write the data several times.
+/// </remarks>
+internal static class ElementWise
+{
+    /// <summary>d[i] ← f(y[i], d[i], s) for i in [0, d.Length); y may be d itself.</summary>
+    public static void Map<TMap>(ReadOnlySpan<float> y, Span<float> d, float s) where TMap : struct, IElementMap
+    {
+        if (y.Length < d.Length) throw new ArgumentException("outputs is shorter than deltas.", "outputs");
+        if (Vector512.IsHardwareAccelerated) Map<TMap, Ops512, Vector512<float>>(y, d, s);
+        else if (Vector256.IsHardwareAccelerated) Map<TMap, Ops256, Vector256<float>>(y, d, s);
+        else if (Vector128.IsHardwareAccelerated) Map<TMap, Ops128, Vector128<float>>(y, d, s);
+        else Map<TMap, OpsScalar, float>(y, d, s);
+    }
+
+    private static void Map<TMap, TOps, TVec>(ReadOnlySpan<float> y, Span<float> d, float s)
+        where TMap : struct, IElementMap where TOps : struct, IVectorOps<TVec> where TVec : struct
+    {
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        ref float dr = ref MemoryMarshal.GetReference(d);
+        int n = d.Length, i = 0, lanes = TOps.Count;
+        TVec vs = TOps.Broadcast(s);
+        for (; i <= n - lanes; i += lanes)
+            TOps.Store(TMap.Apply<TOps, TVec>(TOps.Load(ref yr, (nuint)i), TOps.Load(ref dr, (nuint)i), vs), ref dr, (nuint)i);
+        for (; i < n; i++)
+            Unsafe.Add(ref dr, i) = TMap.Apply<OpsScalar, float>(Unsafe.Add(ref yr, i), Unsafe.Add(ref dr, i), s);
+    }
+}
