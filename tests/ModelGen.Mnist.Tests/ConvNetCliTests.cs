@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using ModelGen.Samples.Mnist;
+using ModelGen.Samples.Mnist.Data;
 using ModelGen.Samples.Mnist.Training;
 
 namespace ModelGen.Mnist.Tests;
@@ -50,7 +51,7 @@ public sealed class ConvNetCliTests : IDisposable
         Assert.True(predict.ExitCode == 0, predict.ToString());
         var model = new MnistConvNet();
         model.Load(_out.File("model.safetensors"));
-        var test = ModelGen.Data.MnistData.Load(_data.Path).Test;
+        var test = MnistData.Load(_data.Path).Test;
         string row = Assert.Single(predict.Output.Split('\n'), line => line.Contains("test image 5"));
         Assert.Equal(model.PredictClass(test.Image(5)).ToString(CultureInfo.InvariantCulture), row.Split('│', StringSplitOptions.TrimEntries)[2]);
     }

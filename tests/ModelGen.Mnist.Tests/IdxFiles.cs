@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
-using ModelGen.Data;
+using ModelGen.Samples.Mnist.Data;
 
 namespace ModelGen.Mnist.Tests;
 

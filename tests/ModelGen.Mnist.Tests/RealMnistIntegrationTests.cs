@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
-using ModelGen.Data;
 using ModelGen.Samples.Mnist;
 using ModelGen.Samples.Mnist.Acquisition;
 using ModelGen.Samples.Mnist.Cli;
+using ModelGen.Samples.Mnist.Data;
 using ModelGen.Samples.Mnist.Training;
 
 namespace ModelGen.Mnist.Tests;

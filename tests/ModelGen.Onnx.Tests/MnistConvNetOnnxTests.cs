@@ -1,6 +1,6 @@
-using ModelGen.Data;
 using ModelGen.Onnx.Tests.Harness;
 using ModelGen.Onnx.Tests.Models;
+using ModelGen.Samples.Mnist.Data;
 
 namespace ModelGen.Onnx.Tests;
 

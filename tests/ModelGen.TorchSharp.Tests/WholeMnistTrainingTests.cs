@@ -1,5 +1,5 @@
-using ModelGen.Data;
 using ModelGen.ReferenceTests.Models;
+using ModelGen.Samples.Mnist.Data;
 using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;

@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using ModelGen.Data;
+using ModelGen.Samples.Mnist.Data;
 
 namespace ModelGen.Benchmarks.Bench;
 

@@ -1,4 +1,5 @@
 using ModelGen.Data;
+using ModelGen.Samples.Mnist.Data;
 
 namespace ModelGen.Benchmarks.Data;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using ModelGen.Data;
 using ModelGen.Samples.Mnist.Acquisition;
+using ModelGen.Samples.Mnist.Data;
 using ModelGen.Samples.Mnist.Training;
 using Spectre.Console;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using ModelGen.Data;
+using ModelGen.Samples.Mnist.Data;
 using ModelGen.Samples.Mnist.Training;
 using Spectre.Console;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using ModelGen.Data;
 using ModelGen.Samples.Mnist.Acquisition;
+using ModelGen.Samples.Mnist.Data;
 using ModelGen.Samples.Mnist.Imaging;
 using Spectre.Console;
 

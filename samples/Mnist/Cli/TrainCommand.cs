@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using ModelGen.Data;
 using ModelGen.Samples.Mnist.Acquisition;
+using ModelGen.Samples.Mnist.Data;
 using ModelGen.Samples.Mnist.Output;
 using ModelGen.Samples.Mnist.Training;
 using ModelGen.Training;

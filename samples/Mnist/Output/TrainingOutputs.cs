@@ -1,5 +1,5 @@
 using System.Text.Json;
-using ModelGen.Data;
+using ModelGen.Samples.Mnist.Data;
 using ModelGen.Samples.Mnist.Plots;
 using ModelGen.Samples.Mnist.Training;
 using ModelGen.Serialization;

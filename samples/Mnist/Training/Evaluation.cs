@@ -1,4 +1,4 @@
-using ModelGen.Data;
+using ModelGen.Samples.Mnist.Data;
 
 namespace ModelGen.Samples.Mnist.Training;
 

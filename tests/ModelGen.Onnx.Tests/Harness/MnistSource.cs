@@ -1,6 +1,6 @@
-using ModelGen.Data;
 using ModelGen.Samples.Mnist;
 using ModelGen.Samples.Mnist.Acquisition;
+using ModelGen.Samples.Mnist.Data;
 using Spectre.Console;
 using Xunit.Sdk;
 

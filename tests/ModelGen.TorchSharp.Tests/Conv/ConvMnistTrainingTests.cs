@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using ModelGen.Data;
 using ModelGen.ReferenceTests.Models;
+using ModelGen.Samples.Mnist.Data;
 using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;

@@ -1,5 +1,5 @@
-using ModelGen.Data;
 using ModelGen.Samples.Mnist.Acquisition;
+using ModelGen.Samples.Mnist.Data;
 using Spectre.Console;
 using Xunit.Abstractions;
 

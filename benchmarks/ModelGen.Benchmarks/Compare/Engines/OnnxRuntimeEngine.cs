@@ -1,5 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
-using ModelGen.Data;
+using ModelGen.Samples.Mnist.Data;
 
 namespace ModelGen.Benchmarks.Compare.Engines;
 

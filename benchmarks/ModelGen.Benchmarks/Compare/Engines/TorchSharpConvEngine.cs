@@ -1,4 +1,4 @@
-using ModelGen.Data;
+using ModelGen.Samples.Mnist.Data;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

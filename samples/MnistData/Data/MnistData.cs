@@ -1,4 +1,6 @@
-namespace ModelGen.Data;
+using ModelGen.Data;
+
+namespace ModelGen.Samples.Mnist.Data;
 
 /// <summary>
 /// An MNIST-format dataset read from a folder with the four standard IDX file names, each raw or with

@@ -1,4 +1,4 @@
-namespace ModelGen.Data;
+namespace ModelGen.Samples.Mnist.Data;
 
 /// <summary>One split of an MNIST-format dataset (training or test), ready to feed to a model.</summary>
 public sealed class MnistSet

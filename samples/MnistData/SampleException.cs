@@ -2,7 +2,8 @@ namespace ModelGen.Samples.Mnist;
 
 /// <summary>
 /// A problem the user can fix (missing data, a failed download, an unreadable image, a bad option
-/// value). The command line prints its one-line message and exits non-zero, without a stack trace.
+/// value), thrown by the MNIST data library and by the sample. The sample's command line prints its
+/// one-line message and exits non-zero, without a stack trace.
 /// </summary>
 public sealed class SampleException : Exception
 {

