@@ -38,6 +38,7 @@ public static class Losses
     }
 
     /// <summary>Throws the error for a class label outside [0, classes).</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2208", Justification = "Names the argument of the generated caller that held the label.")]
     public static void ThrowBadLabel(int row, int label, int classes) =>
         throw new ArgumentOutOfRangeException("labels", label, $"Label {label} of sample {row} is not a class index in [0, {classes}).");
 }

@@ -191,6 +191,7 @@ public static unsafe class Pooling
         where[k] = at;
     }
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2208", Justification = "Names the caller's argument that held the position.")]
     private static void ThrowBadPosition(int sample, int output, int position, int inputSize) =>
         throw new ArgumentException(
             $"positions[{output}] of sample {sample} is {position}, outside the sample's input [0, {inputSize}).", "positions");

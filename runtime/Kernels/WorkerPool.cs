@@ -22,6 +22,7 @@ internal unsafe struct KernelArgs
 /// </summary>
 internal static unsafe class WorkerPool
 {
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Workers live as long as the process; their semaphores are never released early.")]
     private sealed class Worker
     {
         public readonly SemaphoreSlim Signal = new(0);

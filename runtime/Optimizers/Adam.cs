@@ -28,7 +28,7 @@ public sealed unsafe class Adam(float learningRate = 1e-3f, float beta1 = 0.9f, 
     public float Epsilon { get; } = epsilon > 0f && float.IsFinite(epsilon) ? epsilon : throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "ε must be positive and finite.");
 
     /// <inheritdoc />
-    protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long step)
+    protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long stepNumber)
     {
         float[] m = State(ref _m, parameters.Length);
         float[] v = State(ref _v, parameters.Length);
@@ -41,8 +41,8 @@ public sealed unsafe class Adam(float learningRate = 1e-3f, float beta1 = 0.9f, 
                 // Bias corrections in double: β^t for large t must not lose the small difference from 1.
                 // lr/(1 − β1^t) · m / (√v/√(1 − β2^t) + ε) = [lr·√(1 − β2^t)/(1 − β1^t)] · m / (√v + ε·√(1 − β2^t)):
                 // the same update with one square root and one division per parameter.
-                S2 = (float)(LearningRate * Math.Sqrt(1.0 - Math.Pow(Beta2, step)) / (1.0 - Math.Pow(Beta1, step))),
-                S3 = (float)(Epsilon * Math.Sqrt(1.0 - Math.Pow(Beta2, step))),
+                S2 = (float)(LearningRate * Math.Sqrt(1.0 - Math.Pow(Beta2, stepNumber)) / (1.0 - Math.Pow(Beta1, stepNumber))),
+                S3 = (float)(Epsilon * Math.Sqrt(1.0 - Math.Pow(Beta2, stepNumber))),
             };
             WorkerPool.Run(&UpdatePart, ref args, Kernels.AllowParallel && parameters.Length >= ParallelThreshold);
         }

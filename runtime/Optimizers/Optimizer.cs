@@ -30,8 +30,8 @@ public abstract class Optimizer
         Update(parameters, gradients, Steps);
     }
 
-    /// <summary>Applies step number <paramref name="step"/> (1-based).</summary>
-    protected abstract void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long step);
+    /// <summary>Applies step number <paramref name="stepNumber"/> (1-based).</summary>
+    protected abstract void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long stepNumber);
 
     /// <summary>Returns a state buffer of <paramref name="length"/> zeros, allocating it on first use only.</summary>
     protected static float[] State(ref float[]? buffer, int length)

@@ -17,7 +17,7 @@ public sealed class Sgd(float learningRate = 0.01f, float momentum = 0f) : Optim
         : throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "Momentum must be in [0, 1).");
 
     /// <inheritdoc />
-    protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long step)
+    protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long stepNumber)
     {
         float lr = LearningRate, mu = Momentum;
         ReadOnlySpan<float> g = gradients.Slice(0, parameters.Length);

@@ -16,8 +16,8 @@ public sealed class ConvOnnxStructureTests
 
     private static long[] Ints(WireMessage node, string attribute)
     {
-        WireMessage found = Assert.Single(node.Messages(NodeAttribute), a => a.String(AttributeName) == attribute);
-        Assert.Equal(7, found.Int64(AttributeType)); // INTS
+        WireMessage found = Assert.Single(node.Messages(NodeAttribute), a => a.SingleString(AttributeName) == attribute);
+        Assert.Equal(7, found.SingleInt64(AttributeType)); // INTS
         return found.Int64s(AttributeInts);
     }
 
@@ -27,7 +27,7 @@ public sealed class ConvOnnxStructureTests
         WireMessage[] nodes = Graph(ConvOnnxRuntimeTests.Create("same-stride-2").Randomize(1)).Messages(GraphNode);
         Assert.Equal(
             ["Transpose", "Conv", "LeakyRelu", "MaxPool", "Conv", "Tanh", "Transpose", "Flatten", "Gemm", "Sigmoid", "Gemm"],
-            nodes.Select(n => n.String(NodeOpType)).ToArray());
+            nodes.Select(n => n.SingleString(NodeOpType)).ToArray());
         Assert.Equal([0, 3, 1, 2], Ints(nodes[0], "perm"));
         Assert.Equal([0, 2, 3, 1], Ints(nodes[6], "perm"));
 
@@ -35,7 +35,7 @@ public sealed class ConvOnnxStructureTests
         foreach (WireMessage node in nodes)
         {
             Assert.Equal(previous, node.Strings(NodeInput)[0]);
-            previous = node.String(NodeOutput);
+            previous = node.SingleString(NodeOutput);
         }
         Assert.Equal("output", previous);
     }
@@ -63,7 +63,7 @@ public sealed class ConvOnnxStructureTests
     {
         LayerListModel model = ConvOnnxRuntimeTests.Create("valid").Randomize(2);
         var conv = (Conv2DLayerInfo)model.Layers[0];
-        WireMessage weights = Assert.Single(Graph(model).Messages(GraphInitializer), t => t.String(TensorName) == "Conv.weight");
+        WireMessage weights = Assert.Single(Graph(model).Messages(GraphInitializer), t => t.SingleString(TensorName) == "Conv.weight");
         Assert.Equal([4, 3, 3, 2], weights.Int64s(TensorDims)); // [filters, channels, kh, kw]
 
         byte[] raw = Assert.Single(weights.Bytes(TensorRawData));
@@ -82,15 +82,15 @@ public sealed class ConvOnnxStructureTests
     {
         WireMessage input = Graph(ConvOnnxRuntimeTests.Create("valid").Randomize(1)).Message(GraphInput);
         WireMessage[] dims = input.Message(2).Message(1).Message(2).Messages(1);
-        Assert.Equal("batch", dims[0].String(2));
-        Assert.Equal([17L, 13L, 3L], dims.Skip(1).Select(d => d.Int64(1)).ToArray());
+        Assert.Equal("batch", dims[0].SingleString(2));
+        Assert.Equal([17L, 13L, 3L], dims.Skip(1).Select(d => d.SingleInt64(1)).ToArray());
     }
 
     [Fact]
     public void Dropout_writes_no_node()
     {
         WireMessage[] nodes = Graph(ConvOnnxRuntimeTests.Create("flat-dropout").Randomize(1)).Messages(GraphNode);
-        Assert.Equal(["Gemm", "Relu", "Gemm", "Softmax"], nodes.Select(n => n.String(NodeOpType)).ToArray());
-        Assert.Equal("output", nodes[^1].String(NodeOutput));
+        Assert.Equal(["Gemm", "Relu", "Gemm", "Softmax"], nodes.Select(n => n.SingleString(NodeOpType)).ToArray());
+        Assert.Equal("output", nodes[^1].SingleString(NodeOutput));
     }
 }

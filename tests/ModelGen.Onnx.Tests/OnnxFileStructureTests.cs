@@ -39,12 +39,12 @@ public sealed class OnnxFileStructureTests
     public void Model_header_names_ModelGen_and_imports_the_default_opset_17()
     {
         (WireMessage model, _) = Export(nameof(EveryActivationClassifier));
-        Assert.Equal(8, model.Int64(ModelIrVersion));
-        Assert.Equal("ModelGen", model.String(ModelProducerName));
+        Assert.Equal(8, model.SingleInt64(ModelIrVersion));
+        Assert.Equal("ModelGen", model.SingleString(ModelProducerName));
         WireMessage opset = model.Message(ModelOpsetImport);
-        Assert.Equal("", opset.String(1));
-        Assert.Equal(17, opset.Int64(2));
-        Assert.Equal(nameof(EveryActivationClassifier), model.Message(ModelGraph).String(GraphName));
+        Assert.Equal("", opset.SingleString(1));
+        Assert.Equal(17, opset.SingleInt64(2));
+        Assert.Equal(nameof(EveryActivationClassifier), model.Message(ModelGraph).SingleString(GraphName));
     }
 
     [Fact]
@@ -54,14 +54,14 @@ public sealed class OnnxFileStructureTests
         WireMessage[] nodes = model.Message(ModelGraph).Messages(GraphNode);
         Assert.Equal(
             ["Gemm", "Relu", "Gemm", "LeakyRelu", "Gemm", "Sigmoid", "Gemm", "Tanh", "Gemm", "Gemm", "Softmax"],
-            nodes.Select(n => n.String(NodeOpType)).ToArray());
+            nodes.Select(n => n.SingleString(NodeOpType)).ToArray());
 
         // Each node reads what the one before it wrote; the first reads the graph input.
         string previous = "input";
         foreach (WireMessage node in nodes)
         {
             Assert.Equal(previous, node.Strings(NodeInput)[0]);
-            previous = node.String(NodeOutput);
+            previous = node.SingleString(NodeOutput);
         }
         Assert.Equal("output", previous);
 
@@ -69,14 +69,14 @@ public sealed class OnnxFileStructureTests
         Assert.Equal(["Leaky.y", "Squashed.weight", "Squashed.bias"], nodes[4].Strings(NodeInput));
 
         WireMessage alpha = nodes[3].Message(NodeAttribute);
-        Assert.Equal("alpha", alpha.String(AttributeName));
-        Assert.Equal(0.1f, alpha.Float(AttributeF));
-        Assert.Equal(1, alpha.Int64(AttributeType)); // FLOAT
+        Assert.Equal("alpha", alpha.SingleString(AttributeName));
+        Assert.Equal(0.1f, alpha.SingleFloat(AttributeF));
+        Assert.Equal(1, alpha.SingleInt64(AttributeType)); // FLOAT
 
         WireMessage axis = nodes[^1].Message(NodeAttribute);
-        Assert.Equal("axis", axis.String(AttributeName));
-        Assert.Equal(1, axis.Int64(AttributeI));
-        Assert.Equal(2, axis.Int64(AttributeType)); // INT
+        Assert.Equal("axis", axis.SingleString(AttributeName));
+        Assert.Equal(1, axis.SingleInt64(AttributeI));
+        Assert.Equal(2, axis.SingleInt64(AttributeType)); // INT
     }
 
     [Fact]
@@ -84,8 +84,8 @@ public sealed class OnnxFileStructureTests
     {
         (WireMessage model, _) = Export(nameof(LinearOutputRegressor));
         WireMessage[] nodes = model.Message(ModelGraph).Messages(GraphNode);
-        Assert.Equal(["Gemm", "Tanh", "Gemm"], nodes.Select(n => n.String(NodeOpType)).ToArray());
-        Assert.Equal("output", nodes[^1].String(NodeOutput));
+        Assert.Equal(["Gemm", "Tanh", "Gemm"], nodes.Select(n => n.SingleString(NodeOpType)).ToArray());
+        Assert.Equal("output", nodes[^1].SingleString(NodeOutput));
     }
 
     [Fact]
@@ -94,14 +94,14 @@ public sealed class OnnxFileStructureTests
         (WireMessage model, ExportedModel source) = Export(nameof(EveryActivationClassifier));
         WireMessage[] tensors = model.Message(ModelGraph).Messages(GraphInitializer);
         Assert.Equal(2 * source.Layers.Count, tensors.Length);
-        var byName = tensors.ToDictionary(t => t.String(TensorName));
+        var byName = tensors.ToDictionary(t => t.SingleString(TensorName));
         foreach (DenseLayerInfo layer in source.Layers)
         {
             WireMessage w = byName[layer.Name + ".weight"], b = byName[layer.Name + ".bias"];
             Assert.Equal([layer.Inputs, layer.Units], w.Int64s(TensorDims));
             Assert.Equal([layer.Units], b.Int64s(TensorDims));
-            Assert.Equal(1, w.Int64(TensorDataType)); // FLOAT
-            Assert.Equal(1, b.Int64(TensorDataType));
+            Assert.Equal(1, w.SingleInt64(TensorDataType)); // FLOAT
+            Assert.Equal(1, b.SingleInt64(TensorDataType));
             Assert.Equal(LittleEndian(source.Parameters.AsSpan(layer.WeightsOffset, layer.Inputs * layer.Units)), Assert.Single(w.Bytes(TensorRawData)));
             Assert.Equal(LittleEndian(source.Parameters.AsSpan(layer.BiasesOffset, layer.Units)), Assert.Single(b.Bytes(TensorRawData)));
         }
@@ -119,14 +119,14 @@ public sealed class OnnxFileStructureTests
     // ValueInfoProto { name = 1, type = 2 { tensor_type = 1 { elem_type = 1, shape = 2 { dim = 1 { dim_value = 1 | dim_param = 2 } } } } }
     private static void AssertFloatMatrix(WireMessage value, string name, long features)
     {
-        Assert.Equal(name, value.String(1));
+        Assert.Equal(name, value.SingleString(1));
         WireMessage tensorType = value.Message(2).Message(1);
-        Assert.Equal(1, tensorType.Int64(1));
+        Assert.Equal(1, tensorType.SingleInt64(1));
         WireMessage[] dims = tensorType.Message(2).Messages(1);
         Assert.Equal(2, dims.Length);
-        Assert.Equal("batch", dims[0].String(2));
+        Assert.Equal("batch", dims[0].SingleString(2));
         Assert.False(dims[0].Has(1));
-        Assert.Equal(features, dims[1].Int64(1));
+        Assert.Equal(features, dims[1].SingleInt64(1));
     }
 
     private static byte[] LittleEndian(ReadOnlySpan<float> values)

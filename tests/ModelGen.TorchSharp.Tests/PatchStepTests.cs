@@ -88,7 +88,7 @@ public sealed class PatchStepTests(ITestOutputHelper output) : IDisposable
         Assert.True(OperatingSystem.IsLinux(), "Hard links are made with link(2): this test runs on Linux, where the patch applies.");
         string original = CopyOfPackageLibrary("original.so");
         string hardLink = Path.Combine(_folder, "hardlink.so");
-        Assert.True(Link(original, hardLink) == 0, $"link(2) failed: errno {Marshal.GetLastWin32Error()}");
+        Assert.True(Link(CPath(original), CPath(hardLink)) == 0, $"link(2) failed: errno {Marshal.GetLastWin32Error()}");
         byte[] before = File.ReadAllBytes(original);
 
         Assert.Equal(PatchOutcome.Patched, GlibcxxPatch.MarkWeak(hardLink));
@@ -157,5 +157,8 @@ public sealed class PatchStepTests(ITestOutputHelper output) : IDisposable
     }
 
     [DllImport("libc", EntryPoint = "link", SetLastError = true)]
-    private static extern int Link([MarshalAs(UnmanagedType.LPUTF8Str)] string existing, [MarshalAs(UnmanagedType.LPUTF8Str)] string newName);
+    private static extern int Link(byte[] existing, byte[] newName);
+
+    // NUL-terminated UTF-8, as link(2) expects.
+    private static byte[] CPath(string path) => System.Text.Encoding.UTF8.GetBytes(path + "\0");
 }

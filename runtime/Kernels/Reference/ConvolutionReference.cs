@@ -147,15 +147,15 @@ public static class ConvolutionReference
 
     private static void Check(int imageLength, int patchLength, int batch, in ConvGeometry g)
     {
-        if (batch < 0) throw new ArgumentOutOfRangeException(nameof(batch));
+        ArgumentOutOfRangeException.ThrowIfNegative(batch);
         if (imageLength < (long)batch * g.InputSize) throw new ArgumentException("The image span is shorter than batch × InputSize.");
         if (patchLength < (long)batch * g.OutputPixels * g.PatchSize) throw new ArgumentException("The patch span is shorter than batch × OutputPixels × PatchSize.");
     }
 
     private static void CheckDirect(int imageLength, int weightLength, int outputLength, int batch, in ConvGeometry g, int filters)
     {
-        if (batch < 0) throw new ArgumentOutOfRangeException(nameof(batch));
-        if (filters < 1) throw new ArgumentOutOfRangeException(nameof(filters));
+        ArgumentOutOfRangeException.ThrowIfNegative(batch);
+        ArgumentOutOfRangeException.ThrowIfLessThan(filters, 1);
         if (imageLength < (long)batch * g.InputSize) throw new ArgumentException("The image span is shorter than batch × InputSize.");
         if (weightLength < (long)g.PatchSize * filters) throw new ArgumentException("The weight span is shorter than PatchSize × filters.");
         if (outputLength < (long)batch * g.OutputPixels * filters) throw new ArgumentException("The output span is shorter than batch × OutputPixels × filters.");

@@ -20,14 +20,14 @@ internal interface IElementMap
 /// </remarks>
 internal static class ElementWise
 {
-    /// <summary>d[i] ← f(y[i], d[i], s) for i in [0, d.Length); y may be d itself.</summary>
-    public static void Map<TMap>(ReadOnlySpan<float> y, Span<float> d, float s) where TMap : struct, IElementMap
+    /// <summary>deltas[i] ← f(outputs[i], deltas[i], s) for i in [0, deltas.Length); outputs may be deltas itself.</summary>
+    public static void Map<TMap>(ReadOnlySpan<float> outputs, Span<float> deltas, float s) where TMap : struct, IElementMap
     {
-        if (y.Length < d.Length) throw new ArgumentException("outputs is shorter than deltas.", "outputs");
-        if (Vector512.IsHardwareAccelerated) Map<TMap, Ops512, Vector512<float>>(y, d, s);
-        else if (Vector256.IsHardwareAccelerated) Map<TMap, Ops256, Vector256<float>>(y, d, s);
-        else if (Vector128.IsHardwareAccelerated) Map<TMap, Ops128, Vector128<float>>(y, d, s);
-        else Map<TMap, OpsScalar, float>(y, d, s);
+        if (outputs.Length < deltas.Length) throw new ArgumentException("outputs is shorter than deltas.", nameof(outputs));
+        if (Vector512.IsHardwareAccelerated) Map<TMap, Ops512, Vector512<float>>(outputs, deltas, s);
+        else if (Vector256.IsHardwareAccelerated) Map<TMap, Ops256, Vector256<float>>(outputs, deltas, s);
+        else if (Vector128.IsHardwareAccelerated) Map<TMap, Ops128, Vector128<float>>(outputs, deltas, s);
+        else Map<TMap, OpsScalar, float>(outputs, deltas, s);
     }
 
     private static void Map<TMap, TOps, TVec>(ReadOnlySpan<float> y, Span<float> d, float s)

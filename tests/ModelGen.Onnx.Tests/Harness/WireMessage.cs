@@ -48,10 +48,10 @@ public sealed class WireMessage
     public long[] Int64s(int field) => Of(field, 0).Select(f => unchecked((long)f.Number)).ToArray();
 
     /// <summary>The single varint value of <paramref name="field"/>.</summary>
-    public long Int64(int field) => Assert.Single(Int64s(field));
+    public long SingleInt64(int field) => Assert.Single(Int64s(field));
 
     /// <summary>The single fixed32 value of <paramref name="field"/>, as a float.</summary>
-    public float Float(int field) => BitConverter.UInt32BitsToSingle((uint)Assert.Single(Of(field, 5)).Number);
+    public float SingleFloat(int field) => BitConverter.UInt32BitsToSingle((uint)Assert.Single(Of(field, 5)).Number);
 
     /// <summary>The length-delimited values of <paramref name="field"/>.</summary>
     public byte[][] Bytes(int field) => Of(field, 2).Select(f => f.Bytes).ToArray();
@@ -60,7 +60,7 @@ public sealed class WireMessage
     public string[] Strings(int field) => Bytes(field).Select(b => Encoding.UTF8.GetString(b)).ToArray();
 
     /// <summary>The single string of <paramref name="field"/>.</summary>
-    public string String(int field) => Assert.Single(Strings(field));
+    public string SingleString(int field) => Assert.Single(Strings(field));
 
     /// <summary>The embedded messages of <paramref name="field"/>.</summary>
     public WireMessage[] Messages(int field) => Bytes(field).Select(b => Parse(b)).ToArray();

@@ -9,7 +9,7 @@ namespace ModelGen.Tests.Core;
 /// threads, which count their own allocations. (The process-wide counter is not usable here: the
 /// test runner's own threads allocate while a test runs.)
 /// </summary>
-[Collection(AllocationCollection.Name)]
+[Collection(AllocationTestGroup.Name)]
 public sealed class AllocationTests
 {
     /// <summary>Bytes allocated by runs of <paramref name="action"/>, on this thread and by kernel work on the worker threads.</summary>

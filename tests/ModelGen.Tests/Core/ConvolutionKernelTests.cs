@@ -6,7 +6,7 @@ namespace ModelGen.Tests.Core;
 /// with W viewed as [PatchSize, filters], then col2im) against the direct 7-loop convolution, forward and
 /// backward. Also: the same bits on one core and on all, no allocations, and checked arguments.
 /// </summary>
-[Collection(AllocationCollection.Name)]
+[Collection(AllocationTestGroup.Name)]
 public sealed class ConvolutionKernelTests
 {
     private const int Filters = 7;

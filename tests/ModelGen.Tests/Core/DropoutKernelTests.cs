@@ -5,7 +5,7 @@ namespace ModelGen.Tests.Core;
 /// reproducibility contract), leaving the generator where the reference leaves it; the share dropped near
 /// the rate; the product exact, in place too. Also: no allocations, checked arguments.
 /// </summary>
-[Collection(AllocationCollection.Name)]
+[Collection(AllocationTestGroup.Name)]
 public sealed class DropoutKernelTests
 {
     public static TheoryData<float, int> Masks() => new()

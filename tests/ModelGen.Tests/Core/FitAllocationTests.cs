@@ -7,7 +7,7 @@ namespace ModelGen.Tests.Core;
 /// After warm-up, training epochs (with progress reports) and evaluations allocate exactly zero bytes,
 /// on this thread and on the kernel workers, measured by <see cref="AllocationMeter"/> as <see cref="AllocationTests"/> are.
 /// </summary>
-[Collection(AllocationCollection.Name)]
+[Collection(AllocationTestGroup.Name)]
 public sealed class FitAllocationTests
 {
     private static readonly LabeledData s_data = Create();

@@ -4,7 +4,7 @@ using ModelGen.Training;
 namespace ModelGen.Tests.Core;
 
 /// <summary>Fit and Evaluate for regressors: the same loop as for classifiers, on target values.</summary>
-[Collection(AllocationCollection.Name)]
+[Collection(AllocationTestGroup.Name)]
 public sealed class FitRegressorTests
 {
     // XOR with some noise-free repeats, so an epoch has several batches.
@@ -74,7 +74,7 @@ public sealed class FitRegressorTests
         var exception = Assert.Throws<ArgumentException>(() => model.Fit(wrongTargets, new Adam(), epochs: 1));
         Assert.Contains("2 target values per sample; the model gives 1", exception.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => new RegressionData(new float[7], new float[4], 2, 1));
-        Assert.Throws<ArgumentException>(() => new RegressionData(new float[8], new float[0], 2, 1));
+        Assert.Throws<ArgumentException>(() => new RegressionData(new float[8], [], 2, 1));
     }
 
     [Fact]

@@ -85,7 +85,7 @@ public sealed class LearningTests(ITestOutputHelper output)
         for (int step = 0; step < 3000; step++) loss = model.TrainStep(workspace, inputs, targets, optimizer);
         var outputs = new float[4];
         model.PredictBatch(inputs, outputs);
-        output.WriteLine($"{optimizerName}: loss {loss:E2}, outputs {string.Join(", ", outputs.Select(o => o.ToString("F3")))}");
+        output.WriteLine($"{optimizerName}: loss {loss:E2}, outputs {string.Join(", ", outputs.Select(o => o.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)))}");
         for (int i = 0; i < 4; i++)
             Assert.True(Math.Abs(outputs[i] - targets[i]) < 0.1, $"{optimizerName}: XOR({inputs[2 * i]}, {inputs[2 * i + 1]}) = {outputs[i]}, expected {targets[i]}");
     }

@@ -5,7 +5,7 @@ namespace ModelGen.Tests.Core;
 /// positions (ties go to the first one in row-major window order; the test data are coarse so that ties
 /// are common), the same input gradient. Also: one core equals all, no allocations, checked arguments.
 /// </summary>
-[Collection(AllocationCollection.Name)]
+[Collection(AllocationTestGroup.Name)]
 public sealed class PoolingKernelTests
 {
     private static readonly ConvGeometry Large = ConvGeometry.Create(26, 26, 32, 3, 3, 2, 2, Padding.Same);

@@ -7,7 +7,7 @@ namespace ModelGen.Tests.Core;
 /// shapes, not to the operation being measured.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class AllocationCollection
+public sealed class AllocationTestGroup
 {
     public const string Name = "Allocation counts";
 }
