@@ -1,5 +1,3 @@
-using System.Numerics.Tensors;
-
 namespace ModelGen;
 
 /// <summary>
@@ -7,6 +5,10 @@ namespace ModelGen;
 /// v ← μ·v + g; p ← p − lr·v (without momentum: p ← p − lr·g). For a constant learning rate this is
 /// the same trajectory as Keras' v ← μ·v − lr·g; p ← p + v.
 /// </summary>
+/// <remarks>
+/// Each product is rounded before its sum, as PyTorch rounds it (TensorPrimitives.MultiplyAdd would
+/// fuse them on FMA hardware, which drifts from PyTorch's trajectory over many momentum steps).
+/// </remarks>
 public sealed class Sgd(float learningRate = 0.01f, float momentum = 0f) : Optimizer(learningRate)
 {
     private float[]? _velocity;
@@ -19,16 +21,29 @@ public sealed class Sgd(float learningRate = 0.01f, float momentum = 0f) : Optim
     /// <inheritdoc />
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long stepNumber)
     {
-        float lr = LearningRate, mu = Momentum;
         ReadOnlySpan<float> g = gradients.Slice(0, parameters.Length);
-        if (mu != 0f)
+        if (Momentum != 0f)
         {
             // v ← μ·v + g, then the step follows v instead of g.
             Span<float> v = State(ref _velocity, parameters.Length);
-            TensorPrimitives.MultiplyAdd(v, mu, g, v);
+            ElementWise.Map<MomentumStep>(g, v, Momentum);
             g = v;
         }
-        // p ← p − lr·g, as p + g·(−lr): negating lr is exact, so the rounding is that of p − lr·g.
-        TensorPrimitives.MultiplyAdd(g, -lr, parameters, parameters);
+        // p ← p − lr·g.
+        ElementWise.Map<DescentStep>(g, parameters, LearningRate);
+    }
+
+    // d = v: v ← s·v + y (y = g, s = μ).
+    private struct MomentumStep : IElementMap
+    {
+        public static TVec Apply<TOps, TVec>(TVec y, TVec d, TVec s) where TOps : struct, IVectorOps<TVec> where TVec : struct =>
+            TOps.Add(TOps.Multiply(s, d), y);
+    }
+
+    // d = p: p ← p − s·y (y = g or v, s = lr).
+    private struct DescentStep : IElementMap
+    {
+        public static TVec Apply<TOps, TVec>(TVec y, TVec d, TVec s) where TOps : struct, IVectorOps<TVec> where TVec : struct =>
+            TOps.Subtract(d, TOps.Multiply(s, y));
     }
 }

@@ -20,7 +20,7 @@ internal interface IElementMap
 /// </remarks>
 internal static class ElementWise
 {
-    /// <summary>deltas[i] ← f(outputs[i], deltas[i], s) for i in [0, deltas.Length); outputs may be deltas itself.</summary>
+    /// <summary>deltas[i] ← f(outputs[i], deltas[i], s) for i in [0, deltas.Length); outputs may be deltas itself. (The names are the backward passes'; optimizers pass gradients and parameters.)</summary>
     public static void Map<TMap>(ReadOnlySpan<float> outputs, Span<float> deltas, float s) where TMap : struct, IElementMap
     {
         if (outputs.Length < deltas.Length) throw new ArgumentException("outputs is shorter than deltas.", nameof(outputs));

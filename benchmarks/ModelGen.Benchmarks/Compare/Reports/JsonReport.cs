@@ -27,6 +27,8 @@ public static class JsonReport
             json.WriteString("cpu", report.Machine.Cpu);
             json.WriteNumber("logical_cores", report.Machine.LogicalCores);
             json.WriteString("simd", report.Machine.Simd);
+            json.WriteString("kernel_vector_path", report.Machine.KernelVectorPath);
+            json.WriteNumber("vector_width_bits", ModelGen.VectorPath.Bits);
             json.WriteString("os", report.Machine.Os);
             json.WriteString("runtime", report.Machine.Runtime);
             json.WriteString("load_average_before", report.LoadBefore);

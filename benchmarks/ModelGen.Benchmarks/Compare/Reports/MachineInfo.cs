@@ -5,9 +5,9 @@ using System.Runtime.Intrinsics.X86;
 namespace ModelGen.Benchmarks.Compare.Reports;
 
 /// <summary>What the results were measured on: the ratios only mean something next to this.</summary>
-public sealed record MachineInfo(string Cpu, int LogicalCores, string Simd, string Os, string Runtime)
+public sealed record MachineInfo(string Cpu, int LogicalCores, string Simd, string KernelVectorPath, string Os, string Runtime)
 {
-    public static MachineInfo Current() => new(CpuName(), Environment.ProcessorCount, SimdSupport(), RuntimeInformation.OSDescription, RuntimeInformation.FrameworkDescription);
+    public static MachineInfo Current() => new(CpuName(), Environment.ProcessorCount, SimdSupport(), VectorPath.Description, RuntimeInformation.OSDescription, RuntimeInformation.FrameworkDescription);
 
     /// <summary>The 1-, 5- and 15-minute load averages (Linux), or "n/a": other processes' load makes timings noisy.</summary>
     public static string LoadAverage()

@@ -12,7 +12,7 @@ public static class MarkdownReport
         string ort = $"ONNX Runtime ({report.Threads} thread{(report.Threads == 1 ? "" : "s")})";
         text.AppendLine($"# ModelGen vs TorchSharp vs ONNX Runtime ({(report.Quick ? "quick" : "full")} run)");
         text.AppendLine();
-        text.AppendLine($"- Machine: {report.Machine.Cpu}, {report.Machine.LogicalCores} logical cores, {report.Machine.Simd}; {report.Machine.Os}; {report.Machine.Runtime}");
+        text.AppendLine($"- Machine: {report.Machine.Cpu}, {report.Machine.LogicalCores} logical cores, {report.Machine.Simd}; ModelGen kernels: {report.Machine.KernelVectorPath}; {report.Machine.Os}; {report.Machine.Runtime}");
         text.AppendLine($"- Load average (1/5/15 min) before: {report.LoadBefore}, after: {report.LoadAfter}");
         text.AppendLine($"- Data: {report.Data} ({report.NonZeroShare:P1} of pixels non-zero)");
         text.AppendLine($"- Threads per engine: {report.Threads}; {string.Join(", ", report.Versions.Select(v => v.Key + " " + v.Value))}");
