@@ -6,8 +6,8 @@ namespace ModelGen;
 /// the same trajectory as Keras' v ← μ·v − lr·g; p ← p + v.
 /// </summary>
 /// <remarks>
-/// Each product is rounded before its sum, as PyTorch rounds it (TensorPrimitives.MultiplyAdd would
-/// fuse them on FMA hardware, which drifts from PyTorch's trajectory over many momentum steps).
+/// Each product is rounded before its sum (a multiply, then an add, never fused), so the update is
+/// bit-identical on every vector path, with or without FMA hardware.
 /// </remarks>
 public sealed class Sgd(float learningRate = 0.01f, float momentum = 0f) : Optimizer(learningRate)
 {
