@@ -2,13 +2,20 @@ using System.Diagnostics;
 
 namespace ModelGen.Package.Tests;
 
-/// <summary>Runs the dotnet CLI as a child process, as a user would from a shell.</summary>
-public static class DotnetCli
+/// <summary>What a child process did: its exit code, what it wrote to each stream, and how long it took.</summary>
+public sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError, TimeSpan Duration)
 {
-    /// <summary>Runs `dotnet <paramref name="arguments"/>` in <paramref name="folder"/>; returns the exit code and everything it printed.</summary>
-    public static (int ExitCode, string Output) Run(string folder, params string[] arguments)
+    /// <summary>Everything it printed, standard output first.</summary>
+    public string Output => StandardOutput + StandardError;
+}
+
+/// <summary>Runs programs as child processes, as a user would from a shell.</summary>
+public static class ChildProcess
+{
+    /// <summary>Runs <paramref name="program"/> in <paramref name="folder"/> and waits for it (10 minutes at most).</summary>
+    public static ProcessResult Run(string program, string folder, IEnumerable<string> arguments, Action<ProcessStartInfo>? configure = null)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(program)
         {
             WorkingDirectory = folder,
             RedirectStandardOutput = true,
@@ -16,6 +23,26 @@ public static class DotnetCli
             UseShellExecute = false,
         };
         foreach (string argument in arguments) start.ArgumentList.Add(argument);
+        configure?.Invoke(start);
+        var clock = Stopwatch.StartNew();
+        using Process process = Process.Start(start) ?? throw new InvalidOperationException(program + " could not be started.");
+        Task<string> output = process.StandardOutput.ReadToEndAsync();
+        Task<string> errors = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(10)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{program} {string.Join(' ', start.ArgumentList)} did not finish in 10 minutes.");
+        }
+        return new ProcessResult(process.ExitCode, output.Result, errors.Result, clock.Elapsed);
+    }
+}
+
+/// <summary>Runs the dotnet CLI as a child process, as a user would from a shell.</summary>
+public static class DotnetCli
+{
+    /// <summary>Runs `dotnet <paramref name="arguments"/>` in <paramref name="folder"/>.</summary>
+    public static ProcessResult Run(string folder, params string[] arguments) => ChildProcess.Run("dotnet", folder, arguments, start =>
+    {
         // The test host runs inside MSBuild's and the test platform's environment; a child build must
         // start from a user's, or it would pick up this run's MSBuild and SDK settings.
         foreach (string name in start.Environment.Keys.ToList())
@@ -24,16 +51,9 @@ public static class DotnetCli
                 start.Environment.Remove(name);
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException("dotnet could not be started.");
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> errors = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(10)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet {string.Join(' ', arguments)} did not finish in 10 minutes.");
-        }
-        return (process.ExitCode, output.Result + errors.Result);
-    }
+        // English messages whatever the machine's language: the tests read some of them.
+        start.Environment["DOTNET_CLI_UI_LANGUAGE"] = "en";
+    });
 
     /// <summary>The repository root: the folder above this test's output that holds ModelGen.sln.</summary>
     public static string RepositoryRoot()
