@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -59,7 +60,7 @@ public static partial class ConsumerProject
 
             """);
         foreach (string source in inheritedSources)
-            config.Append($"""
+            config.Append(CultureInfo.InvariantCulture, $"""
                     <packageSource key="{SecurityElement.Escape(source)}">
                       <package pattern="*" />
                     </packageSource>
