@@ -75,14 +75,28 @@ public sealed unsafe class Adam(float learningRate = 1e-3f, float beta1 = 0.9f, 
             Step<OpsScalar, float>(p + i, g + i, m + i, v + i, a.S0, a.S1, 1f - a.S0, 1f - a.S1, a.S2, a.S3);
     }
 
+    /// <summary>Moments below this (2⁻¹⁰⁰) are stored as zero.</summary>
+    private const float MomentFloor = 7.88860905e-31f;
+
+    /// <summary>Gradients below this (2⁻⁵⁶) enter the moments as zero.</summary>
+    private const float GradientFloor = 1.38777878e-17f;
+
     // m ← β1·m + (1 − β1)·g; v ← β2·v + (1 − β2)·g²; p ← p − stepSize·m / (√v + ε'), without fused multiply-adds.
+    //
+    // No subnormal float is ever read or made: x64 CPUs take a microcode assist of about a hundred cycles
+    // per vector that holds one, and without this the moments of weights that rarely see a gradient (an
+    // image's border pixels) decay into that range; after 3 MNIST epochs 5 % of m was subnormal and the
+    // update took 150 µs instead of 40. So m and v below 2⁻¹⁰⁰ are stored as zero, and gradients below
+    // 2⁻⁵⁶ count as zero (their squares would be subnormal). Every product and sum then stays normal, and
+    // the parameter moves it drops are below 10⁻¹³, far under a float's resolution at any weight's size.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Step<TOps, TVec>(float* p, float* g, float* m, float* v, TVec b1, TVec b2, TVec c1, TVec c2, TVec stepSize, TVec scaledEpsilon)
         where TOps : struct, IVectorOps<TVec> where TVec : struct
     {
-        TVec gi = TOps.Load(g);
-        TVec mi = TOps.Add(TOps.Multiply(b1, TOps.Load(m)), TOps.Multiply(c1, gi));
-        TVec vi = TOps.Add(TOps.Multiply(b2, TOps.Load(v)), TOps.Multiply(TOps.Multiply(c2, gi), gi));
+        TVec gi = TOps.ZeroBelow(TOps.Load(g), TOps.Broadcast(GradientFloor));
+        TVec floor = TOps.Broadcast(MomentFloor);
+        TVec mi = TOps.ZeroBelow(TOps.Add(TOps.Multiply(b1, TOps.Load(m)), TOps.Multiply(c1, gi)), floor);
+        TVec vi = TOps.ZeroBelow(TOps.Add(TOps.Multiply(b2, TOps.Load(v)), TOps.Multiply(TOps.Multiply(c2, gi), gi)), floor);
         TOps.Store(mi, m);
         TOps.Store(vi, v);
         TOps.Store(TOps.Subtract(TOps.Load(p), TOps.Divide(TOps.Multiply(stepSize, mi), TOps.Add(TOps.Sqrt(vi), scaledEpsilon))), p);

@@ -49,6 +49,9 @@ internal unsafe interface IVectorOps<TVec> where TVec : struct
     /// <summary>Each lane of <paramref name="values"/> where the same lane of <paramref name="selector"/> is &gt; 0; otherwise <paramref name="otherwise"/>'s lane.</summary>
     static abstract TVec WherePositive(TVec selector, TVec values, TVec otherwise);
 
+    /// <summary>Each lane of <paramref name="value"/>, or zero where its magnitude is below <paramref name="threshold"/>'s.</summary>
+    static abstract TVec ZeroBelow(TVec value, TVec threshold);
+
     /// <summary>Bit k set when lane k is not zero.</summary>
     static abstract ulong NonZeroBits(TVec value);
 

@@ -51,6 +51,10 @@ internal readonly unsafe struct Ops128 : IVectorOps<Vector128<float>>
         Vector128.ConditionalSelect(Vector128.GreaterThan(selector, Vector128<float>.Zero), values, otherwise);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> ZeroBelow(Vector128<float> value, Vector128<float> threshold) =>
+        Vector128.ConditionalSelect(Vector128.GreaterThanOrEqual(Vector128.Abs(value), threshold), value, Vector128<float>.Zero);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong NonZeroBits(Vector128<float> value) => ~Vector128.Equals(value, Vector128<float>.Zero).ExtractMostSignificantBits() & 0xFUL;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -51,6 +51,10 @@ internal readonly unsafe struct Ops256 : IVectorOps<Vector256<float>>
         Vector256.ConditionalSelect(Vector256.GreaterThan(selector, Vector256<float>.Zero), values, otherwise);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> ZeroBelow(Vector256<float> value, Vector256<float> threshold) =>
+        Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(Vector256.Abs(value), threshold), value, Vector256<float>.Zero);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong NonZeroBits(Vector256<float> value) => ~Vector256.Equals(value, Vector256<float>.Zero).ExtractMostSignificantBits() & 0xFFUL;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

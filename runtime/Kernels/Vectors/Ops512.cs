@@ -51,6 +51,10 @@ internal readonly unsafe struct Ops512 : IVectorOps<Vector512<float>>
         Vector512.ConditionalSelect(Vector512.GreaterThan(selector, Vector512<float>.Zero), values, otherwise);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> ZeroBelow(Vector512<float> value, Vector512<float> threshold) =>
+        Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(Vector512.Abs(value), threshold), value, Vector512<float>.Zero);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong NonZeroBits(Vector512<float> value) => ~Vector512.Equals(value, Vector512<float>.Zero).ExtractMostSignificantBits() & 0xFFFFUL;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

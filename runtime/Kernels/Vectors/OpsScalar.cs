@@ -49,6 +49,9 @@ internal readonly unsafe struct OpsScalar : IVectorOps<float>
     public static float WherePositive(float selector, float values, float otherwise) => selector > 0f ? values : otherwise;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float ZeroBelow(float value, float threshold) => MathF.Abs(value) >= threshold ? value : 0f;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong NonZeroBits(float value) => value != 0f ? 1UL : 0UL;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -78,4 +78,46 @@ public sealed class OptimizerTests
         var error = Assert.Throws<InvalidOperationException>(() => adam.Step(new float[4], new float[4]));
         Assert.Contains("one optimizer per model", error.Message);
     }
+
+    // Adam's moments are private; reading them is the only way to see that none is ever subnormal.
+    private static float[] Moment(Adam adam, string name) =>
+        (float[])typeof(Adam).GetField(name, System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(adam)!;
+
+    [Fact]
+    public void Adam_moments_that_decay_become_zero_without_passing_through_subnormals()
+    {
+        // One gradient, then none: m decays by 0.9 and v by 0.999 per step; exact arithmetic would take m
+        // through the subnormal range (below 1.2e-38) around step 830, where x64 CPUs run about a hundred
+        // times slower. The parameters of all 20 lanes (vector and scalar tail alike) must behave the same.
+        var adam = new Adam();
+        float[] p = new float[20], g = Enumerable.Repeat(1f, 20).ToArray(), zero = new float[20];
+        adam.Step(p, g);
+        int mZeroAt = -1;
+        for (int step = 2; step <= 1_500; step++)
+        {
+            adam.Step(p, zero);
+            float[] m = Moment(adam, "_m"), v = Moment(adam, "_v");
+            Assert.DoesNotContain(m, float.IsSubnormal);
+            Assert.DoesNotContain(v, float.IsSubnormal);
+            Assert.All(m, x => Assert.Equal(m[0], x));
+            if (mZeroAt < 0 && m[0] == 0f) mZeroAt = step;
+        }
+        // m = 0.1·0.9^(t−1) stays at or above 2⁻¹⁰⁰ (7.9e-31) until step 638, and is then zero.
+        Assert.Equal(638, mZeroAt);
+        Assert.True(Moment(adam, "_v")[0] > 0f, "v decays far more slowly and must still be positive.");
+    }
+
+    [Fact]
+    public void Adam_ignores_gradients_below_two_to_the_minus_56()
+    {
+        // Their squares would be subnormal; what they would move a weight by is under 1e-13.
+        var adam = new Adam();
+        float[] p = [0.25f, -0.5f, 0f];
+        adam.Step(p, [1e-17f, -1e-20f, 1e-30f]);
+        Assert.Equal([0.25f, -0.5f, 0f], p);
+        Assert.Equal([0f, 0f, 0f], Moment(adam, "_m"));
+        // Just above the floor (2⁻⁵⁶ ≈ 1.39e-17) a gradient counts.
+        adam.Step(p, [1.5e-17f, 0f, 0f]);
+        Assert.NotEqual(0f, Moment(adam, "_m")[0]);
+    }
 }
