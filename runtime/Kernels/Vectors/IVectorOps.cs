@@ -12,6 +12,10 @@ namespace ModelGen;
 /// (x64 without AVX2, HWIntrinsic off): an emulated fused multiply-add is many times slower than the two
 /// instructions. Results are therefore bit-identical run after run on one path, and may differ in the
 /// last bits between paths.
+/// <para>
+/// Ops512, Ops256 and Ops128 are the same lines over three vector types on purpose: .NET 10 keeps its
+/// own interface over the vector types (ISimdVector) internal, so each width needs its own small struct.
+/// </para>
 /// </remarks>
 internal unsafe interface IVectorOps<TVec> where TVec : struct
 {
