@@ -56,7 +56,8 @@ public static class ImageFileReader
         {
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
             if (file.Length > MaxFileBytes)
-                throw new SampleException($"{path}: the file is {file.Length / (1 << 20)} MiB; images of at most {MaxFileBytes >> 20} MiB are accepted.");
+                throw new SampleException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"{path}: the file is {file.Length:N0} bytes; images of at most {MaxFileBytes >> 20} MiB ({MaxFileBytes:N0} bytes) are accepted."));
             var bytes = new byte[file.Length];
             file.ReadExactly(bytes);
             return bytes;

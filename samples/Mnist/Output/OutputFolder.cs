@@ -223,6 +223,7 @@ public sealed partial class OutputFolder : IDisposable
     {
         UnauthorizedAccessException => "permission denied",
         DirectoryNotFoundException => "a folder on the way does not exist",
+        FileNotFoundException => "files cannot be created there",
         PathTooLongException => "the path is too long",
         _ when e.HResult == 30 || e.Message.Contains("read-only", StringComparison.OrdinalIgnoreCase) => "the file system is read-only",
         _ when e.HResult == 28 || e.Message.Contains("space", StringComparison.OrdinalIgnoreCase) => "the disk is full",
