@@ -124,9 +124,9 @@ public sealed class CliErrorTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--epochs", "0", "--epochs must be at least 1.")]
-    [InlineData("--batch-size", "0", "--batch-size must be between 1 and 2739137.")]
-    [InlineData("--learning-rate", "-1", "--learning-rate must be a positive number.")]
+    [InlineData("--epochs", "0", "--epochs: '0' is not a whole number from 1 to 100000.")]
+    [InlineData("--batch-size", "0", "--batch-size: '0' is not a whole number from 1 to 2739137.")]
+    [InlineData("--learning-rate", "-1", "--learning-rate: '-1' is not a positive number (write it like 0.001 or 1e-3, with a point for decimals and no thousands separator).")]
     [InlineData("--mirror", "not-a-url", "error: --mirror: 'not-a-url' is not an absolute http:// or https:// URL.")]
     public async Task Train_with_a_bad_option(string option, string value, string message)
     {
@@ -140,7 +140,7 @@ public sealed class CliErrorTests : IDisposable
     {
         var result = await CliRunner.RunAsync("train", "--optimizer", "rmsprop", "--out", _folder.Path);
 
-        Assert.Equal("--optimizer must be adam or sgd, not 'rmsprop'.", CliRunner.AssertOneLineError(result));
+        Assert.Equal("--optimizer: 'rmsprop' is not accepted; give adam or sgd.", CliRunner.AssertOneLineError(result));
     }
 
     [Fact]

@@ -84,6 +84,6 @@ public sealed class ConvNetCliTests : IDisposable
     {
         var result = await CliRunner.RunAsync("train", "--network", "cnn", "--batch-size", "0", "--out", _out.Path);
 
-        Assert.Equal($"--batch-size must be between 1 and {MnistConvNet.Workspace.MaxCapacity}.", CliRunner.AssertOneLineError(result));
+        Assert.Equal($"--batch-size: '0' is not a whole number from 1 to {MnistConvNet.Workspace.MaxCapacity}.", CliRunner.AssertOneLineError(result));
     }
 }

@@ -12,6 +12,9 @@ public sealed class TestFolder : IDisposable
     /// <summary>The path of <paramref name="name"/> inside the folder.</summary>
     public string File(string name) => System.IO.Path.Combine(Path, name);
 
+    /// <summary>The lock file train keeps beside the folder when it is an --out folder.</summary>
+    public string LockFile => System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Path)!, "." + System.IO.Path.GetFileName(Path) + ".lock");
+
     /// <summary>The names of the files in the folder (hidden ones too), sorted.</summary>
     public string[] FileNames() => Directory.GetFiles(Path).Select(System.IO.Path.GetFileName).Order(StringComparer.Ordinal).ToArray()!;
 
@@ -19,6 +22,9 @@ public sealed class TestFolder : IDisposable
     public void Dispose()
     {
         try { Directory.Delete(Path, recursive: true); }
+        catch (IOException) { }
+        // The lock file train keeps beside an --out folder, when this folder was one.
+        try { System.IO.File.Delete(LockFile); }
         catch (IOException) { }
     }
 }

@@ -14,6 +14,9 @@ public static class CommandErrors
     /// <summary>The exit code for a reported error.</summary>
     public const int Failure = 1;
 
+    /// <summary>The exit code of predict when some of its images were classified and others failed.</summary>
+    public const int PartialFailure = 2;
+
     /// <summary>The exit code after Ctrl+C, as shells report a SIGINT.</summary>
     public const int Cancelled = 130;
 

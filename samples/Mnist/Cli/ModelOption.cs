@@ -25,6 +25,21 @@ public static class ModelOption
     /// </summary>
     public static (MnistNetwork Network, IClassifier Model) Load(string path)
     {
+        // The cases where .NET's own wording ("Access to the path is denied") would not say what to do.
+        if (path.Length == 0) throw new SampleException("--model: the value is empty; name the model file train wrote (model.safetensors).");
+        if (Directory.Exists(path))
+            throw new SampleException($"--model: '{path}' is a folder; name the model file in it, such as {Path.Combine(path, TrainingOutputs.ModelFile)}.");
+        if (File.Exists(path))
+        {
+            try
+            {
+                using var probe = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new SampleException($"--model: '{path}' cannot be read ({OutputFolder.Reason(e)}).", e);
+            }
+        }
         string? spec = SafeTensors.ReadSpec(path);
         MnistNetwork network = MnistNetwork.FromSpec(spec) ?? throw new ModelFileException(path,
             spec is null

@@ -34,22 +34,40 @@ public static class PredictCommand
         command.Arguments.Add(images);
         command.Options.Add(indices);
         data.AddTo(command);
-        indices.Validators.Add(r => { if ((r.GetValueOrDefault<int[]>() ?? []).Any(i => i < 0)) r.AddError("--index must not be negative."); });
+        indices.CustomParser = OptionValues.WholeNumbers(0);
         command.Validators.Add(r =>
         {
-            if ((r.GetValue(images) ?? []).Length == 0 && (r.GetValue(indices) ?? []).Length == 0)
+            if (r.GetResult(images) is not { Tokens.Count: > 0 } && r.GetResult(indices) is null)
                 r.AddError("Name at least one IMAGE, or a test image with --index N.");
         });
 
         command.SetAction(CommandErrors.Guard(error, async (parseResult, cancellationToken) =>
         {
+            // The model first: without it nothing can be classified, which is one error for the whole command.
             IClassifier model = ModelOption.Load(parseResult.GetValue(modelOption)!).Model;
             var table = new Table().AddColumns("Image", "Digit", "Probabilities (top 3)");
             var probabilities = new float[model.OutputSize];
+            // Each image gets its own row or its own error line: one bad file does not hide the others' results.
+            int failed = 0;
+            async Task Fail(string message)
+            {
+                failed++;
+                await error.WriteLineAsync("error: " + message).ConfigureAwait(false);
+            }
 
             foreach (string path in parseResult.GetValue(images) ?? [])
             {
-                float[] input = DigitPreprocessor.Preprocess(ImageFileReader.Read(path), path);
+                cancellationToken.ThrowIfCancellationRequested();
+                float[] input;
+                try
+                {
+                    input = DigitPreprocessor.Preprocess(ImageFileReader.Read(path), path);
+                }
+                catch (SampleException e)
+                {
+                    await Fail(e.Message).ConfigureAwait(false);
+                    continue;
+                }
                 model.Predict(input, probabilities);
                 table.AddRow(Markup.Escape(path), Digit(probabilities), Top(probabilities));
             }
@@ -61,14 +79,18 @@ public static class PredictCommand
                 MnistSet test = MnistData.Load(folder).Test;
                 foreach (int n in testImages)
                 {
-                    if (n >= test.Count) throw new SampleException($"--index {n}: the test set has {test.Count} images (0 to {test.Count - 1}).");
+                    if (n >= test.Count)
+                    {
+                        await Fail($"--index {n}: the test set has {test.Count} images (0 to {test.Count - 1}).").ConfigureAwait(false);
+                        continue;
+                    }
                     model.Predict(test.Image(n), probabilities);
                     table.AddRow($"test image {n} (label {test.Labels[n]})", Digit(probabilities), Top(probabilities));
                 }
             }
 
-            console.Write(table);
-            return 0;
+            if (table.Rows.Count > 0) console.Write(table);
+            return failed == 0 ? 0 : table.Rows.Count == 0 ? CommandErrors.Failure : CommandErrors.PartialFailure;
         }));
         return command;
     }

