@@ -67,7 +67,11 @@ public static unsafe class Kernels
         Span<int> nonZero = inputs <= StackIndexLimit ? stackalloc int[inputs] : (rented = ArrayPool<int>.Shared.Rent(inputs));
         var mSpan = new ReadOnlySpan<float>(m, inputs * units);
         ReadOnlySpan<float> startSpan = start == null ? default : new ReadOnlySpan<float>(start, units);
-        for (int r = first; r < end; r++)
+        int r = first;
+        if (RowGroupKernels.Suit(units))
+            for (; r + RowGroupKernels.Rows <= end; r += RowGroupKernels.Rows)
+                RowGroupKernels.Accumulate(x + (long)r * inputs, inputs, m, units, start, y + (long)r * units, nonZero);
+        for (; r < end; r++)
         {
             var xRow = new ReadOnlySpan<float>(x + (long)r * inputs, inputs);
             int count = RowKernels.NonZeroIndices(xRow, nonZero);

@@ -25,6 +25,31 @@ public sealed class KernelTests
         return values;
     }
 
+    // Batches of 4+ rows take the row-group kernel on the 256- and 512-bit paths (when the columns divide
+    // into its blocks); one row alone takes the single-row kernel. Both must give every row the same
+    // bits: start, then one multiply-add per non-zero input in input order.
+    [Theory]
+    [InlineData(9, 784, 128)]
+    [InlineData(8, 131, 64)]
+    [InlineData(13, 40, 96)]
+    [InlineData(4, 3, 32)]
+    [InlineData(7, 200, 67)]
+    public void A_batch_gives_each_row_the_bits_it_gets_alone(int rows, int inputs, int units)
+    {
+        float[] x = Sparse(rows * inputs, 11), w = TestData.Uniform(inputs * units, 12), b = TestData.Uniform(units, 13);
+        Array.Clear(x, 2 * inputs, inputs); // an all-zero row inside a group
+        var batch = new float[rows * units];
+        Kernels.Affine(x, w, b, batch, rows, inputs, units);
+        var alone = new float[units];
+        for (int r = 0; r < rows; r++)
+        {
+            Kernels.Affine(x.AsSpan(r * inputs, inputs), w, b, alone, 1, inputs, units);
+            for (int u = 0; u < units; u++)
+                Assert.True(BitConverter.SingleToInt32Bits(alone[u]) == BitConverter.SingleToInt32Bits(batch[r * units + u]),
+                    $"row {r}, column {u}: alone {alone[u]:R}, in the batch {batch[r * units + u]:R} ({VectorPath.Description})");
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Shapes))]
     public void Products_match_naive_loops(int rows, int inputs, int units)
