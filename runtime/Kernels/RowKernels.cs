@@ -139,9 +139,15 @@ internal static class RowKernels
         int tail = columns - c;
         if (tail == 0) return;
         // The last few columns start from start (or zero), as the others did.
-        for (int t = 0; t < tail; t++) Unsafe.Add(ref yr, c + t) = hasStart ? Unsafe.Add(ref sr, c + t) : 0f;
+        Span<float> yTail = MemoryMarshal.CreateSpan(ref Unsafe.Add(ref yr, c), tail);
+        ReadOnlySpan<float> startTail = hasStart ? start.Slice(c, tail) : default;
         int k0 = 0;
-        if (m.Length >= c + lanes)
+        if (m.Length < c + lanes)
+        {
+            if (hasStart) startTail.CopyTo(yTail);
+            else yTail.Clear();
+        }
+        else
         {
             // The last columns as one vector: for the rows of M that have a whole vector from column c on
             // (running into the next row), load it and keep only the first `tail` lanes. Indices are
@@ -149,7 +155,7 @@ internal static class RowKernels
             int lastSafeRow = (m.Length - c - lanes) / columns;
             Span<float> buffer = stackalloc float[lanes];
             buffer.Clear();
-            MemoryMarshal.CreateSpan(ref Unsafe.Add(ref yr, c), tail).CopyTo(buffer);
+            startTail.CopyTo(buffer);
             ref float br = ref MemoryMarshal.GetReference(buffer);
             TVec a = TOps.Load(ref br, 0);
             for (; k0 < count; k0++)
@@ -159,7 +165,7 @@ internal static class RowKernels
                 a = TOps.MultiplyAdd(TOps.Broadcast(TLookup.Get(ref xr, k0, i)), TOps.Load(ref Unsafe.Add(ref mr, (nint)i * columns + c), 0), a);
             }
             TOps.Store(a, ref br, 0);
-            buffer.Slice(0, tail).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref yr, c), tail));
+            buffer.Slice(0, tail).CopyTo(yTail);
         }
         // The last few columns of the remaining rows, one at a time.
         for (; c < columns; c++)
