@@ -14,7 +14,7 @@ namespace ModelGen.Generator.Emitting
         private static readonly string[] Always =
         {
             "InputSize", "InputShape", "OutputSize", "LayerCount", "ParameterCount", "InferenceBatchSize", "Spec", "TrainingLoss",
-            "Layers", "Parameters", "Gradients", "_inference", "InitializeParameters", "Forward", "ComputeLoss",
+            "Layers", "Parameters", "Gradients", "_inference", "_batches", "Batches", "InitializeParameters", "Forward", "ComputeLoss",
             "Backward", "TrainStep", "Predict", "PredictBatch", "Run", "s_tensors",
             "Save", "Load", "ExportOnnx", "Workspace", "CreateWorkspace",
         };

@@ -196,6 +196,11 @@ namespace ModelGen.Generator.Emitting
             string c = model.ClassName;
             w.Line("// Activations for Predict and PredictBatch, allocated once so inference allocates nothing.");
             w.Line("private readonly Workspace _inference = new Workspace(InferenceBatchSize);");
+            w.Line();
+            w.Line("// Runs PredictBatch and PredictClasses on every core, each with its own workspace (made on first use).");
+            w.Line("private " + Rt + "BatchPredictor<Workspace>? _batches;");
+            w.Line();
+            w.Line("private " + Rt + "BatchPredictor<Workspace> Batches => _batches ??= new " + Rt + "BatchPredictor<Workspace>(this, _inference);");
             if (HasDropout(model))
             {
                 w.Line();
@@ -350,7 +355,7 @@ namespace ModelGen.Generator.Emitting
         {
             // One sample runs straight from the caller's memory (no copy into the workspace: nothing will
             // backpropagate it); the batch loops are the same for every model, so they live in the runtime
-            // (ModelGen.Inference) and run this model's Forward, in inference mode, on its own workspace.
+            // (ModelGen.BatchPredictor) and run this model's Forward, in inference mode, one whole pass per core.
             string outputs = "_inference." + OutputField(slots);
             string run = "Run(_inference, input, 1" + (HasDropout(model) ? ", training: false" : "") + ");";
             w.Line("/// <summary>Runs one sample, [InputSize], and writes its outputs, [OutputSize]. Not thread-safe.</summary>");
@@ -363,9 +368,9 @@ namespace ModelGen.Generator.Emitting
             w.Line();
             w.Line("/// <summary>");
             w.Line("/// Runs any number of samples, [n, InputSize] row-major, and writes their outputs, [n, OutputSize],");
-            w.Line("/// InferenceBatchSize samples at a time. Not thread-safe.");
+            w.Line("/// InferenceBatchSize samples at a time on each core. Not thread-safe.");
             w.Line("/// </summary>");
-            w.Line("public void PredictBatch(" + ReadOnlySpan + " inputs, " + Span + " outputs) => " + Rt + "Inference.PredictBatch(this, _inference, inputs, outputs);");
+            w.Line("public void PredictBatch(" + ReadOnlySpan + " inputs, " + Span + " outputs) => Batches.PredictBatch(inputs, outputs);");
             w.Line();
             if (!IsClassifier(model)) return;
             w.Line("/// <summary>Runs one sample, [InputSize], and returns the index of its largest output (the predicted class). Not thread-safe.</summary>");
@@ -376,7 +381,7 @@ namespace ModelGen.Generator.Emitting
             w.Close();
             w.Line();
             w.Line("/// <summary>Runs any number of samples, [n, InputSize], and writes each one's predicted class, [n]. Not thread-safe.</summary>");
-            w.Line("public void PredictClasses(" + ReadOnlySpan + " inputs, global::System.Span<int> classes) => " + Rt + "Inference.PredictClasses(this, _inference, inputs, classes);");
+            w.Line("public void PredictClasses(" + ReadOnlySpan + " inputs, global::System.Span<int> classes) => Batches.PredictClasses(inputs, classes);");
             w.Line();
         }
 

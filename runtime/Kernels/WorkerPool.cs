@@ -2,6 +2,13 @@ using System.Diagnostics;
 
 namespace ModelGen;
 
+/// <summary>A piece of work cut into chunks that run on any thread, for work that is not a kernel over raw buffers (whole forward passes).</summary>
+internal interface IChunkJob
+{
+    /// <summary>Runs chunk <paramref name="chunk"/> of <paramref name="chunks"/> on the thread of <paramref name="lane"/> (0 is the caller, 1.. the workers): no two chunks run on one lane at once.</summary>
+    void RunChunk(int chunk, int chunks, int lane);
+}
+
 /// <summary>The arguments of one parallel kernel call: raw pointers to pinned buffers and the shapes.</summary>
 internal unsafe struct KernelArgs
 {
@@ -18,7 +25,9 @@ internal unsafe struct KernelArgs
 /// order as on one thread: results are bit-identical whatever the number of threads or the timing.
 /// Workers spin briefly between calls (a training step makes several in a row) and then park.
 /// Nothing here allocates after start-up. One caller at a time: a call made while the pool is busy
-/// (a second model on another thread) runs on its caller's thread alone.
+/// (a second model on another thread, or a kernel inside a chunk of a job) runs on its caller's thread
+/// alone. The gate is not re-entrant on purpose: a kernel called from the caller's own chunk must not
+/// restart the pool under the chunks still running.
 /// </summary>
 internal static unsafe class WorkerPool
 {
@@ -37,8 +46,9 @@ internal static unsafe class WorkerPool
     private const int Closed = int.MaxValue / 2;
 
     private static readonly Worker[] s_workers = CreateWorkers();
-    private static readonly object s_gate = new();
+    private static int s_busy; // 1 while a parallel call runs: the gate
     private static KernelArgs s_args;
+    private static IChunkJob? s_job;
     private static delegate*<ref KernelArgs, int, int, void> s_body;
     private static int s_chunks;
     private static int s_next = Closed;
@@ -51,6 +61,9 @@ internal static unsafe class WorkerPool
 
     // Calls this thread made that were spread over the cores: lets tests prove the parallel path ran.
     [ThreadStatic] private static long t_parallelCalls;
+
+    // 0 on any caller's thread, i on worker i: a job's chunk uses the lane's own buffers.
+    [ThreadStatic] private static int t_lane;
 
     /// <summary>How many kernel calls made on this thread were split across the cores.</summary>
     public static long ParallelCallsOnThisThread => t_parallelCalls;
@@ -81,7 +94,8 @@ internal static unsafe class WorkerPool
         for (int i = 0; i < workers.Length; i++)
         {
             Worker worker = workers[i] = new Worker();
-            var thread = new Thread(() => WorkerLoop(worker)) { IsBackground = true, Name = "ModelGen kernel worker " + (i + 1) };
+            int lane = i + 1;
+            var thread = new Thread(() => WorkerLoop(worker, lane)) { IsBackground = true, Name = "ModelGen kernel worker " + (i + 1) };
             thread.Start();
         }
         return workers;
@@ -93,15 +107,44 @@ internal static unsafe class WorkerPool
     /// </summary>
     public static void Run(delegate*<ref KernelArgs, int, int, void> body, ref KernelArgs args, bool parallel)
     {
-        if (!parallel || s_workers.Length == 0 || !Monitor.TryEnter(s_gate))
+        if (!parallel || s_workers.Length == 0 || Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
         {
             body(ref args, 0, 1);
             return;
         }
+        RunHoldingGate(body, ref args, ParallelChunks);
+    }
+
+    /// <summary>
+    /// Runs every chunk of <paramref name="job"/>, spread over the cores when the pool is free, otherwise
+    /// all of them in order on this thread (lane 0). Kernels the chunks call run on their own thread.
+    /// </summary>
+    public static void RunJob(IChunkJob job, int chunks)
+    {
+        if (s_workers.Length == 0 || chunks < 2 || Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
+        {
+            for (int chunk = 0; chunk < chunks; chunk++) job.RunChunk(chunk, chunks, 0);
+            return;
+        }
+        s_job = job;
+        var none = default(KernelArgs);
+        try
+        {
+            RunHoldingGate(&RunJobChunk, ref none, chunks);
+        }
+        finally
+        {
+            s_job = null;
+        }
+    }
+
+    private static void RunJobChunk(ref KernelArgs args, int chunk, int chunks) => s_job!.RunChunk(chunk, chunks, t_lane);
+
+    private static void RunHoldingGate(delegate*<ref KernelArgs, int, int, void> body, ref KernelArgs args, int chunks)
+    {
         try
         {
             t_parallelCalls++;
-            int chunks = ParallelChunks;
             s_args = args;
             s_body = body;
             s_chunks = chunks;
@@ -120,7 +163,7 @@ internal static unsafe class WorkerPool
         }
         finally
         {
-            Monitor.Exit(s_gate);
+            Volatile.Write(ref s_busy, 0);
         }
     }
 
@@ -146,8 +189,9 @@ internal static unsafe class WorkerPool
         }
     }
 
-    private static void WorkerLoop(Worker worker)
+    private static void WorkerLoop(Worker worker, int lane)
     {
+        t_lane = lane;
         int seen = 0;
         while (true)
         {

@@ -1,0 +1,108 @@
+namespace ModelGen;
+
+/// <summary>
+/// Runs a generated model on many samples at once, one whole forward pass per core: the samples are cut
+/// into blocks of the workspace's capacity, and each core runs the model's own Forward, in inference
+/// mode, on its blocks with a workspace of its own. Generated models call this from PredictBatch and
+/// PredictClasses.
+/// </summary>
+/// <remarks>
+/// Why not split each layer across the cores instead: a batch of a small model is a few short products
+/// (the MNIST MLP's output layer is 64×128×10 per block), and handing every one of them to the other
+/// cores and waiting for it costs more than it saves; whole passes need one hand-off per call. Each
+/// sample's outputs are computed by the same serial kernels in the same order whichever core runs it,
+/// so they are bit-identical to <see cref="Inference.PredictBatch"/>'s at any thread count. The extra
+/// workspaces are made on the first call that uses the cores, so later calls allocate nothing.
+/// </remarks>
+public sealed unsafe class BatchPredictor<TWorkspace> : IChunkJob where TWorkspace : IWorkspace
+{
+    private readonly IModel<TWorkspace> _model;
+    private readonly TWorkspace _callerWorkspace;
+    private TWorkspace[]? _lanes; // one per thread; lane 0 is the caller's workspace
+
+    // The call in progress (the buffers are pinned by the caller for its duration).
+    private float* _inputs;
+    private float* _outputs;
+    private int* _classes;
+    private int _count;
+
+    /// <summary>Runs <paramref name="model"/> with <paramref name="workspace"/> on the caller's thread and workspaces of the same capacity on the others.</summary>
+    public BatchPredictor(IModel<TWorkspace> model, TWorkspace workspace)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(workspace);
+        _model = model;
+        _callerWorkspace = workspace;
+    }
+
+    /// <summary>Runs any number of samples, [n, InputSize], and writes their outputs, [n, OutputSize].</summary>
+    public void PredictBatch(ReadOnlySpan<float> inputs, Span<float> outputs)
+    {
+        int count = Batch.SizeOf(inputs.Length, _model.InputSize, int.MaxValue, nameof(inputs));
+        Batch.CheckTargets(outputs.Length, count, _model.OutputSize, nameof(outputs));
+        fixed (float* pInputs = inputs, pOutputs = outputs)
+            RunAll(pInputs, pOutputs, null, count);
+    }
+
+    /// <summary>Runs any number of samples, [n, InputSize], and writes each one's predicted class, [n].</summary>
+    public void PredictClasses(ReadOnlySpan<float> inputs, Span<int> classes)
+    {
+        int count = Batch.SizeOf(inputs.Length, _model.InputSize, int.MaxValue, nameof(inputs));
+        Batch.CheckTargets(classes.Length, count, 1, nameof(classes));
+        fixed (float* pInputs = inputs)
+        fixed (int* pClasses = classes)
+            RunAll(pInputs, null, pClasses, count);
+    }
+
+    private void RunAll(float* inputs, float* outputs, int* classes, int count)
+    {
+        int capacity = _callerWorkspace.Capacity;
+        int blocks = (int)(((long)count + capacity - 1) / capacity);
+        int chunks = Kernels.AllowParallel ? Math.Min(blocks, WorkerPool.ParallelChunks) : 1;
+        if (chunks > 1) _lanes ??= CreateLanes(capacity);
+        _inputs = inputs;
+        _outputs = outputs;
+        _classes = classes;
+        _count = count;
+        try
+        {
+            WorkerPool.RunJob(this, chunks);
+        }
+        finally
+        {
+            _inputs = null;
+            _outputs = null;
+            _classes = null;
+        }
+    }
+
+    private TWorkspace[] CreateLanes(int capacity)
+    {
+        var lanes = new TWorkspace[WorkerPool.Threads];
+        lanes[0] = _callerWorkspace;
+        for (int lane = 1; lane < lanes.Length; lane++) lanes[lane] = _model.CreateWorkspace(capacity);
+        return lanes;
+    }
+
+    // A chunk is a run of whole blocks: the last block of a chunk may be short only at the very end.
+    void IChunkJob.RunChunk(int chunk, int chunks, int lane)
+    {
+        TWorkspace workspace = lane == 0 || _lanes is null ? _callerWorkspace : _lanes[lane];
+        int capacity = workspace.Capacity, inputSize = _model.InputSize, outputSize = _model.OutputSize;
+        var (first, end) = WorkerPool.Range(_count, chunk, chunks, capacity);
+        for (int start = first; start < end; start += capacity)
+        {
+            int n = Math.Min(capacity, end - start);
+            _model.Forward(workspace, new ReadOnlySpan<float>(_inputs + (long)start * inputSize, n * inputSize));
+            ReadOnlySpan<float> results = workspace.Outputs;
+            if (_outputs != null)
+            {
+                results.Slice(0, n * outputSize).CopyTo(new Span<float>(_outputs + (long)start * outputSize, n * outputSize));
+            }
+            else
+            {
+                for (int s = 0; s < n; s++) _classes[start + s] = Batch.ArgMax(results.Slice(s * outputSize, outputSize));
+            }
+        }
+    }
+}
