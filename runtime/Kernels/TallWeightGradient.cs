@@ -8,7 +8,11 @@ namespace ModelGen;
 /// row per output pixel of every sample. The rows are cut into a fixed number of blocks, each with its own
 /// partial dW; a block is walked in tiles of rows small enough to stay in L1, and for each dW row the
 /// tile's x[r, i]·dz[r, :] are summed in registers, in row order (for few units, rank-one updates of
-/// the partial from each row's non-zero x instead). Zeros of x are not skipped: a patch matrix
+/// the partial from each row's non-zero x instead). When dW's rows and columns are both long (a deep
+/// convolution), the partial is kept transposed, dWᵀ [units, inputs], and each of its rows sums the
+/// tile's rows of x weighted by that unit's non-zero dz: a convolution's dz is mostly zeros (max
+/// pooling passes a gradient to one pixel in four, ReLU drops more), so this skips most of the work,
+/// and adds the same products in the same row order. Zeros of x are not skipped: a patch matrix
 /// is mostly dense, and where it is not (a first layer's image) the work is small and a data-dependent
 /// branch costs more than the multiply-adds it saves. The partials are then summed in block order. The block count does not depend on the number of threads,
 /// so the result is bit-identical whatever the thread count or timing.
@@ -29,6 +33,12 @@ internal static unsafe class TallWeightGradient
     public static bool Suits(int rows, int inputs, int units) =>
         rows >= 1024 && rows >= 4L * inputs && inputs <= MaxInputs && (long)Blocks * inputs * units <= 1 << 24;
 
+    /// <summary>The most units whose dz tile is transposed on the stack (128 KB at most).</summary>
+    private const int MaxTransposedUnits = 256;
+
+    /// <summary>Whether the partials are kept transposed, dWᵀ [units, inputs], summed from each unit's non-zero dz.</summary>
+    private static bool Transposed(int inputs, int units) => units >= 64 && units <= MaxTransposedUnits && inputs >= 64;
+
     public static void Run(float* x, float* dz, float* dw, int rows, int inputs, int units, bool parallel)
     {
         int size = inputs * units;
@@ -38,7 +48,15 @@ internal static unsafe class TallWeightGradient
         {
             var args = new KernelArgs { A = x, B = dz, C = pp, Rows = rows, Inputs = inputs, Units = units };
             WorkerPool.Run(&BlockPart, ref args, parallel);
-            // The sum over blocks, in block order.
+            // The sum over blocks, in block order (a + b = b + a exactly, so both layouts sum alike).
+            if (Transposed(inputs, units))
+            {
+                var sum = new Span<float>(pp, size);
+                for (int b = 1; b < Blocks; b++) TensorPrimitives.Add(new ReadOnlySpan<float>(pp + (long)b * size, size), sum, sum);
+                for (int u = 0; u < units; u++)
+                    for (int i = 0; i < inputs; i++) dw[(long)i * units + u] = pp[(long)u * inputs + i];
+                return;
+            }
             var target = new Span<float>(dw, size);
             new ReadOnlySpan<float>(pp, size).CopyTo(target);
             for (int b = 1; b < Blocks; b++) TensorPrimitives.Add(new ReadOnlySpan<float>(pp + (long)b * size, size), target, target);
@@ -53,6 +71,11 @@ internal static unsafe class TallWeightGradient
     {
         var (firstBlock, endBlock) = WorkerPool.Range(Blocks, chunk, chunks);
         int inputs = a.Inputs, units = a.Units;
+        if (Transposed(inputs, units))
+        {
+            TransposedBlocks(ref a, firstBlock, endBlock);
+            return;
+        }
         Span<int> nonZero = stackalloc int[inputs];
         for (int b = firstBlock; b < endBlock; b++)
         {
@@ -69,6 +92,38 @@ internal static unsafe class TallWeightGradient
                     for (int i = 0; i < inputs; i++) AccumulateRow(x + i, inputs, dz, units, count, partial + (long)i * units);
                 else
                     AddRankOne(x, inputs, dz, units, count, partial, nonZero);
+            }
+        }
+    }
+
+    // Blocks [firstBlock, endBlock) into partials dWᵀ [units, inputs]: tile by tile, dz's tile is
+    // transposed (a column per unit becomes a contiguous row), and dWᵀ[u, :] += Σ_k dz[k, u]·x[k, :] over
+    // that row's non-zeros, in row order, by the forward row kernel (eight vectors of dWᵀ[u] in registers).
+    private static void TransposedBlocks(ref KernelArgs a, int firstBlock, int endBlock)
+    {
+        int inputs = a.Inputs, units = a.Units;
+        float* dzT = stackalloc float[units * TileRows];
+        Span<int> nonZero = stackalloc int[TileRows];
+        for (int b = firstBlock; b < endBlock; b++)
+        {
+            var (first, end) = WorkerPool.Range(a.Rows, b, Blocks);
+            float* partial = a.C + (long)b * inputs * units;
+            new Span<float>(partial, inputs * units).Clear();
+            for (int tile = first; tile < end; tile += TileRows)
+            {
+                int count = Math.Min(TileRows, end - tile);
+                float* dz = a.B + (long)tile * units;
+                for (int k = 0; k < count; k++)
+                    for (int u = 0; u < units; u++) dzT[u * count + k] = dz[k * units + u];
+                var x = new ReadOnlySpan<float>(a.A + (long)tile * inputs, count * inputs);
+                for (int u = 0; u < units; u++)
+                {
+                    var coefficients = new ReadOnlySpan<float>(dzT + u * count, count);
+                    int found = RowKernels.NonZeroIndices(coefficients, nonZero);
+                    if (found == 0) continue;
+                    var row = new Span<float>(partial + (long)u * inputs, inputs);
+                    RowKernels.AccumulateRows<ByIndex>(coefficients, nonZero.Slice(0, found), x, inputs, row, row);
+                }
             }
         }
     }

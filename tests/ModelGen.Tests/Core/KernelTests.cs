@@ -14,7 +14,7 @@ public sealed class KernelTests
     public static TheoryData<int, int, int> Shapes() => new()
     {
         { 1, 784, 128 }, { 32, 784, 128 }, { 32, 128, 10 }, { 17, 131, 72 }, { 5, 3, 2 }, { 64, 200, 67 },
-        { 2_053, 27, 13 }, { 1_500, 288, 64 }, { 4_099, 9, 32 }, { 1_030, 40, 75 },
+        { 2_053, 27, 13 }, { 1_500, 288, 64 }, { 4_099, 9, 32 }, { 1_030, 40, 75 }, { 4_100, 97, 80 },
     };
 
     private static float[] Sparse(int count, ulong seed)

@@ -76,6 +76,7 @@ public sealed class VectorPathTests(ITestOutputHelper output)
     [InlineData(2, 3, 10)] // narrow: dWᵀ with the row kernel
     [InlineData(2_048, 4, 70)] // tall, many units: row blocks summed in registers
     [InlineData(2_048, 4, 20)] // tall, few units: rank-one updates
+    [InlineData(4_096, 70, 64)] // tall, long dW rows and columns: dWᵀ from each unit's non-zero dz
     public void Every_weight_gradient_strategy_uses_the_paths_multiply_add(int rows, int inputs, int units)
     {
         // dW = Σ_r x[r]ᵀ·dz[r] in row order: row 0 gives −1 (x = 1, dz = −1), row 1 adds Operand² (the rest
