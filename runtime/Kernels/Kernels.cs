@@ -155,10 +155,9 @@ public static unsafe class Kernels
     /// <summary>db = Σ_rows dz.</summary>
     public static void BiasGradient(ReadOnlySpan<float> dz, Span<float> db, int rows, int units)
     {
-        if (dz.Length < rows * units) ThrowTooShort(nameof(dz));
-        Span<float> sum = db.Slice(0, units);
-        sum.Clear();
-        for (int r = 0; r < rows; r++) TensorPrimitives.Add(dz.Slice(r * units, units), sum, sum);
+        if (dz.Length < (long)rows * units) ThrowTooShort(nameof(dz));
+        if (db.Length < units) ThrowTooShort(nameof(db));
+        ColumnSums.Sum(dz, db, rows, units);
     }
 
     /// <summary>dx = dz·Wᵀ, the gradient passed to the previous layer.</summary>

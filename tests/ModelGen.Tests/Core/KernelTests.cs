@@ -139,6 +139,27 @@ public sealed class KernelTests
                 $"output {k} differs between one core and {Kernels.Threads}");
     }
 
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(7, 3)]
+    [InlineData(86_528, 32)]
+    [InlineData(300, 64)]
+    [InlineData(33, 100)]
+    public void Bias_gradients_sum_each_column_in_row_order(int rows, int units)
+    {
+        // Each db[u] must be exactly ((0 + dz[0, u]) + dz[1, u]) + …: the order a plain loop adds in.
+        float[] dz = Sparse(rows * units, 21);
+        var db = new float[units];
+        Kernels.BiasGradient(dz, db, rows, units);
+        for (int u = 0; u < units; u++)
+        {
+            float expected = 0f;
+            for (int r = 0; r < rows; r++) expected += dz[r * units + u];
+            Assert.True(BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(db[u]),
+                $"{rows}×{units}: db[{u}] = {db[u]:R}, the row-order sum is {expected:R} ({VectorPath.Description})");
+        }
+    }
+
     [Fact]
     public void Shapes_longer_than_the_spans_are_refused()
     {
