@@ -63,6 +63,11 @@ public static unsafe class Kernels
     /// <summary>Rows [first, end) of y = x·M (+ start when <paramref name="start"/> is not null), M [inputs, units].</summary>
     private static void AccumulateRowBlock(float* x, float* m, float* start, float* y, int first, int end, int inputs, int units)
     {
+        if (NarrowProduct.Suits(end - first, inputs, units))
+        {
+            NarrowProduct.Accumulate(x, m, start, y, first, end, inputs, units);
+            return;
+        }
         int[]? rented = null;
         Span<int> nonZero = inputs <= StackIndexLimit ? stackalloc int[inputs] : (rented = ArrayPool<int>.Shared.Rent(inputs));
         var mSpan = new ReadOnlySpan<float>(m, inputs * units);

@@ -26,7 +26,8 @@ public sealed class KernelTests
     }
 
     // Batches of 4+ rows take the row-group kernel on the 256- and 512-bit paths (when the columns divide
-    // into its blocks); one row alone takes the single-row kernel. Both must give every row the same
+    // into its blocks), or the rows-across-lanes kernel for 16 columns or fewer; one row alone takes the
+    // single-row kernel. Both must give every row the same
     // bits: start, then one multiply-add per non-zero input in input order.
     [Theory]
     [InlineData(9, 784, 128)]
@@ -34,6 +35,9 @@ public sealed class KernelTests
     [InlineData(13, 40, 96)]
     [InlineData(4, 3, 32)]
     [InlineData(7, 200, 67)]
+    [InlineData(37, 128, 10)] // few columns: rows across the lanes (NarrowProduct), a short last block
+    [InlineData(5, 20, 3)]
+    [InlineData(18, 512, 16)]
     public void A_batch_gives_each_row_the_bits_it_gets_alone(int rows, int inputs, int units)
     {
         float[] x = Sparse(rows * inputs, 11), w = TestData.Uniform(inputs * units, 12), b = TestData.Uniform(units, 13);
