@@ -11,7 +11,7 @@ namespace ModelGen;
 /// (the MNIST MLP's output layer is 64×128×10 per block), and handing every one of them to the other
 /// cores and waiting for it costs more than it saves; whole passes need one hand-off per call. Each
 /// sample's outputs are computed by the same serial kernels in the same order whichever core runs it,
-/// so they are bit-identical to <see cref="Inference.PredictBatch"/>'s at any thread count. The extra
+/// so they are bit-identical at any thread count, and to Predict's. The extra
 /// workspaces are made on the first call that uses the cores, so later calls allocate nothing.
 /// </remarks>
 public sealed unsafe class BatchPredictor<TWorkspace> : IChunkJob where TWorkspace : IWorkspace
