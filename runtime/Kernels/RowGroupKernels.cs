@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace ModelGen;
@@ -124,11 +125,8 @@ internal static unsafe class RowGroupKernels
         {
             ulong mask = TOps.NonZeroBits(TOps.Load(x0 + i)) | TOps.NonZeroBits(TOps.Load(x1 + i))
                 | TOps.NonZeroBits(TOps.Load(x2 + i)) | TOps.NonZeroBits(TOps.Load(x3 + i));
-            while (mask != 0)
-            {
-                union[count++] = i + BitOperations.TrailingZeroCount(mask);
-                mask &= mask - 1;
-            }
+            // Room for the eight-per-byte writes: count ≤ i, and i + lanes ≤ inputs ≤ union.Length.
+            count = RowKernels.AppendSetBits(mask, lanes, i, ref MemoryMarshal.GetReference(union), count);
         }
         for (; i < inputs; i++)
             if (x0[i] != 0f || x1[i] != 0f || x2[i] != 0f || x3[i] != 0f) union[count++] = i;
