@@ -64,11 +64,11 @@ namespace ModelGen.Generator.Layers
         protected override string Describe(Conv2DSpec layer) =>
             "Conv2D " + layer.Input + " -> " + layer.Output + ", " + Format.Int(layer.Window.Height) + "×" + Format.Int(layer.Window.Width) +
             (layer.Window.StrideHeight == 1 ? "" : " stride " + Format.Int(layer.Window.StrideHeight)) +
-            (layer.Window.Padding == PaddingKind.Same ? " same" : "") + ", " + layer.Activation.Row.Display;
+            layer.Window.PaddingSuffix + ", " + layer.Activation.Row.Display;
 
         protected override string SpecToken(Conv2DSpec layer) =>
             "conv2d(" + Format.Int(layer.Filters) + "," + Format.Int(layer.Window.Height) + "x" + Format.Int(layer.Window.Width) +
-            ",stride=" + layer.Window.StrideText("x") + "," + (layer.Window.Padding == PaddingKind.Same ? "same" : "valid") + "," +
+            ",stride=" + layer.Window.StrideText("x") + "," + layer.Window.PaddingToken + "," +
             layer.Activation.Row.SpecToken + ")";
 
         protected override void WriteConstants(SourceWriter w, Conv2DSpec layer, ref string parameterEnd)
