@@ -152,7 +152,8 @@ namespace ModelGen.Generator.Onnx
         private ImportedNetwork Finish()
         {
             if (_graph.Outputs.Count != 1)
-                throw GraphProblem("has " + _graph.Outputs.Count + " outputs", "ModelGen imports graphs with one output");
+                throw GraphProblem("has " + _graph.Outputs.Count + " outputs (" + string.Join(", ", _graph.Outputs.ConvertAll(o => "'" + o.Name + "'")) + ")",
+                    "ModelGen imports graphs with one output");
             string output = _graph.Outputs[0].Name;
             if (output != _current)
                 throw GraphProblem("has its output '" + output + "' elsewhere than at the end of the chain of layers ('" + _current + "')",
