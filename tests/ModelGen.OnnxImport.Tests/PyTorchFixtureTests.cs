@@ -31,3 +31,21 @@ public sealed class PyTorchFixtureTests
         Close.Equal(Ort.Run(onnx, inputs, shape), actual);
     }
 }
+
+/// <summary>
+/// bad/conv_asymmetric_pads.onnx was made as a file ModelGen would refuse, but explicit pads [0, 0, 1, 1]
+/// (bottom and right only) are within what the importer maps (PadTop/PadLeft and ONNX's output size): it
+/// imports, and the import agrees with ONNX Runtime.
+/// </summary>
+public sealed class AsymmetricPadsTests
+{
+    [Fact]
+    public void ImportMatchesOnnxRuntime()
+    {
+        byte[] onnx = File.ReadAllBytes(Path.Combine(Fixtures.Folder, "bad", "conv_asymmetric_pads.onnx"));
+        ImportedModel imported = ImportCompiler.Compile(onnx);
+        Assert.Equal(36, imported.InputSize);
+        float[] inputs = ModelGen.Tests.OnnxFiles.TestNetworks.Random(5 * 36, 17, 1f);
+        Close.Equal(Ort.Run(onnx, inputs, [5, 1, 6, 6]), imported.PredictBatch(inputs));
+    }
+}
