@@ -77,13 +77,27 @@ namespace ModelGen.Generator.Onnx
                     w[(long)row * units + u] = transposed ? onnxWeights[(long)u * inputs + onnxRow] : onnxWeights[(long)onnxRow * units + u];
             }
             string name = LayerName(DenseLayer.Instance, weightName);
-            _layers.Add(new DenseSpec(name, _shape, Shape.Flat(units), Identity, _flattenedImage));
+            _layers.Add(new DenseSpec(name, _shape, Shape.Flat(units), Identity, _flattenedImage, SavedName(weightName, name, transposed)));
             _parameters.AddRange(w);
             _parameters.AddRange(biases ?? new float[units]);
             _shape = Shape.Flat(units);
             _flattenedImage = null;
             _biasesAwaitingAdd = -1;
             Advance(node, canFoldActivation: true);
+        }
+
+        /// <summary>
+        /// PyTorch's state_dict name of a layer whose weight is "features.8.weight" ("features.8"), so Save writes the
+        /// tensors under the names PyTorch loads; null when the layer's own name is that already, or when the weight is
+        /// not PyTorch's (a MatMul's [in, out] matrix is not nn.Linear.weight, and tf2onnx names are not state_dict names).
+        /// </summary>
+        private static string? SavedName(string weightName, string layerName, bool pyTorchLayout)
+        {
+            const string Suffix = ".weight";
+            if (!pyTorchLayout || !weightName.EndsWith(Suffix, StringComparison.Ordinal) || weightName.Length == Suffix.Length) return null;
+            string stem = weightName.Substring(0, weightName.Length - Suffix.Length);
+            foreach (char c in stem) if (c == '"' || c == '\\' || char.IsControl(c)) return null; // it goes into a string literal
+            return stem == layerName ? null : stem;
         }
 
         /// <summary>Where ONNX's flattened channels-first tensor holds the value that ModelGen's (h, w, c) order has at <paramref name="index"/>.</summary>
@@ -135,7 +149,7 @@ namespace ModelGen.Generator.Onnx
             CheckSize(output, "the output of " + node.Display);
             if ((long)window.OutputHeight * window.OutputWidth * kh * kw * channels > Emitting.ModelEmitter.MaxArrayLength)
                 throw GraphProblem("has a patch matrix too large for one array at " + node.Display, "a sample's tensors must fit one array");
-            _layers.Add(new Conv2DSpec(name, _shape, output, window, Identity));
+            _layers.Add(new Conv2DSpec(name, _shape, output, window, Identity, SavedName(weights.Name, name, pyTorchLayout: true)));
             _parameters.AddRange(w);
             _parameters.AddRange(biases ?? new float[filters]);
             _shape = output;
