@@ -168,9 +168,11 @@ namespace ModelGen.Generator.Onnx
             if (window.Padding == PaddingKind.Explicit)
                 throw NodeProblem(node, "has pads " + Ints(node.Attribute("pads")?.Ints), "ModelGen imports MaxPool without padding (pads 0), or with exactly Keras' 'same' padding");
             var output = Shape.Image(window.OutputHeight, window.OutputWidth, _shape.Channels);
+            bool afterConv = _canFoldActivation && _layers.Count > 0 && _layers[_layers.Count - 1] is Conv2DSpec { Activation.Kind: ActivationKind.Identity };
             _layers.Add(new MaxPool2DSpec(LayerName(MaxPool2DLayer.Instance, null), _shape, output, window));
             _shape = output;
             Advance(node);
+            _canFoldThroughPool = afterConv;
         }
 
         private void RequireChannelsFirst(OnnxNodeProto node)

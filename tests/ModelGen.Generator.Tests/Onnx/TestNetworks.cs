@@ -47,6 +47,29 @@ public static class TestNetworks
         .Output("dense_1", null, outputs);
 
     /// <summary>
+    /// PyTorch's classic MNIST example's order, F.relu(F.max_pool2d(conv(x), 2)), on [N, 2, 12, 12]: the
+    /// activation comes after the pooling, twice, then Flatten → Linear → Softmax.
+    /// </summary>
+    public static OnnxBuilder TorchPoolThenRelu() => new OnnxBuilder()
+        .Input("x", null, 2, 12, 12)
+        .Initializer("conv1.weight", [4, 2, 3, 3], Random(72, 31, 0.4f))
+        .Initializer("conv1.bias", [4], Random(4, 32, 0.2f))
+        .Initializer("conv2.weight", [6, 4, 3, 3], Random(216, 33, 0.3f))
+        .Initializer("conv2.bias", [6], Random(6, 34, 0.2f))
+        .Initializer("fc.weight", [3, 6], Random(18, 35, 0.5f))
+        .Initializer("fc.bias", [3], Random(3, 36, 0.1f))
+        .Node("Conv", ["x", "conv1.weight", "conv1.bias"], ["c1"], "/conv1/Conv", OnnxBuilder.IntsAttr("kernel_shape", 3, 3))
+        .Node("MaxPool", ["c1"], ["p1"], "/MaxPool", OnnxBuilder.IntsAttr("kernel_shape", 2, 2), OnnxBuilder.IntsAttr("strides", 2, 2))
+        .Node("Relu", ["p1"], ["r1"], "/Relu")
+        .Node("Conv", ["r1", "conv2.weight", "conv2.bias"], ["c2"], "/conv2/Conv", OnnxBuilder.IntsAttr("kernel_shape", 3, 3))
+        .Node("MaxPool", ["c2"], ["p2"], "/MaxPool_1", OnnxBuilder.IntsAttr("kernel_shape", 2, 2), OnnxBuilder.IntsAttr("strides", 2, 2))
+        .Node("Sigmoid", ["p2"], ["r2"], "/Sigmoid")
+        .Node("Flatten", ["r2"], ["f"], "/Flatten", OnnxBuilder.IntAttr("axis", 1))
+        .Node("Gemm", ["f", "fc.weight", "fc.bias"], ["z"], "/fc/Gemm", OnnxBuilder.IntAttr("transB", 1))
+        .Node("Softmax", ["z"], ["y"], "/Softmax", OnnxBuilder.IntAttr("axis", 1))
+        .Output("y", null, 3);
+
+    /// <summary>
     /// A PyTorch convnet on [N, channels, 12, 10]: Conv(6, 3×3, padding=1) → LeakyReLU → MaxPool(2) →
     /// Conv(8, 3×3, stride 2, padding=1) → Tanh → Dropout → x.view(x.size(0), -1) → Linear(classes) → Softmax.
     /// The second conv's padding is PyTorch's symmetric padding=1 with stride 2, which Keras' 'same' is not.
