@@ -47,6 +47,31 @@ public static class TestNetworks
         .Output("dense_1", null, outputs);
 
     /// <summary>
+    /// A Keras convnet as tf2onnx writes it: the input stays NHWC [N, 9, 8, 2] and a Transpose makes it NCHW for
+    /// the Conv (SAME_UPPER, Keras' 'same') and MaxPool; a Transpose back to NHWC, a Reshape to [-1, 48] from an
+    /// initializer, then MatMul and Add. The class takes NHWC input and needs no weight permutation.
+    /// </summary>
+    public static OnnxBuilder Tf2OnnxConvNet() => new OnnxBuilder { Opset = 13, Producer = "tf2onnx" }
+        .Input("input_1", null, 9, 8, 2)
+        .Initializer("conv_w", [3, 2, 3, 3], Random(54, 41, 0.4f))
+        .Initializer("conv_b", [3], Random(3, 42, 0.2f))
+        .Int64Initializer("new_shape", [2], [-1, 5 * 4 * 3])
+        .Initializer("dense_w", [60, 4], Random(240, 43, 0.3f))
+        .Initializer("dense_b", [4], Random(4, 44, 0.1f))
+        .Node("Transpose", ["input_1"], ["nchw"], "sequential/conv2d/Conv2D__6", OnnxBuilder.IntsAttr("perm", 0, 3, 1, 2))
+        .Node("Conv", ["nchw", "conv_w", "conv_b"], ["c"], "sequential/conv2d/Conv2D", OnnxBuilder.TextAttr("auto_pad", "SAME_UPPER"),
+            OnnxBuilder.IntsAttr("kernel_shape", 3, 3), OnnxBuilder.IntsAttr("strides", 1, 1), OnnxBuilder.IntsAttr("dilations", 1, 1))
+        .Node("Relu", ["c"], ["r"], "sequential/conv2d/Relu")
+        .Node("MaxPool", ["r"], ["p"], "sequential/max_pooling2d/MaxPool", OnnxBuilder.TextAttr("auto_pad", "SAME_UPPER"),
+            OnnxBuilder.IntsAttr("kernel_shape", 2, 2), OnnxBuilder.IntsAttr("strides", 2, 2))
+        .Node("Transpose", ["p"], ["nhwc"], "sequential/max_pooling2d/MaxPool__16", OnnxBuilder.IntsAttr("perm", 0, 2, 3, 1))
+        .Node("Reshape", ["nhwc", "new_shape"], ["flat"], "sequential/flatten/Reshape")
+        .Node("MatMul", ["flat", "dense_w"], ["m"], "sequential/dense/MatMul")
+        .Node("Add", ["m", "dense_b"], ["a"], "sequential/dense/BiasAdd")
+        .Node("Softmax", ["a"], ["dense"], "sequential/dense/Softmax")
+        .Output("dense", null, 4);
+
+    /// <summary>
     /// PyTorch's classic MNIST example's order, F.relu(F.max_pool2d(conv(x), 2)), on [N, 2, 12, 12]: the
     /// activation comes after the pooling, twice, then Flatten → Linear → Softmax.
     /// </summary>
