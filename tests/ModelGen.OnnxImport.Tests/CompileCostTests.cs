@@ -42,7 +42,16 @@ public sealed class CompileCostTests(ITestOutputHelper output)
         foreach (float v in values)
             foreach (byte b in BitConverter.GetBytes(v)) bytes.Append("0x").Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture)).Append(", ");
         bytes.Append("}; }");
+        var chars = new StringBuilder("public static class P { public static System.ReadOnlySpan<char> V => \"");
+        foreach (float v in values)
+        {
+            int bits = BitConverter.SingleToInt32Bits(v);
+            chars.Append("\\u").Append((bits & 0xFFFF).ToString("X4", System.Globalization.CultureInfo.InvariantCulture))
+                 .Append("\\u").Append(((bits >> 16) & 0xFFFF).ToString("X4", System.Globalization.CultureInfo.InvariantCulture));
+        }
+        chars.Append("\"; }");
         Time(floats.ToString()); // warm up
+        output.WriteLine($"as a UTF-16 string literal: {chars.Length:N0} chars, compile + emit {Time(chars.ToString()).TotalSeconds:F2} s");
         TimeSpan floatTime = Time(floats.ToString()), byteTime = Time(bytes.ToString());
         output.WriteLine($"101,770 floats: float literals {floats.Length:N0} chars, compile + emit {floatTime.TotalSeconds:F2} s; " +
                          $"byte literals {bytes.Length:N0} chars, {byteTime.TotalSeconds:F2} s");
