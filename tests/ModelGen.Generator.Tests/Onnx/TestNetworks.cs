@@ -46,6 +46,15 @@ public static class TestNetworks
         .Node("Sigmoid", ["a2"], ["dense_1"], "sequential/dense_1/Sigmoid")
         .Output("dense_1", null, outputs);
 
+    /// <summary>A MatMul whose bias comes from a Constant node (its tensor has no name of its own), then Identity.</summary>
+    public static OnnxBuilder MatMulWithConstantBias() => new OnnxBuilder().Input("x", null, 3)
+        .Initializer("w", [3, 2], [1, 2, 3, 4, 5, 6])
+        .Node("MatMul", ["x", "w"], ["m"], "matmul")
+        .Node("Constant", [], ["b"], "bias", OnnxBuilder.TensorAttr("value", OnnxBuilder.FloatTensor("", [2], [0.5f, -0.5f])))
+        .Node("Add", ["m", "b"], ["a"], "add")
+        .Node("Identity", ["a"], ["y"], "identity")
+        .Output("y", null, 2);
+
     /// <summary>
     /// A Keras convnet as tf2onnx writes it: the input stays NHWC [N, 9, 8, 2] and a Transpose makes it NCHW for
     /// the Conv (SAME_UPPER, Keras' 'same') and MaxPool; a Transpose back to NHWC, a Reshape to [-1, 48] from an
