@@ -26,10 +26,11 @@ namespace ModelGen.Generator.Onnx
             path.EndsWith(EncodedExtension, StringComparison.OrdinalIgnoreCase) || path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
 
         /// <summary>
-        /// Reads and maps one additional file; never throws (but for cancellation). A raw .onnx file is only
-        /// noted, never decoded: the compiler has already turned its bytes into text, lossily (invalid UTF-8
-        /// becomes U+FFFD, a leading FF FE makes it UTF-16; measured with dotnet build, see
-        /// runtime/build/ModelGen.targets). The bytes come from the base64 copy that build step writes.
+        /// Reads and maps one additional file; never throws (but for cancellation). A raw .onnx file (only there
+        /// when ModelGen.targets did not run: it replaces the file with its text copy) is only noted, never read:
+        /// the compiler turns its bytes into text lossily (invalid UTF-8 becomes U+FFFD, a leading FF FE makes it
+        /// UTF-16), and asking for the text of a file with two NULs in a row fails the build with CS2015; measured
+        /// with dotnet build, see runtime/build/ModelGen.targets. The bytes come from the base64 copy instead.
         /// </summary>
         public static OnnxFile? ReadFile(AdditionalText file, CancellationToken cancellationToken)
         {
