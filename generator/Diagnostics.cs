@@ -128,6 +128,44 @@ namespace ModelGen.Generator
             "Tensor too large",
             "The {0} of model '{1}' needs {2} values per sample for {3}, more than an array can hold ({4}); make it smaller");
 
+        // ------------------------------------------------------------ [OnnxModel]: importing an ONNX file
+
+        public static readonly DiagnosticDescriptor OnnxFileNotFound = Error("MG0030",
+            "ONNX file is not an additional file",
+            "The model '{0}' imports '{1}', which is not among the project's AdditionalFiles; add <AdditionalFiles Include=\"{1}\" /> to the project file (the path is relative to the project, or ends one)");
+
+        public static readonly DiagnosticDescriptor OnnxFileNotEncoded = Error("MG0031",
+            "ONNX file was not encoded for the generator",
+            "The model '{0}' imports '{1}', an additional file that ModelGen's build step did not encode: the compiler hands generators text, and a binary file does not survive that; build with the ModelGen package (it imports build/ModelGen.targets), or import ModelGen.targets in a project that references the generator directly");
+
+        public static readonly DiagnosticDescriptor OnnxFileInvalid = Error("MG0032",
+            "Not a valid ONNX file",
+            "'{0}' is not a valid ONNX file: {1}");
+
+        public static readonly DiagnosticDescriptor OnnxOperatorUnsupported = Error("MG0033",
+            "ONNX operator not supported",
+            "'{0}': node {1} is a {2}, which ModelGen does not import; it imports Gemm, MatMul followed by Add, Conv, MaxPool, Relu, LeakyRelu, Sigmoid, Tanh, Softmax, Flatten, Reshape to [N, -1], Dropout, Identity, Transpose between NCHW and NHWC, and the Shape, Gather, Unsqueeze, Concat and Constant nodes that compute a reshape");
+
+        public static readonly DiagnosticDescriptor OnnxNodeUnsupported = Error("MG0034",
+            "ONNX node not supported",
+            "'{0}': node {1} {2}; {3}");
+
+        public static readonly DiagnosticDescriptor OnnxTensorInvalid = Error("MG0035",
+            "ONNX tensor not usable",
+            "'{0}': node {1} {2}; {3}");
+
+        public static readonly DiagnosticDescriptor OnnxGraphUnsupported = Error("MG0036",
+            "ONNX graph not supported",
+            "'{0}' {1}; {2}");
+
+        public static readonly DiagnosticDescriptor OnnxModelWithLayers = Error("MG0037",
+            "Imported model also declares layers",
+            "The model '{0}' imports an ONNX file and also has [{1}]; an imported model takes its input and layers from the file, so remove [{1}]");
+
+        public static readonly DiagnosticDescriptor OnnxFileAmbiguous = Error("MG0038",
+            "ONNX path matches several files",
+            "The model '{0}' imports '{1}', which matches several additional files ({2}); give more of the path");
+
         public static readonly DiagnosticDescriptor InternalError = Error("MG9999",
             "ModelGen generator error",
             "ModelGen could not process '{0}': {1}; please report this with the declaration");
@@ -139,6 +177,8 @@ namespace ModelGen.Generator
             GenericModel, NotAClass, StaticModel, LayersOnOtherDeclaration, UndefinedEnumValue, InvalidSlope, NameConflict,
             MissingModelAttribute, NeedsImageInput, DenseNeedsFlatInput, FlattenOfFlat, WindowTooLarge, DropoutRateOutOfRange,
             DropoutLast, StrideNotPositive, SoftmaxNotDense, NoTrainableLayer, TensorTooLarge,
+            OnnxFileNotFound, OnnxFileNotEncoded, OnnxFileInvalid, OnnxOperatorUnsupported, OnnxNodeUnsupported, OnnxTensorInvalid,
+            OnnxGraphUnsupported, OnnxModelWithLayers, OnnxFileAmbiguous,
             InternalError,
         }.ToDictionary(d => d.Id);
     }

@@ -37,23 +37,9 @@ namespace ModelGen.Generator
                 foreach (DiagnosticInfo diagnostic in diagnostics) output.ReportDiagnostic(diagnostic.ToDiagnostic());
             });
 
-            context.RegisterSourceOutput(models, static (output, model) =>
-            {
-                // The emitter throws on a case it does not know (the tests make sure none is reachable);
-                // should one ever be, the user gets a diagnostic naming the model, not a generator crash.
-                string source;
-                try
-                {
-                    source = ModelEmitter.Emit(model);
-                }
-                catch (System.Exception exception) when (exception is not System.OperationCanceledException)
-                {
-                    output.ReportDiagnostic(Diagnostic.Create(Generator.Diagnostics.InternalError, Location.None,
-                        model.ClassName, exception.GetType().Name + ": " + exception.Message));
-                    return;
-                }
-                output.AddSource(model.HintName, source);
-            });
+            RegisterOnnxImport(context);
+
+            context.RegisterSourceOutput(models, static (output, model) => EmitModel(output, model));
 
             // Classes with ModelGen layer attributes but no [Model]: one pipeline per attribute type
             // (ForAttributeWithMetadataName matches one exact type).
@@ -69,6 +55,71 @@ namespace ModelGen.Generator
                     .WithTrackingName(TrackingNames.MissingModel);
                 context.RegisterSourceOutput(missing, static (output, diagnostic) => output.ReportDiagnostic(diagnostic.ToDiagnostic()));
             }
+        }
+
+        private static void EmitModel(SourceProductionContext output, ModelSpec model)
+        {
+            // The emitter throws on a case it does not know (the tests make sure none is reachable);
+            // should one ever be, the user gets a diagnostic naming the model, not a generator crash.
+            string source;
+            string? parameters;
+            try
+            {
+                source = ModelEmitter.Emit(model);
+                parameters = model.Import is null ? null : ModelEmitter.EmitParameters(model);
+            }
+            catch (System.Exception exception) when (exception is not System.OperationCanceledException)
+            {
+                output.ReportDiagnostic(Diagnostic.Create(Generator.Diagnostics.InternalError, Location.None,
+                    model.ClassName, exception.GetType().Name + ": " + exception.Message));
+                return;
+            }
+            output.AddSource(model.HintName, source);
+            if (parameters is not null) output.AddSource(ModelEmitter.ParametersHintName(model), parameters);
+        }
+
+        /// <summary>
+        /// [OnnxModel("path")]: each additional file is read and mapped on its own (cached until its text changes,
+        /// which build/ModelGen.targets only does when the .onnx file changes), each declaration is read on its
+        /// own (cached until the class changes), and the two are joined by path, which is cheap.
+        /// </summary>
+        private static void RegisterOnnxImport(IncrementalGeneratorInitializationContext context)
+        {
+            IncrementalValuesProvider<Onnx.OnnxFile> files = context.AdditionalTextsProvider
+                .Where(static file => Onnx.OnnxImport.IsCandidate(file.Path))
+                .Select(static (file, cancellationToken) => Onnx.OnnxImport.ReadFile(file, cancellationToken))
+                .WithTrackingName(TrackingNames.OnnxFiles)
+                .Where(static file => file is not null)
+                .Select(static (file, _) => file!);
+
+            IncrementalValuesProvider<Onnx.OnnxDeclaration> declarations = context.SyntaxProvider
+                .ForAttributeWithMetadataName(
+                    Onnx.OnnxModelParser.AttributeName,
+                    predicate: static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax,
+                    transform: static (context, cancellationToken) => Onnx.OnnxModelParser.Parse(context, cancellationToken))
+                .Where(static declaration => declaration is not null)
+                .Select(static (declaration, _) => declaration!)
+                .WithTrackingName(TrackingNames.OnnxDeclarations);
+
+            IncrementalValuesProvider<ParseResult> results = declarations
+                .Combine(files.Collect())
+                .Select(static (pair, _) => Onnx.OnnxImport.Resolve(pair.Left, pair.Right))
+                .WithTrackingName(TrackingNames.OnnxResults);
+
+            IncrementalValuesProvider<ModelSpec> models = results
+                .Where(static result => result.Model is not null)
+                .Select(static (result, _) => result.Model!)
+                .WithTrackingName(TrackingNames.OnnxModels);
+
+            IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> diagnostics = results
+                .Select(static (result, _) => result.Diagnostics)
+                .Where(static diagnostics => diagnostics.Count > 0);
+
+            context.RegisterSourceOutput(diagnostics, static (output, diagnostics) =>
+            {
+                foreach (DiagnosticInfo diagnostic in diagnostics) output.ReportDiagnostic(diagnostic.ToDiagnostic());
+            });
+            context.RegisterSourceOutput(models, static (output, model) => EmitModel(output, model));
         }
 
         private static System.Collections.Generic.IEnumerable<string> MissingModelAttributeNames()
@@ -89,5 +140,13 @@ namespace ModelGen.Generator
         public const string Diagnostics = "ModelGen.Diagnostics";
         /// <summary>Classes with ModelGen layer attributes but no [Model].</summary>
         public const string MissingModel = "ModelGen.MissingModel";
+        /// <summary>Each additional ONNX file, read and mapped onto layers (the expensive step).</summary>
+        public const string OnnxFiles = "ModelGen.OnnxFiles";
+        /// <summary>Each [OnnxModel] declaration.</summary>
+        public const string OnnxDeclarations = "ModelGen.OnnxDeclarations";
+        /// <summary>Each [OnnxModel] declaration joined with its file: a model or diagnostics.</summary>
+        public const string OnnxResults = "ModelGen.OnnxResults";
+        /// <summary>The imported models that get generated files.</summary>
+        public const string OnnxModels = "ModelGen.OnnxModels";
     }
 }

@@ -36,6 +36,12 @@ namespace ModelGen.Generator.Emitting
                 dropout |= layer is DropoutSpec;
             }
             if (dropout) yield return ("_dropoutRandom", null);
+            if (model.Import is not null)
+            {
+                yield return ("ImportedParameters", null);
+                yield return ("LoadImportedParameters", null);
+                if (ModelEmitter.TransposesInput(model)) yield return ("CopyInputToChannelsLast", null);
+            }
         }
     }
 }

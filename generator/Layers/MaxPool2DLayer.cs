@@ -53,12 +53,12 @@ namespace ModelGen.Generator.Layers
         protected override string Describe(MaxPool2DSpec layer) =>
             "MaxPool2D " + layer.Input + " -> " + layer.Output + ", " + Format.Int(layer.Window.Height) + "×" + Format.Int(layer.Window.Width) +
             (layer.Window.StrideHeight == layer.Window.Height && layer.Window.StrideWidth == layer.Window.Width ? "" : " stride " + layer.Window.StrideText("×")) +
-            (layer.Window.Padding == PaddingKind.Same ? " same" : "");
+            layer.Window.PaddingSuffix;
 
         protected override string SpecToken(MaxPool2DSpec layer) =>
             "max_pool2d(" + Format.Int(layer.Window.Height) + "x" + Format.Int(layer.Window.Width) + ",stride=" +
             Format.Int(layer.Window.StrideHeight) + "x" + Format.Int(layer.Window.StrideWidth) + "," +
-            (layer.Window.Padding == PaddingKind.Same ? "same" : "valid") + ")";
+            layer.Window.PaddingToken + ")";
 
         protected override void WriteConstants(SourceWriter w, MaxPool2DSpec layer, ref string parameterEnd)
         {

@@ -8,6 +8,13 @@ namespace ModelGen.Generator.Layers
     {
         Valid = 0,
         Same = 1,
+
+        /// <summary>
+        /// ONNX's explicit pads (only from an imported file): PadTop and PadLeft as given, the output size from
+        /// ONNX's formula, so windows that reach past the bottom or right read the padding there. PyTorch's
+        /// padding=1 with stride 2 is such a case: Keras' Same would pad 0 at the top and 1 at the bottom.
+        /// </summary>
+        Explicit = 2,
     }
 
     /// <summary>
@@ -48,7 +55,47 @@ namespace ModelGen.Generator.Layers
         /// <summary>"3×3 windows, stride 1, valid" for comments.</summary>
         public string Describe(string what) =>
             Format.Int(Height) + "×" + Format.Int(Width) + " " + what + ", stride " + StrideText("×") + ", " +
-            (Padding == PaddingKind.Valid ? "valid (no padding)" : "same (padding " + Format.Int(PadTop) + " top, " + Format.Int(PadLeft) + " left)");
+            (Padding == PaddingKind.Valid ? "valid (no padding)"
+                : (Padding == PaddingKind.Same ? "same" : "explicit") + " (padding " + Format.Int(PadTop) + " top, " + Format.Int(PadLeft) + " left)");
+
+        /// <summary>"same", "valid" or "pad=1x1" (top x left) in spec strings.</summary>
+        public string PaddingToken => Padding switch
+        {
+            PaddingKind.Same => "same",
+            PaddingKind.Valid => "valid",
+            _ => "pad=" + Format.Int(PadTop) + "x" + Format.Int(PadLeft),
+        };
+
+        /// <summary>" same", "" or " pad 1×1" in a layer's one-line description.</summary>
+        public string PaddingSuffix => Padding switch
+        {
+            PaddingKind.Same => " same",
+            PaddingKind.Valid => "",
+            _ => " pad " + Format.Int(PadTop) + "×" + Format.Int(PadLeft),
+        };
+
+        /// <summary>
+        /// The window of an ONNX Conv or MaxPool with explicit pads [top, left, bottom, right]: ONNX's output
+        /// size floor((input + top + bottom − window) / stride) + 1 per axis, and the padding kind that says so
+        /// (Valid for no padding, Same when the pads are exactly Keras', Explicit otherwise). Null when no
+        /// window fits.
+        /// </summary>
+        public static Window? FromPads(Shape input, int height, int width, int strideHeight, int strideWidth,
+            long top, long left, long bottom, long right)
+        {
+            long outH = (input.Height + top + bottom - height) / strideHeight + 1;
+            long outW = (input.Width + left + right - width) / strideWidth + 1;
+            if (input.Height + top + bottom < height || input.Width + left + right < width || outH < 1 || outW < 1) return null;
+            if (top == 0 && left == 0 && bottom == 0 && right == 0)
+                return new Window(height, width, strideHeight, strideWidth, PaddingKind.Valid, 0, 0, (int)outH, (int)outW);
+            (int sameH, int sameTop) = Axis(input.Height, height, strideHeight, PaddingKind.Same);
+            (int sameW, int sameLeft) = Axis(input.Width, width, strideWidth, PaddingKind.Same);
+            long sameBottom = System.Math.Max((long)(sameH - 1) * strideHeight + height - input.Height, 0) - sameTop;
+            long sameRight = System.Math.Max((long)(sameW - 1) * strideWidth + width - input.Width, 0) - sameLeft;
+            bool same = top == sameTop && left == sameLeft && bottom == sameBottom && right == sameRight && outH == sameH && outW == sameW;
+            return new Window(height, width, strideHeight, strideWidth, same ? PaddingKind.Same : PaddingKind.Explicit,
+                (int)top, (int)left, (int)outH, (int)outW);
+        }
 
         /// <summary>"2" or "2x1".</summary>
         public string StrideText(string separator) => StrideHeight == StrideWidth

@@ -24,7 +24,8 @@ namespace ModelGen.Generator.Model
         string ClassName,
         Shape Input,
         EquatableArray<LayerSpec> Layers,
-        LossKind Loss)
+        LossKind Loss,
+        ImportSpec? Import = null)
     {
         public LayerSpec Output => Layers[Layers.Count - 1];
 
@@ -44,6 +45,12 @@ namespace ModelGen.Generator.Model
             }
         }
     }
+
+    /// <summary>
+    /// What an [OnnxModel] class adds to its model: the file it came from, the input layout the file declares
+    /// (the generated class takes that), and the trained parameters in ModelGen's order and layouts.
+    /// </summary>
+    internal sealed record ImportSpec(string SourcePath, bool InputChannelsFirst, Onnx.FloatData Parameters, string Description);
 
     /// <summary>The transform's result: a model when the declaration is valid, and its diagnostics.</summary>
     internal sealed record ParseResult(ModelSpec? Model, EquatableArray<DiagnosticInfo> Diagnostics);

@@ -91,7 +91,8 @@ namespace ModelGen.Generator.Parsing
         {
             int value = Int("Padding", 0);
             if (Unreadable) return null;
-            if (!Enum.IsDefined(typeof(PaddingKind), value))
+            // Explicit (2) is the ONNX importer's own: the Padding enum of the attributes has only Valid and Same.
+            if (value is not ((int)PaddingKind.Valid or (int)PaddingKind.Same))
             {
                 context.Report(Diagnostics.UndefinedEnumValue, "The padding of layer '" + context.Name + "'", context.ClassName, value, "Padding");
                 return null;

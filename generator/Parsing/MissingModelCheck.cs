@@ -24,7 +24,8 @@ namespace ModelGen.Generator.Parsing
             foreach (AttributeData attribute in type.GetAttributes())
             {
                 string? name = attribute.AttributeClass?.ToDisplayString();
-                if (name == ModelParser.ModelAttributeName) return null;
+                // An imported model reports its stray layer attributes itself (MG0037).
+                if (name == ModelParser.ModelAttributeName || name == Onnx.OnnxModelParser.AttributeName) return null;
                 if (name != InputAttributeName && LayerKinds.ByAttributeName(name) is null) continue;
                 SyntaxNode? syntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken);
                 if (syntax is null) continue;

@@ -137,7 +137,7 @@ namespace ModelGen.Generator.Parsing
             return new ParseResult(model, EquatableArray<DiagnosticInfo>.Empty);
         }
 
-        private static void CheckDeclaration(INamedTypeSymbol type, TypeDeclarationSyntax declaration, Location classLocation,
+        internal static void CheckDeclaration(INamedTypeSymbol type, TypeDeclarationSyntax declaration, Location classLocation,
             List<DiagnosticInfo> diagnostics)
         {
             string className = type.Name;
@@ -287,7 +287,7 @@ namespace ModelGen.Generator.Parsing
             return false;
         }
 
-        private static string Keyword(TypeDeclarationSyntax declaration) => declaration switch
+        internal static string Keyword(TypeDeclarationSyntax declaration) => declaration switch
         {
             RecordDeclarationSyntax record => record.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) ? "record struct" : "record",
             StructDeclarationSyntax => "struct",

@@ -45,6 +45,8 @@ public sealed class DiagnosticCorpusTests
             .Select(f => ((DiagnosticDescriptor)f.GetValue(null)!).Id)
             // MG9999 is the guard that turns an exception into a diagnostic: no valid input reaches it.
             .Where(id => id != "MG9999")
+            // The [OnnxModel] diagnostics (MG0030 on) have their own corpus of files: OnnxDiagnosticCorpusTests.
+            .Where(id => string.CompareOrdinal(id, "MG0030") < 0)
             .ToHashSet();
         var covered = DiagnosticCases.All.Values.SelectMany(c => MarkedSource.Parse(c).Expected).Select(e => e.Id).ToHashSet();
 
