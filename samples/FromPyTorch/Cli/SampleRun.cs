@@ -86,7 +86,7 @@ internal static class SampleRun
             output.WriteLine(Invariant($"  epoch {epoch.Epoch}: training loss {epoch.Loss:F4}, training accuracy {Percent(epoch.Accuracy).TrimStart()}, {epoch.Seconds:F1} s"));
         if (history.StopReason is { } stop) output.WriteLine("  stopped early: " + stop);
         EvaluationResult tuned = model.Evaluate(test);
-        output.WriteLine(Invariant($"  {Label("fine-tuned model")}{Percent(tuned.Accuracy)}  {tuned.Correct:N0} correct of {tuned.Count:N0}, loss {tuned.Loss:F4} ({100 * (tuned.Accuracy - imported.Accuracy):+0.00;-0.00;0.00} points)"));
+        output.WriteLine(Invariant($"  {Label("fine-tuned model")}{Percent(tuned.Accuracy)}  {tuned.Correct:N0} correct of {tuned.Count:N0}, loss {tuned.Loss:F4} ({100 * (tuned.Accuracy - imported.Accuracy):+0.00;-0.00;0.00} points), evaluated in {tuned.Seconds:F2} s"));
 
         cancellationToken.ThrowIfCancellationRequested();
         model.Save(savePath);
