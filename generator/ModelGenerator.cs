@@ -88,9 +88,9 @@ namespace ModelGen.Generator
             IncrementalValuesProvider<Onnx.OnnxFile> files = context.AdditionalTextsProvider
                 .Where(static file => Onnx.OnnxImport.IsCandidate(file.Path))
                 .Select(static (file, cancellationToken) => Onnx.OnnxImport.ReadFile(file, cancellationToken))
+                .WithTrackingName(TrackingNames.OnnxFiles)
                 .Where(static file => file is not null)
-                .Select(static (file, _) => file!)
-                .WithTrackingName(TrackingNames.OnnxFiles);
+                .Select(static (file, _) => file!);
 
             IncrementalValuesProvider<Onnx.OnnxDeclaration> declarations = context.SyntaxProvider
                 .ForAttributeWithMetadataName(

@@ -152,7 +152,9 @@ namespace ModelGen.Generator.Emitting
             w.Line("public const int InputSize = " + Format.Long(model.Input.Size) + ";");
             if (model.Input.IsImage)
             {
-                w.Line("/// <summary>The shape of one input sample: height, width, channels.</summary>");
+                w.Line(model.Import is { InputChannelsFirst: true }
+                    ? "/// <summary>One input sample as the layers hold it: height, width, channels (the class takes it channels-first, as the ONNX file declares it).</summary>"
+                    : "/// <summary>The shape of one input sample: height, width, channels.</summary>");
                 w.Line("public static global::ModelGen.TensorShape InputShape => " + model.Input.RuntimeExpression + ";");
             }
             else
@@ -440,7 +442,8 @@ namespace ModelGen.Generator.Emitting
             w.Line("/// <summary>Reads Parameters from a safetensors file written for this exact network; refuses any other file with a clear error.</summary>");
             w.Line("public void Load(string path) => " + Rt + "Serialization.SafeTensors.Load(path, Spec, Parameters, s_tensors);");
             w.Line();
-            w.Line("/// <summary>Writes the network with its current parameters as an ONNX graph (dropout left out: it is inference).</summary>");
+            w.Line("/// <summary>Writes the network with its current parameters as an ONNX graph (dropout left out: it is inference)" +
+                (model.Import is { InputChannelsFirst: true } && model.Input.IsImage ? "; its input is channels-last [N, H, W, C], as ModelGen's exporter writes every image model" : "") + ".</summary>");
             w.Line("public void ExportOnnx(string path) => " + Rt + "Export.OnnxExporter.Write(path, \"" + model.ClassName + "\", InputShape, Layers, Parameters);");
             w.Line();
         }
@@ -549,7 +552,9 @@ namespace ModelGen.Generator.Emitting
             w.Line("// The trained parameters of " + model.ClassName + ", imported by ModelGen from " + import.SourcePath + ":");
             w.Line("// " + Format.Count(import.Parameters.Count) + " floats in the order and layouts of Parameters (see the comments in " + model.HintName + ").");
             w.Line();
-            w.Line("#nullable enable");
+            // No '#nullable enable': nothing here is a reference type, and nullable analysis of a long array
+            // initializer is measurable build time.
+            w.Line("#nullable disable");
             w.Line();
             if (model.Namespace is not null)
             {

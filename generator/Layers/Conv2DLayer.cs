@@ -6,7 +6,8 @@ using ModelGen.Generator.Parsing;
 namespace ModelGen.Generator.Layers
 {
     /// <summary>A 2-D convolution, channels-last: W [kh, kw, in, filters] (Keras' kernel layout), b [filters].</summary>
-    internal sealed record Conv2DSpec(string Name, Shape Input, Shape Output, Window Window, ActivationSpec Activation)
+    /// <param name="SavedName">The prefix of its saved tensors when it is not the layer's name (an imported PyTorch name).</param>
+    internal sealed record Conv2DSpec(string Name, Shape Input, Shape Output, Window Window, ActivationSpec Activation, string? SavedName = null)
         : LayerSpec(Name, Input, Output)
     {
         public override LayerKind Kind => Conv2DLayer.Instance;
@@ -113,10 +114,10 @@ namespace ModelGen.Generator.Layers
         // PyTorch's nn.Conv2d.weight is [filters, in, kh, kw].
         protected override IEnumerable<string> SavedTensors(Conv2DSpec layer, LayerSlot slot)
         {
-            string n = layer.Name;
-            yield return "global::ModelGen.Serialization.TensorLayout.Conv2D(\"" + n + ".weight\", " + n + "WeightsOffset, " +
+            string n = layer.Name, saved = layer.SavedName ?? n;
+            yield return "global::ModelGen.Serialization.TensorLayout.Conv2D(\"" + saved + ".weight\", " + n + "WeightsOffset, " +
                 n + "KernelHeight, " + n + "KernelWidth, " + n + "InputChannels, " + n + "Filters)";
-            yield return WeightsAndBiases.SavedBiases(n);
+            yield return WeightsAndBiases.SavedBiases(n, saved);
         }
 
         protected override IEnumerable<string> MemberNames(Conv2DSpec layer)

@@ -7,7 +7,9 @@ namespace ModelGen.Generator.Layers
 {
     /// <summary>A dense layer: y = activation(x·W + b), W [inputs, units] (Keras' kernel layout).</summary>
     /// <param name="FlattenedFrom">The image a Flatten turned into this layer's input, if any (for PyTorch's weight layout).</param>
-    internal sealed record DenseSpec(string Name, Shape Input, Shape Output, ActivationSpec Activation, Shape? FlattenedFrom)
+    /// <param name="SavedName">The prefix of its saved tensors when it is not <paramref name="Name"/>: an imported layer keeps its
+    /// PyTorch state_dict name ("features.8" for features.8.weight), which is not an identifier.</param>
+    internal sealed record DenseSpec(string Name, Shape Input, Shape Output, ActivationSpec Activation, Shape? FlattenedFrom, string? SavedName = null)
         : LayerSpec(Name, Input, Output)
     {
         public override LayerKind Kind => DenseLayer.Instance;
@@ -73,14 +75,14 @@ namespace ModelGen.Generator.Layers
 
         protected override IEnumerable<string> SavedTensors(DenseSpec layer, LayerSlot slot)
         {
-            string n = layer.Name;
+            string n = layer.Name, saved = layer.SavedName ?? n;
             // PyTorch's nn.Linear.weight is [units, inputs]; after nn.Flatten of an NCHW image its inputs
             // are in (c, h, w) order, where ours are in (h, w, c) order.
             yield return layer.FlattenedFrom is { } image
-                ? "global::ModelGen.Serialization.TensorLayout.LinearAfterImage(\"" + n + ".weight\", " + n + "WeightsOffset, " +
+                ? "global::ModelGen.Serialization.TensorLayout.LinearAfterImage(\"" + saved + ".weight\", " + n + "WeightsOffset, " +
                   Format.Int(image.Height) + ", " + Format.Int(image.Width) + ", " + Format.Int(image.Channels) + ", " + n + "Units)"
-                : "global::ModelGen.Serialization.TensorLayout.Linear(\"" + n + ".weight\", " + n + "WeightsOffset, " + n + "Inputs, " + n + "Units)";
-            yield return WeightsAndBiases.SavedBiases(n);
+                : "global::ModelGen.Serialization.TensorLayout.Linear(\"" + saved + ".weight\", " + n + "WeightsOffset, " + n + "Inputs, " + n + "Units)";
+            yield return WeightsAndBiases.SavedBiases(n, saved);
         }
 
         protected override IEnumerable<string> MemberNames(DenseSpec layer)

@@ -44,8 +44,8 @@ namespace ModelGen.Generator.Layers
             w.Line("global::ModelGen.Initializers.Zeros(" + name + "Biases);");
         }
 
-        /// <summary>The bias tensor as saved: [units], the same in PyTorch.</summary>
-        public static string SavedBiases(string name) =>
-            "new global::ModelGen.Serialization.TensorLayout(\"" + name + ".bias\", " + name + "BiasesOffset, " + name + "BiasesLength)";
+        /// <summary>The bias tensor as saved: [units], the same in PyTorch; named savedName.bias (the layer's name unless imported).</summary>
+        public static string SavedBiases(string name, string savedName) =>
+            "new global::ModelGen.Serialization.TensorLayout(\"" + savedName + ".bias\", " + name + "BiasesOffset, " + name + "BiasesLength)";
     }
 }

@@ -30,7 +30,7 @@ namespace ModelGen.Generator.Onnx
             if (fanIn != inputs || units < 1 || units > int.MaxValue)
                 throw TensorShape(node, weights, transB == 1 ? "[units, " + Format.Int(inputs) + "] (transB = 1) for its input " + CurrentText() : "[" + Format.Int(inputs) + ", units] for its input " + CurrentText());
             float[] w = Values(node, weights);
-            float[]? b = node.Inputs.Count > 2 && node.Inputs[2].Length > 0 ? Biases(node, Initializer(node, 2), (int)units) : null;
+            float[]? b = node.Inputs.Count > 2 && node.Inputs[2].Length > 0 ? Biases(node, node.Inputs[2], _tensors.Constant(node.Inputs[2]), (int)units) : null;
             AddDense(node, weights.Name, w, transB == 1, (int)units, b);
         }
 
@@ -54,9 +54,7 @@ namespace ModelGen.Generator.Onnx
                 throw NodeProblem(node, "does not add a bias to the output of a MatMul", "ModelGen imports Add only as the bias of the MatMul right before it");
             var dense = (DenseSpec)_layers[_layers.Count - 1];
             string biasName = node.Inputs[0] == _current ? node.Inputs[1] : node.Inputs[0];
-            OnnxTensorProto tensor = _tensors.Constant(biasName) ?? throw TensorProblem(node, "reads '" + biasName + "', which is not an initializer or Constant",
-                "the bias of a MatMul must be stored in the file");
-            float[] b = Biases(node, tensor, dense.Units);
+            float[] b = Biases(node, biasName, _tensors.Constant(biasName), dense.Units);
             for (int i = 0; i < b.Length; i++) _parameters[_biasesAwaitingAdd + i] = b[i];
             _biasesAwaitingAdd = -1;
             Advance(node, canFoldActivation: true);
@@ -77,13 +75,27 @@ namespace ModelGen.Generator.Onnx
                     w[(long)row * units + u] = transposed ? onnxWeights[(long)u * inputs + onnxRow] : onnxWeights[(long)onnxRow * units + u];
             }
             string name = LayerName(DenseLayer.Instance, weightName);
-            _layers.Add(new DenseSpec(name, _shape, Shape.Flat(units), Identity, _flattenedImage));
+            _layers.Add(new DenseSpec(name, _shape, Shape.Flat(units), Identity, _flattenedImage, SavedName(weightName, name, transposed)));
             _parameters.AddRange(w);
             _parameters.AddRange(biases ?? new float[units]);
             _shape = Shape.Flat(units);
             _flattenedImage = null;
             _biasesAwaitingAdd = -1;
             Advance(node, canFoldActivation: true);
+        }
+
+        /// <summary>
+        /// PyTorch's state_dict name of a layer whose weight is "features.8.weight" ("features.8"), so Save writes the
+        /// tensors under the names PyTorch loads; null when the layer's own name is that already, or when the weight is
+        /// not PyTorch's (a MatMul's [in, out] matrix is not nn.Linear.weight, and tf2onnx names are not state_dict names).
+        /// </summary>
+        private static string? SavedName(string weightName, string layerName, bool pyTorchLayout)
+        {
+            const string Suffix = ".weight";
+            if (!pyTorchLayout || !weightName.EndsWith(Suffix, StringComparison.Ordinal) || weightName.Length == Suffix.Length) return null;
+            string stem = weightName.Substring(0, weightName.Length - Suffix.Length);
+            foreach (char c in stem) if (c == '"' || c == '\\' || char.IsControl(c)) return null; // it goes into a string literal
+            return stem == layerName ? null : stem;
         }
 
         /// <summary>Where ONNX's flattened channels-first tensor holds the value that ModelGen's (h, w, c) order has at <paramref name="index"/>.</summary>
@@ -121,7 +133,7 @@ namespace ModelGen.Generator.Onnx
             CheckKernelShape(node, kh, kw);
             Window window = WindowOf(node, kh, kw);
             float[] onnxWeights = Values(node, weights);
-            float[]? biases = node.Inputs.Count > 2 && node.Inputs[2].Length > 0 ? Biases(node, Initializer(node, 2), filters) : null;
+            float[]? biases = node.Inputs.Count > 2 && node.Inputs[2].Length > 0 ? Biases(node, node.Inputs[2], _tensors.Constant(node.Inputs[2]), filters) : null;
 
             // ONNX's W [F, C, kh, kw] → ModelGen's [kh, kw, C, F].
             var w = new float[(long)kh * kw * channels * filters];
@@ -135,7 +147,7 @@ namespace ModelGen.Generator.Onnx
             CheckSize(output, "the output of " + node.Display);
             if ((long)window.OutputHeight * window.OutputWidth * kh * kw * channels > Emitting.ModelEmitter.MaxArrayLength)
                 throw GraphProblem("has a patch matrix too large for one array at " + node.Display, "a sample's tensors must fit one array");
-            _layers.Add(new Conv2DSpec(name, _shape, output, window, Identity));
+            _layers.Add(new Conv2DSpec(name, _shape, output, window, Identity, SavedName(weights.Name, name, pyTorchLayout: true)));
             _parameters.AddRange(w);
             _parameters.AddRange(biases ?? new float[filters]);
             _shape = output;
@@ -154,9 +166,11 @@ namespace ModelGen.Generator.Onnx
             if (window.Padding == PaddingKind.Explicit)
                 throw NodeProblem(node, "has pads " + Ints(node.Attribute("pads")?.Ints), "ModelGen imports MaxPool without padding (pads 0), or with exactly Keras' 'same' padding");
             var output = Shape.Image(window.OutputHeight, window.OutputWidth, _shape.Channels);
+            bool afterConv = _canFoldActivation && _layers.Count > 0 && _layers[_layers.Count - 1] is Conv2DSpec { Activation.Kind: ActivationKind.Identity };
             _layers.Add(new MaxPool2DSpec(LayerName(MaxPool2DLayer.Instance, null), _shape, output, window));
             _shape = output;
             Advance(node);
+            _canFoldThroughPool = afterConv;
         }
 
         private void RequireChannelsFirst(OnnxNodeProto node)
@@ -404,10 +418,12 @@ namespace ModelGen.Generator.Onnx
 
         // ---------------------------------------------------------------- tensors
 
-        private OnnxTensorProto Initializer(OnnxNodeProto node, int input)
+        private OnnxTensorProto Initializer(OnnxNodeProto node, int input) =>
+            Usable(node, node.Inputs[input], _tensors.Constant(node.Inputs[input]));
+
+        /// <summary>The tensor named <paramref name="name"/> if it is float32 data stored in the file; otherwise the problem.</summary>
+        private static OnnxTensorProto Usable(OnnxNodeProto node, string name, OnnxTensorProto? tensor)
         {
-            string name = node.Inputs[input];
-            OnnxTensorProto? tensor = _tensors.Constant(name);
             if (tensor is null)
                 throw TensorProblem(node, "reads '" + name + "', which is neither an initializer nor a Constant",
                     "ModelGen imports weights stored in the file (a missing initializer, or weights computed by other nodes, cannot be imported)");
@@ -416,6 +432,7 @@ namespace ModelGen.Generator.Onnx
                     "ModelGen imports files with their weights inside; save with save_as_external_data=False");
             if (tensor.DataType != OnnxDataType.Float)
                 throw TensorProblem(node, "reads '" + name + "' of type " + OnnxDataType.Name(tensor.DataType), "ModelGen imports float32 weights");
+            if (tensor.Name.Length == 0) tensor.Name = name; // a Constant node's tensor: named after the node's output in messages
             return tensor;
         }
 
@@ -430,12 +447,13 @@ namespace ModelGen.Generator.Onnx
             return values;
         }
 
-        private float[] Biases(OnnxNodeProto node, OnnxTensorProto tensor, int units)
+        /// <summary>A bias vector of <paramref name="units"/> values, [units] or [1, units].</summary>
+        private static float[] Biases(OnnxNodeProto node, string name, OnnxTensorProto? tensor, int units)
         {
-            if (tensor.DataType != OnnxDataType.Float || tensor.External) return Values(node, Initializer(node, node.Inputs.IndexOf(tensor.Name)));
-            bool shapeFits = (tensor.Dims.Count == 1 && tensor.Dims[0] == units) || (tensor.Dims.Count == 2 && tensor.Dims[0] == 1 && tensor.Dims[1] == units);
-            if (!shapeFits) throw TensorShape(node, tensor, "[" + Format.Int(units) + "]");
-            return Values(node, tensor);
+            OnnxTensorProto usable = Usable(node, name, tensor);
+            bool shapeFits = (usable.Dims.Count == 1 && usable.Dims[0] == units) || (usable.Dims.Count == 2 && usable.Dims[0] == 1 && usable.Dims[1] == units);
+            if (!shapeFits) throw TensorShape(node, usable, "[" + Format.Int(units) + "]");
+            return Values(node, usable);
         }
 
         private static OnnxImportException TensorShape(OnnxNodeProto node, OnnxTensorProto tensor, string expected) =>

@@ -48,6 +48,9 @@ namespace ModelGen.Generator.Onnx
 
         // Set after a Gemm, MatMul or Conv whose output is _current: an activation node folds into it.
         private bool _canFoldActivation;
+        // Set after a MaxPool right after such a Conv: a monotone activation there (PyTorch's classic
+        // relu(max_pool2d(conv(x), 2))) equals the same activation before the pooling, so it folds into the Conv.
+        private bool _canFoldThroughPool;
         // Set after a MatMul: an Add of a bias vector folds into it.
         private int _biasesAwaitingAdd = -1;
         // The image a Flatten flattened (with only Dropout since), and whether ONNX had it channels-first.
@@ -152,7 +155,8 @@ namespace ModelGen.Generator.Onnx
         private ImportedNetwork Finish()
         {
             if (_graph.Outputs.Count != 1)
-                throw GraphProblem("has " + _graph.Outputs.Count + " outputs", "ModelGen imports graphs with one output");
+                throw GraphProblem("has " + _graph.Outputs.Count + " outputs (" + string.Join(", ", _graph.Outputs.ConvertAll(o => "'" + o.Name + "'")) + ")",
+                    "ModelGen imports graphs with one output");
             string output = _graph.Outputs[0].Name;
             if (output != _current)
                 throw GraphProblem("has its output '" + output + "' elsewhere than at the end of the chain of layers ('" + _current + "')",
@@ -217,6 +221,7 @@ namespace ModelGen.Generator.Onnx
             }
             _current = node.Outputs[0];
             _canFoldActivation = canFoldActivation;
+            _canFoldThroughPool = false;
             if (!canFoldActivation) _biasesAwaitingAdd = -1;
         }
 
@@ -229,12 +234,15 @@ namespace ModelGen.Generator.Onnx
 
         private void Activation(OnnxNodeProto node, ActivationSpec activation)
         {
-            if (!_canFoldActivation || _layers.Count == 0 || _layers[_layers.Count - 1].LayerActivation?.Kind != ActivationKind.Identity)
-                throw NodeProblem(node, "does not directly follow a Gemm, MatMul (with its Add) or Conv",
-                    "ModelGen imports an activation as part of the layer before it, so it must come right after one");
             if (activation.Kind == ActivationKind.LeakyReLU && !(activation.Slope >= 0f && !float.IsInfinity(activation.Slope)))
                 throw NodeProblem(node, "has alpha " + Format.Float(activation.Slope), "ModelGen imports LeakyRelu with a finite alpha ≥ 0");
-            int last = _layers.Count - 1;
+            // max(f(a), f(b)) = f(max(a, b)) for a non-decreasing f (every activation here but Softmax, LeakyReLU
+            // with alpha ≥ 0 included), and padding never wins a max pool: the activation moves before the pool.
+            bool throughPool = _canFoldThroughPool && activation.Kind != ActivationKind.Softmax;
+            if (!throughPool && (!_canFoldActivation || _layers.Count == 0 || _layers[_layers.Count - 1].LayerActivation?.Kind != ActivationKind.Identity))
+                throw NodeProblem(node, "does not directly follow a Gemm, MatMul (with its Add) or Conv",
+                    "ModelGen imports an activation as part of the layer before it, so it must come right after one (or after a MaxPool right after a Conv)");
+            int last = _layers.Count - (throughPool ? 2 : 1);
             _layers[last] = _layers[last] switch
             {
                 DenseSpec dense => dense with { Activation = activation },

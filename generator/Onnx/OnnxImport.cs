@@ -25,7 +25,12 @@ namespace ModelGen.Generator.Onnx
         public static bool IsCandidate(string path) =>
             path.EndsWith(EncodedExtension, StringComparison.OrdinalIgnoreCase) || path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
 
-        /// <summary>Reads and maps one additional file; never throws (but for cancellation).</summary>
+        /// <summary>
+        /// Reads and maps one additional file; never throws (but for cancellation). A raw .onnx file is only
+        /// noted, never decoded: the compiler has already turned its bytes into text, lossily (invalid UTF-8
+        /// becomes U+FFFD, a leading FF FE makes it UTF-16; measured with dotnet build, see
+        /// runtime/build/ModelGen.targets). The bytes come from the base64 copy that build step writes.
+        /// </summary>
         public static OnnxFile? ReadFile(AdditionalText file, CancellationToken cancellationToken)
         {
             string path = OnnxPaths.Normalize(file.Path);

@@ -105,7 +105,7 @@ namespace ModelGen.Generator.Onnx
         public bool External { get; set; }
 
         /// <summary>"[128, 784]".</summary>
-        public string DimsText => "[" + string.Join(", ", Dims) + "]";
+        public string DimsText => "[" + string.Join(", ", Dims.ConvertAll(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]";
     }
 
     /// <summary>

@@ -91,7 +91,7 @@ namespace ModelGen.Generator.Onnx
         {
             int start = _position;
             long value = ReadInt64();
-            if (value < int.MinValue || value > int.MaxValue) throw Invalid(start, "an int32 field holds " + value);
+            if (value < int.MinValue || value > int.MaxValue) throw Invalid(start, "an int32 field holds " + value.ToString(System.Globalization.CultureInfo.InvariantCulture));
             return (int)value;
         }
 

@@ -11,7 +11,7 @@ namespace ModelGen.OnnxImport.Tests;
 public sealed class TorchStyleTests
 {
     public static TheoryData<string> Networks => new(
-        "TorchMlp", "TorchMlpOpset11", "TorchMlpRegressor", "Tf2OnnxMlp", "TorchConvNet", "TorchConvNetFlatten", "TorchConvNetOneChannel", "TorchConvNetOpset17");
+        "TorchMlp", "TorchMlpOpset11", "TorchMlpRegressor", "Tf2OnnxMlp", "TorchConvNet", "TorchConvNetFlatten", "TorchConvNetOneChannel", "TorchConvNetOpset17", "TorchPoolThenRelu", "Tf2OnnxConvNet", "MatMulWithConstantBias");
 
     private static (OnnxBuilder Builder, long[] SampleShape) Network(string name) => name switch
     {
@@ -23,6 +23,9 @@ public sealed class TorchStyleTests
         "TorchConvNetFlatten" => (TestNetworks.TorchConvNet(viewChain: false), [3, 12, 10]),
         "TorchConvNetOneChannel" => (TestNetworks.TorchConvNet(channels: 1), [1, 12, 10]),
         "TorchConvNetOpset17" => (TestNetworks.TorchConvNet(opset: 17), [3, 12, 10]),
+        "TorchPoolThenRelu" => (TestNetworks.TorchPoolThenRelu(), [2, 12, 12]),
+        "Tf2OnnxConvNet" => (TestNetworks.Tf2OnnxConvNet(), [9, 8, 2]),
+        "MatMulWithConstantBias" => (TestNetworks.MatMulWithConstantBias(), [3]),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 

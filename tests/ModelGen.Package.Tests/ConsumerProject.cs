@@ -29,6 +29,8 @@ public static partial class ConsumerProject
           </PropertyGroup>
           <ItemGroup>
             <PackageReference Include="ModelGen" Version="0.1.0" />
+            <!-- [OnnxModel]: the package's build/ModelGen.targets hands this file to the generator. -->
+            <AdditionalFiles Include="models/digits.onnx" />
           </ItemGroup>
         </Project>
         """;
@@ -82,9 +84,13 @@ public static partial class ConsumerProject
     [GeneratedRegex(@"^\s*\d+\.\s+(?<key>.+?)\s+\[Enabled\]\s*$", RegexOptions.Multiline)]
     private static partial Regex SourceLine();
 
+    /// <summary>The ONNX file the consumer imports: PyTorch's export of Keras' MNIST convnet (tests/fixtures/pytorch/convnet.onnx).</summary>
+    public const string OnnxFile = "models/digits.onnx";
+
     /// <summary>
     /// Declares three models and uses most of the package: TrainStep, Save and Load (XOR); Fit and Evaluate
-    /// (an MLP on seeded clusters); a convnet with dropout and its ONNX export (seeded bar images).
+    /// (an MLP on seeded clusters); a convnet with dropout and its ONNX export (seeded bar images); and imports
+    /// a trained convnet from an ONNX file at compile time ([OnnxModel]).
     /// </summary>
     public const string Program = """
         using System.Globalization;
@@ -134,6 +140,15 @@ public static partial class ConsumerProject
         convnet.ExportOnnx("bars.onnx");
         Console.WriteLine($"convnet: {convResult.Correct}/{convResult.Count} right; loss {convResult.Loss:F2} (test); {new FileInfo("bars.onnx").Length} bytes of ONNX");
 
+        // A convnet trained with PyTorch, imported from models/digits.onnx when this program was compiled: its
+        // weights are in the program, so no .onnx file is read here. Input [1, 28, 28] channels-first, as the file declares.
+        var digits = new Digits();
+        var image = new float[Digits.InputSize];
+        for (int i = 0; i < image.Length; i++) image[i] = (i % 29) / 28f;
+        var probabilities = new float[Digits.OutputSize];
+        digits.Predict(image, probabilities);
+        Console.WriteLine($"imported: {Digits.ParameterCount} parameters; class {digits.PredictClass(image)}; probability {probabilities.Max():F2}");
+
         LabeledData Clustered(int count, ref Xoshiro256StarStar random)
         {
             var inputs = new float[count * Dimensions];
@@ -169,5 +184,8 @@ public static partial class ConsumerProject
 
         [Model, Input(8, 8, 1), Conv2D(8, 3, Activation.ReLU), MaxPool2D(2), Flatten, Dropout(0.25), Dense(2, Activation.Softmax)]
         public partial class BarNet;
+
+        [OnnxModel("models/digits.onnx")]
+        public partial class Digits;
         """;
 }

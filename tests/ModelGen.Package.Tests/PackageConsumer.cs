@@ -69,6 +69,9 @@ public sealed class PackageConsumer : IDisposable
         File.WriteAllText(Path.Combine(consumer, "Consumer.csproj"), ConsumerProject.Project);
         File.WriteAllText(Path.Combine(consumer, "nuget.config"), ConsumerProject.NuGetConfig(InheritedSources));
         File.WriteAllText(Path.Combine(consumer, "Program.cs"), ConsumerProject.Program);
+        string onnx = Path.Combine(consumer, ConsumerProject.OnnxFile);
+        Directory.CreateDirectory(Path.GetDirectoryName(onnx)!);
+        File.Copy(Path.Combine(DotnetCli.RepositoryRoot(), "tests", "fixtures", "pytorch", "convnet.onnx"), onnx);
         return consumer;
     }
 

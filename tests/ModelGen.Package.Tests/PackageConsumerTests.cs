@@ -63,6 +63,7 @@ public sealed partial class PackageConsumerTests(PackageConsumer package, ITestO
         Assert.InRange(Count(MlpRight(), run.StandardOutput), 950, 1000);
         Assert.InRange(Count(ConvnetRight(), run.StandardOutput), 475, 500);
         Assert.InRange(Count(OnnxBytes(), run.StandardOutput), 1000, 100_000);
+        Assert.Matches(@"(?m)^imported: 34826 parameters; class \d; probability [01]\.\d\d\r?$", run.StandardOutput);
 
         // ModelGen came from the local feed only, and the generator from the package's analyzers folder.
         Assert.Equal(Path.GetFullPath(package.Feed), Path.GetFullPath(package.RestoredFrom("ModelGen", "0.1.0")));

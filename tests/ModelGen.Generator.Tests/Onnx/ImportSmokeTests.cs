@@ -6,7 +6,7 @@ namespace ModelGen.Generator.Tests.Onnx;
 /// <summary>Imports of the test networks generate code that compiles without a diagnostic.</summary>
 public sealed class ImportSmokeTests
 {
-    public static TheoryData<string> Networks => new("TorchMlp", "TorchMlpOpset11", "Tf2OnnxMlp", "TorchConvNet", "TorchConvNetFlatten", "TorchConvNetOneChannel");
+    public static TheoryData<string> Networks => new("TorchMlp", "TorchMlpOpset11", "Tf2OnnxMlp", "TorchConvNet", "TorchConvNetFlatten", "TorchConvNetOneChannel", "MatMulWithConstantBias", "PoolThenRelu", "Tf2OnnxConvNet");
 
     public static byte[] Network(string name) => name switch
     {
@@ -16,6 +16,9 @@ public sealed class ImportSmokeTests
         "TorchConvNet" => TestNetworks.TorchConvNet().ToBytes(),
         "TorchConvNetFlatten" => TestNetworks.TorchConvNet(viewChain: false).ToBytes(),
         "TorchConvNetOneChannel" => TestNetworks.TorchConvNet(channels: 1).ToBytes(),
+        "PoolThenRelu" => TestNetworks.TorchPoolThenRelu().ToBytes(),
+        "Tf2OnnxConvNet" => TestNetworks.Tf2OnnxConvNet().ToBytes(),
+        "MatMulWithConstantBias" => TestNetworks.MatMulWithConstantBias().ToBytes(),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 

@@ -62,6 +62,13 @@ public sealed class OnnxBuilder
         return this;
     }
 
+    /// <summary>An initializer given as its encoded TensorProto.</summary>
+    public OnnxBuilder RawInitializer(byte[] tensor)
+    {
+        _initializers.Add(tensor);
+        return this;
+    }
+
     /// <summary>An initializer whose data is in another file (data_location = EXTERNAL).</summary>
     public OnnxBuilder ExternalInitializer(string name, long[] dims)
     {

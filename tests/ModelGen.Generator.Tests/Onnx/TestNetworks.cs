@@ -46,6 +46,63 @@ public static class TestNetworks
         .Node("Sigmoid", ["a2"], ["dense_1"], "sequential/dense_1/Sigmoid")
         .Output("dense_1", null, outputs);
 
+    /// <summary>A MatMul whose bias comes from a Constant node (its tensor has no name of its own), then Identity.</summary>
+    public static OnnxBuilder MatMulWithConstantBias() => new OnnxBuilder().Input("x", null, 3)
+        .Initializer("w", [3, 2], [1, 2, 3, 4, 5, 6])
+        .Node("MatMul", ["x", "w"], ["m"], "matmul")
+        .Node("Constant", [], ["b"], "bias", OnnxBuilder.TensorAttr("value", OnnxBuilder.FloatTensor("", [2], [0.5f, -0.5f])))
+        .Node("Add", ["m", "b"], ["a"], "add")
+        .Node("Identity", ["a"], ["y"], "identity")
+        .Output("y", null, 2);
+
+    /// <summary>
+    /// A Keras convnet as tf2onnx writes it: the input stays NHWC [N, 9, 8, 2] and a Transpose makes it NCHW for
+    /// the Conv (SAME_UPPER, Keras' 'same') and MaxPool; a Transpose back to NHWC, a Reshape to [-1, 48] from an
+    /// initializer, then MatMul and Add. The class takes NHWC input and needs no weight permutation.
+    /// </summary>
+    public static OnnxBuilder Tf2OnnxConvNet() => new OnnxBuilder { Opset = 13, Producer = "tf2onnx" }
+        .Input("input_1", null, 9, 8, 2)
+        .Initializer("conv_w", [3, 2, 3, 3], Random(54, 41, 0.4f))
+        .Initializer("conv_b", [3], Random(3, 42, 0.2f))
+        .Int64Initializer("new_shape", [2], [-1, 5 * 4 * 3])
+        .Initializer("dense_w", [60, 4], Random(240, 43, 0.3f))
+        .Initializer("dense_b", [4], Random(4, 44, 0.1f))
+        .Node("Transpose", ["input_1"], ["nchw"], "sequential/conv2d/Conv2D__6", OnnxBuilder.IntsAttr("perm", 0, 3, 1, 2))
+        .Node("Conv", ["nchw", "conv_w", "conv_b"], ["c"], "sequential/conv2d/Conv2D", OnnxBuilder.TextAttr("auto_pad", "SAME_UPPER"),
+            OnnxBuilder.IntsAttr("kernel_shape", 3, 3), OnnxBuilder.IntsAttr("strides", 1, 1), OnnxBuilder.IntsAttr("dilations", 1, 1))
+        .Node("Relu", ["c"], ["r"], "sequential/conv2d/Relu")
+        .Node("MaxPool", ["r"], ["p"], "sequential/max_pooling2d/MaxPool", OnnxBuilder.TextAttr("auto_pad", "SAME_UPPER"),
+            OnnxBuilder.IntsAttr("kernel_shape", 2, 2), OnnxBuilder.IntsAttr("strides", 2, 2))
+        .Node("Transpose", ["p"], ["nhwc"], "sequential/max_pooling2d/MaxPool__16", OnnxBuilder.IntsAttr("perm", 0, 2, 3, 1))
+        .Node("Reshape", ["nhwc", "new_shape"], ["flat"], "sequential/flatten/Reshape")
+        .Node("MatMul", ["flat", "dense_w"], ["m"], "sequential/dense/MatMul")
+        .Node("Add", ["m", "dense_b"], ["a"], "sequential/dense/BiasAdd")
+        .Node("Softmax", ["a"], ["dense"], "sequential/dense/Softmax")
+        .Output("dense", null, 4);
+
+    /// <summary>
+    /// PyTorch's classic MNIST example's order, F.relu(F.max_pool2d(conv(x), 2)), on [N, 2, 12, 12]: the
+    /// activation comes after the pooling, twice, then Flatten → Linear → Softmax.
+    /// </summary>
+    public static OnnxBuilder TorchPoolThenRelu() => new OnnxBuilder()
+        .Input("x", null, 2, 12, 12)
+        .Initializer("conv1.weight", [4, 2, 3, 3], Random(72, 31, 0.4f))
+        .Initializer("conv1.bias", [4], Random(4, 32, 0.2f))
+        .Initializer("conv2.weight", [6, 4, 3, 3], Random(216, 33, 0.3f))
+        .Initializer("conv2.bias", [6], Random(6, 34, 0.2f))
+        .Initializer("fc.weight", [3, 6], Random(18, 35, 0.5f))
+        .Initializer("fc.bias", [3], Random(3, 36, 0.1f))
+        .Node("Conv", ["x", "conv1.weight", "conv1.bias"], ["c1"], "/conv1/Conv", OnnxBuilder.IntsAttr("kernel_shape", 3, 3))
+        .Node("MaxPool", ["c1"], ["p1"], "/MaxPool", OnnxBuilder.IntsAttr("kernel_shape", 2, 2), OnnxBuilder.IntsAttr("strides", 2, 2))
+        .Node("Relu", ["p1"], ["r1"], "/Relu")
+        .Node("Conv", ["r1", "conv2.weight", "conv2.bias"], ["c2"], "/conv2/Conv", OnnxBuilder.IntsAttr("kernel_shape", 3, 3))
+        .Node("MaxPool", ["c2"], ["p2"], "/MaxPool_1", OnnxBuilder.IntsAttr("kernel_shape", 2, 2), OnnxBuilder.IntsAttr("strides", 2, 2))
+        .Node("Sigmoid", ["p2"], ["r2"], "/Sigmoid")
+        .Node("Flatten", ["r2"], ["f"], "/Flatten", OnnxBuilder.IntAttr("axis", 1))
+        .Node("Gemm", ["f", "fc.weight", "fc.bias"], ["z"], "/fc/Gemm", OnnxBuilder.IntAttr("transB", 1))
+        .Node("Softmax", ["z"], ["y"], "/Softmax", OnnxBuilder.IntAttr("axis", 1))
+        .Output("y", null, 3);
+
     /// <summary>
     /// A PyTorch convnet on [N, channels, 12, 10]: Conv(6, 3×3, padding=1) → LeakyReLU → MaxPool(2) →
     /// Conv(8, 3×3, stride 2, padding=1) → Tanh → Dropout → x.view(x.size(0), -1) → Linear(classes) → Softmax.

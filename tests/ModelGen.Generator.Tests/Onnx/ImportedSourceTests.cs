@@ -1,0 +1,43 @@
+using ModelGen.Generator.Tests.Harness;
+using ModelGen.Generator.Tests.Snapshots;
+using ModelGen.Tests.OnnxFiles;
+
+namespace ModelGen.Generator.Tests.Onnx;
+
+/// <summary>
+/// Snapshots of the code generated for imported models: an MLP as torch.onnx.export writes it, and a convnet
+/// with NCHW input of three channels (the class copies its input channels-last), explicit pads, the view
+/// chain and a Dropout; each with its second file, the trained parameters.
+/// </summary>
+public sealed class ImportedSourceTests
+{
+    private static GeneratorRun Import(byte[] onnx)
+    {
+        GeneratorRun run = GeneratorHarness.Run(OnnxFiles.Encoded(onnx, "models/net.onnx"),
+            """
+            using ModelGen;
+
+            namespace App;
+
+            [OnnxModel("models/net.onnx")]
+            public partial class Net;
+            """);
+        GeneratorAssert.CompilesCleanly(run);
+        return run;
+    }
+
+    [Theory]
+    [InlineData("Mlp")]
+    [InlineData("ConvNet")]
+    public Task ImportedModel(string network)
+    {
+        byte[] onnx = network == "Mlp"
+            ? TestNetworks.TorchMlp(inputs: 6, hidden: 4, outputs: 3).ToBytes()
+            : TestNetworks.TorchConvNet(channels: 3, classes: 5).ToBytes();
+        GeneratorRun run = Import(onnx);
+        Assert.Equal(["App.Net.g.cs", "App.Net.Parameters.g.cs"], run.GeneratedFiles.Select(f => f.HintName));
+        return Task.WhenAll(
+            Snapshot.Verify(run.GeneratedFiles[0].Text, parameter: network),
+            Snapshot.Verify(run.GeneratedFiles[1].Text, parameter: network + "Parameters"));
+    }
+}
