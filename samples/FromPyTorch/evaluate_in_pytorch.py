@@ -4,16 +4,15 @@ ConvNet and evaluates them on the MNIST test set: the way back from C# to PyTorc
 
     /usr/bin/python3 samples/FromPyTorch/evaluate_in_pytorch.py from-pytorch-output/digits-finetuned.safetensors
 
-ModelGen saves PyTorch's layouts (Conv2d [out, in, kh, kw], Linear [out, in]) under the layer names of the
-imported graph, which are C# identifiers: 'features_0.weight' for PyTorch's 'features.0.weight'. The file is
-read here without the safetensors package (Debian has none): an 8-byte little-endian header length, a JSON
-header, then the raw float32 data.
+ModelGen saves an imported model under the names and layouts of PyTorch's state_dict ('features.0.weight',
+Conv2d [out, in, kh, kw], Linear [out, in]), so the file loads with load_state_dict as it is. It is read here
+without the safetensors package (Debian has none): an 8-byte little-endian header length, a JSON header,
+then the raw float32 data.
 """
 
 import argparse
 import json
 import os
-import re
 import struct
 
 import numpy as np
@@ -46,10 +45,8 @@ def main():
                         help="folder with the uncompressed MNIST test files")
     args = parser.parse_args()
 
-    # features_0.weight -> features.0.weight: nn.Sequential's names, which C# identifiers cannot hold.
-    state = {re.sub(r"^features_(\d+)\.", r"features.\1.", name): t for name, t in read_safetensors(args.model).items()}
     model = ConvNet()
-    model.load_state_dict(state)
+    model.load_state_dict(read_safetensors(args.model))
     model.eval()
     torch.set_num_threads(2)
 

@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.Text.Json;
 using ModelGen.Samples.FromPyTorch;
 using ModelGen.Training;
 using Xunit.Abstractions;
@@ -35,8 +37,9 @@ public sealed class FineTuningTests(ITestOutputHelper output)
         Assert.True(after >= before - AllowedDrop, $"fine-tuning lowered the test accuracy from {before:P2} to {after:P2}");
     }
 
+    // evaluate_in_pytorch.py loads the saved file into train_digits.py's ConvNet as it is.
     [Fact]
-    public void Saved_fine_tuned_parameters_load_back_bit_for_bit()
+    public void Saved_fine_tuned_parameters_load_back_bit_for_bit_under_PyTorchs_names()
     {
         var model = new Digits();
         FineTuning.Run(model, MnistSource.Train.Take(FineTuning.BatchSize * 4));
@@ -45,6 +48,8 @@ public sealed class FineTuningTests(ITestOutputHelper output)
         {
             string path = Path.Combine(folder, "digits.safetensors");
             model.Save(path);
+            Assert.Equal(["features.0.bias", "features.0.weight", "features.3.bias", "features.3.weight", "features.8.bias", "features.8.weight"],
+                TensorNames(path));
             var loaded = new Digits();
             loaded.Load(path);
             Assert.Equal(Bits(model.Parameters), Bits(loaded.Parameters));
@@ -53,6 +58,15 @@ public sealed class FineTuningTests(ITestOutputHelper output)
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    // A safetensors file: an 8-byte little-endian header length, then a JSON object with one member per tensor.
+    private static string[] TensorNames(string path)
+    {
+        byte[] bytes = File.ReadAllBytes(path);
+        int length = checked((int)BinaryPrimitives.ReadUInt64LittleEndian(bytes));
+        using JsonDocument header = JsonDocument.Parse(bytes.AsMemory(8, length));
+        return header.RootElement.EnumerateObject().Select(p => p.Name).Where(n => n != "__metadata__").Order(StringComparer.Ordinal).ToArray();
     }
 
     // Compared as bit patterns: equal floats are not enough to call two runs identical (-0 and 0, NaNs).
