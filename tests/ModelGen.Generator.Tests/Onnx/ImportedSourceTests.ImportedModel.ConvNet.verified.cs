@@ -167,6 +167,11 @@ partial class Net : global::ModelGen.IClassifier<Net.Workspace>
     // Activations for Predict and PredictBatch, allocated once so inference allocates nothing.
     private readonly Workspace _inference = new Workspace(InferenceBatchSize);
 
+    // Runs PredictBatch and PredictClasses on every core, each with its own workspace (made on first use).
+    private global::ModelGen.BatchPredictor<Workspace>? _batches;
+
+    private global::ModelGen.BatchPredictor<Workspace> Batches => _batches ??= new global::ModelGen.BatchPredictor<Workspace>(this, _inference);
+
     // Draws the dropout masks: it continues the stream that initialised the parameters, so a seed
     // fixes every mask of a training run too.
     private global::ModelGen.Xoshiro256StarStar _dropoutRandom;
@@ -296,9 +301,9 @@ partial class Net : global::ModelGen.IClassifier<Net.Workspace>
 
     /// <summary>
     /// Runs any number of samples, [n, InputSize] row-major, and writes their outputs, [n, OutputSize],
-    /// InferenceBatchSize samples at a time. Not thread-safe.
+    /// InferenceBatchSize samples at a time on each core. Not thread-safe.
     /// </summary>
-    public void PredictBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => global::ModelGen.Inference.PredictBatch(this, _inference, inputs, outputs);
+    public void PredictBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => Batches.PredictBatch(inputs, outputs);
 
     // [n, C, H, W] as the ONNX file declares the input → [n, H, W, C] as the layers read it.
     private static void CopyInputToChannelsLast(global::System.ReadOnlySpan<float> source, float[] destination, int batchSize)
@@ -324,7 +329,7 @@ partial class Net : global::ModelGen.IClassifier<Net.Workspace>
     }
 
     /// <summary>Runs any number of samples, [n, InputSize], and writes each one's predicted class, [n]. Not thread-safe.</summary>
-    public void PredictClasses(global::System.ReadOnlySpan<float> inputs, global::System.Span<int> classes) => global::ModelGen.Inference.PredictClasses(this, _inference, inputs, classes);
+    public void PredictClasses(global::System.ReadOnlySpan<float> inputs, global::System.Span<int> classes) => Batches.PredictClasses(inputs, classes);
 
     // The forward pass: each layer reads the previous layer's output.
     private void Run(Workspace workspace, global::System.ReadOnlySpan<float> inputs, int batchSize, bool training)

@@ -90,6 +90,11 @@ partial class Net : global::ModelGen.IClassifier<Net.Workspace>
     // Activations for Predict and PredictBatch, allocated once so inference allocates nothing.
     private readonly Workspace _inference = new Workspace(InferenceBatchSize);
 
+    // Runs PredictBatch and PredictClasses on every core, each with its own workspace (made on first use).
+    private global::ModelGen.BatchPredictor<Workspace>? _batches;
+
+    private global::ModelGen.BatchPredictor<Workspace> Batches => _batches ??= new global::ModelGen.BatchPredictor<Workspace>(this, _inference);
+
     int global::ModelGen.IModel.InputSize => InputSize;
     int global::ModelGen.IModel.OutputSize => OutputSize;
     string global::ModelGen.IModel.Spec => Spec;
@@ -208,9 +213,9 @@ partial class Net : global::ModelGen.IClassifier<Net.Workspace>
 
     /// <summary>
     /// Runs any number of samples, [n, InputSize] row-major, and writes their outputs, [n, OutputSize],
-    /// InferenceBatchSize samples at a time. Not thread-safe.
+    /// InferenceBatchSize samples at a time on each core. Not thread-safe.
     /// </summary>
-    public void PredictBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => global::ModelGen.Inference.PredictBatch(this, _inference, inputs, outputs);
+    public void PredictBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => Batches.PredictBatch(inputs, outputs);
 
     /// <summary>Runs one sample, [InputSize], and returns the index of its largest output (the predicted class). Not thread-safe.</summary>
     public int PredictClass(global::System.ReadOnlySpan<float> input)
@@ -221,7 +226,7 @@ partial class Net : global::ModelGen.IClassifier<Net.Workspace>
     }
 
     /// <summary>Runs any number of samples, [n, InputSize], and writes each one's predicted class, [n]. Not thread-safe.</summary>
-    public void PredictClasses(global::System.ReadOnlySpan<float> inputs, global::System.Span<int> classes) => global::ModelGen.Inference.PredictClasses(this, _inference, inputs, classes);
+    public void PredictClasses(global::System.ReadOnlySpan<float> inputs, global::System.Span<int> classes) => Batches.PredictClasses(inputs, classes);
 
     // The forward pass: each layer reads the previous layer's output.
     private void Run(Workspace workspace, global::System.ReadOnlySpan<float> inputs, int batchSize)
