@@ -13,8 +13,12 @@ namespace ModelGen;
 public sealed unsafe class Adam(float learningRate = 1e-3f, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-7f)
     : Optimizer(learningRate)
 {
-    /// <summary>Parameter counts from which the update uses every core (it is memory-bound).</summary>
-    private const int ParallelThreshold = 1 << 14;
+    /// <summary>
+    /// Parameter counts from which the update uses every core (it is memory-bound). Below about a million
+    /// parameters the arrays fit the caches, and splitting them moves the weights between cores' caches
+    /// every step (see <see cref="Kernels.ParallelThreshold"/>).
+    /// </summary>
+    private const int ParallelThreshold = 1 << 20;
 
     private float[]? _m, _v;
 

@@ -103,6 +103,15 @@ public sealed class KernelTests
     [MemberData(nameof(Shapes))]
     public void Multi_core_results_are_bit_identical_to_one_core(int rows, int inputs, int units)
     {
+        // The threshold is lowered so that these small shapes split too (it changes no result).
+        long defaultThreshold = Kernels.ParallelThreshold;
+        Kernels.ParallelThreshold = 1 << 16;
+        try { CompareParallelWithSerial(rows, inputs, units); }
+        finally { Kernels.ParallelThreshold = defaultThreshold; }
+    }
+
+    private static void CompareParallelWithSerial(int rows, int inputs, int units)
+    {
         float[] x = Sparse(rows * inputs, 5), w = TestData.Uniform(inputs * units, 6), b = TestData.Uniform(units, 7);
         float[] dz = Sparse(rows * units, 8);
         float[][] Run()
@@ -120,7 +129,7 @@ public sealed class KernelTests
         }
         // Another test may hold the cores for a moment, and a call then runs serially on its caller: run
         // again until this thread's calls really were split, so the comparison is parallel against serial.
-        bool large = (long)rows * inputs * units >= 1 << 18; // Kernels' threshold for using every core
+        bool large = (long)rows * inputs * units >= Kernels.ParallelThreshold;
         float[][] parallel = Run();
         if (large && Kernels.Threads > 1)
         {
@@ -142,6 +151,32 @@ public sealed class KernelTests
             Assert.True(MemoryMarshal.AsBytes(serial[k].AsSpan()).SequenceEqual(MemoryMarshal.AsBytes(parallel[k].AsSpan())),
                 $"output {k} differs between one core and {Kernels.Threads}");
     }
+
+    [Fact]
+    public void Adam_on_a_million_parameters_gives_the_same_bits_on_every_core()
+    {
+        // From 2²⁰ parameters Adam splits the update across the cores; each parameter's update is its own.
+        const int count = (1 << 20) + 13;
+        float[] start = TestData.Uniform(count, 41), gradient = Sparse(count, 42);
+        float[] Run()
+        {
+            float[] p = (float[])start.Clone();
+            var adam = new Adam();
+            for (int step = 0; step < 3; step++) adam.Step(p, gradient);
+            return p;
+        }
+        float[] parallel = Run();
+        float[] serial;
+        Kernels.AllowParallel = false;
+        try { serial = Run(); }
+        finally { Kernels.AllowParallel = true; }
+        Assert.True(MemoryMarshal.AsBytes(serial.AsSpan()).SequenceEqual(MemoryMarshal.AsBytes(parallel.AsSpan())), "Adam differs between one core and every core");
+        Assert.NotEqual(start, parallel); // the steps moved the parameters
+    }
+
+    [Fact]
+    public void The_parallel_threshold_refuses_values_below_one() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => Kernels.ParallelThreshold = 0);
 
     [Theory]
     [InlineData(1, 1)]
