@@ -19,6 +19,7 @@ public static class ImportedFixtures
     {
         ["mlp"] = (() => GeneratedModelAdapter.For(new ImportedMlp()), [784], true),
         ["convnet"] = (() => GeneratedModelAdapter.For(new ImportedConvNet()), [1, 28, 28], true),
+        ["same_stride2"] = (() => GeneratedModelAdapter.For(new ImportedSameStride2()), [1, 28, 28], true),
         ["leaky_tanh"] = (() => GeneratedModelAdapter.For(new ImportedLeakyTanh()), [20], false),
         ["rgb"] = (() => GeneratedModelAdapter.For(new ImportedRgb()), [3, 16, 16], true),
         ["matmul_add"] = (() => GeneratedModelAdapter.For(new ImportedMatMulAdd()), [784], true),

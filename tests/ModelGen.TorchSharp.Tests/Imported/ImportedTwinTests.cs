@@ -153,8 +153,45 @@ public sealed class ImportedTwinTests(ITestOutputHelper output) : IDisposable
             if (!(moved >= 10 * StepTolerance)) failures.Add($"{name} moved only {moved:E2}");
         }
         output.WriteLine($"  largest: {largest:E2}");
+        // Nothing PyTorch's model lacks was trained: a fresh instance (the file's parameters) that loads the saved tensors has
+        // every parameter of the trained one, so any slot Save leaves out (the zero bias of a layer without one) is as imported.
+        IConvModel reloaded = ImportedFixtures.Create(fixture);
+        string trained = Path.Combine(_folder, fixture + ".trained.safetensors");
+        model.Save(trained);
+        reloaded.Load(trained);
+        Assert.True(reloaded.Parameters.AsSpan().SequenceEqual(model.Parameters), $"{fixture}: the step changed parameters that Save does not write (a bias PyTorch's model does not have?).");
         Assert.True(Compare.Relative(ourLoss, theirLoss) <= Tolerance, $"{fixture}: loss before the step {ourLoss:G9} vs the twin's {theirLoss:G9}.");
         Assert.True(failures.Count == 0, $"{fixture}: after one Adam step the parameters differ from the twin's: {string.Join(", ", failures.Take(10))}{(failures.Count > 10 ? $" and {failures.Count - 10} more" : "")}.");
+    }
+
+    /// <summary>
+    /// The other direction: the generated class loads a file written from the twin's own state_dict (PyTorch's random
+    /// initialisation, no ModelGen metadata, as safetensors.torch.save_file(model.state_dict()) writes it) and then gives
+    /// the twin's outputs; a layer PyTorch has without a bias loads with none.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Fixtures))]
+    public void Imported_class_loads_the_PyTorch_layout_twins_state_dict(string fixture)
+    {
+        TorchRuntime.Require();
+        IConvModel model = ImportedFixtures.Create(fixture);
+        ReferenceBatch batch = ImportedFixtures.Batch(fixture, model.Model, seed: 1330);
+
+        using var scope = NewDisposeScope();
+        torch.manual_seed(1330);
+        using PyTorchTwin twin = PyTorchTwin.For(fixture);
+        string path = Path.Combine(_folder, fixture + ".from-torch.safetensors");
+        MinimalSafeTensors.Write(path, twin.NamedParameters().Select(p => (p.Key, new NamedTensor(p.Value.shape, TorchTwin.Values(p.Value)))));
+        model.Load(path);
+
+        float[] theirs = TorchTwin.Values(twin.Outputs(twin.Run(Inputs(fixture, batch))));
+        double error = Compare.RelativeToMax(model.Forward(batch).ToArray(), theirs);
+        Dictionary<string, NamedTensor> loaded = InPyTorchLayout(fixture, model.Parameters);
+        double parameterError = twin.NamedParameters().Max(p => Compare.MaxAbsDifference(loaded[p.Key].Values, TorchTwin.Values(p.Value)));
+        output.WriteLine($"{fixture}: after loading the twin's state_dict: outputs error {error:E2}; parameters max abs difference {parameterError:E2}");
+        AssertSameTensorNames(fixture, "parameters", loaded, twin.NamedParameters());
+        Assert.Equal(0, parameterError);
+        Assert.True(error <= Tolerance, $"{fixture}: with the twin's state_dict the outputs are {error:E2} away from the twin's (relative to max).");
     }
 
     /// <summary>The twin with the generated model's parameters, from the file the generated Save writes.</summary>
