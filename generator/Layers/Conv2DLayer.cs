@@ -7,7 +7,10 @@ namespace ModelGen.Generator.Layers
 {
     /// <summary>A 2-D convolution, channels-last: W [kh, kw, in, filters] (Keras' kernel layout), b [filters].</summary>
     /// <param name="SavedName">The prefix of its saved tensors when it is not the layer's name (an imported PyTorch name).</param>
-    internal sealed record Conv2DSpec(string Name, Shape Input, Shape Output, Window Window, ActivationSpec Activation, string? SavedName = null)
+    /// <param name="HasBias">False for an imported Conv without B (nn.Conv2d(bias=False)): b stays in the buffer but is always 0,
+    /// is not trained (its gradient is 0) and is not saved, as in PyTorch.</param>
+    internal sealed record Conv2DSpec(string Name, Shape Input, Shape Output, Window Window, ActivationSpec Activation, string? SavedName = null,
+        bool HasBias = true)
         : LayerSpec(Name, Input, Output)
     {
         public override LayerKind Kind => Conv2DLayer.Instance;
@@ -65,12 +68,12 @@ namespace ModelGen.Generator.Layers
         protected override string Describe(Conv2DSpec layer) =>
             "Conv2D " + layer.Input + " -> " + layer.Output + ", " + Format.Int(layer.Window.Height) + "×" + Format.Int(layer.Window.Width) +
             (layer.Window.StrideHeight == 1 ? "" : " stride " + Format.Int(layer.Window.StrideHeight)) +
-            layer.Window.PaddingSuffix + ", " + layer.Activation.Row.Display;
+            layer.Window.PaddingSuffix + ", " + layer.Activation.Row.Display + WeightsAndBiases.NoBiasSuffix(layer.HasBias);
 
         protected override string SpecToken(Conv2DSpec layer) =>
             "conv2d(" + Format.Int(layer.Filters) + "," + Format.Int(layer.Window.Height) + "x" + Format.Int(layer.Window.Width) +
             ",stride=" + layer.Window.StrideText("x") + "," + layer.Window.PaddingToken + "," +
-            layer.Activation.Row.SpecToken + ")";
+            layer.Activation.Row.SpecToken + WeightsAndBiases.NoBiasToken(layer.HasBias) + ")";
 
         protected override void WriteConstants(SourceWriter w, Conv2DSpec layer, ref string parameterEnd)
         {
@@ -117,7 +120,7 @@ namespace ModelGen.Generator.Layers
             string n = layer.Name, saved = layer.SavedName ?? n;
             yield return "global::ModelGen.Serialization.TensorLayout.Conv2D(\"" + saved + ".weight\", " + n + "WeightsOffset, " +
                 n + "KernelHeight, " + n + "KernelWidth, " + n + "InputChannels, " + n + "Filters)";
-            yield return WeightsAndBiases.SavedBiases(n, saved);
+            if (layer.HasBias) yield return WeightsAndBiases.SavedBiases(n, saved);
         }
 
         protected override IEnumerable<string> MemberNames(Conv2DSpec layer)
@@ -194,7 +197,7 @@ namespace ModelGen.Generator.Layers
                 ? "//   dz [" + pixels + ", " + f + "] = dy, which arrives in `deltas`"
                 : "//   dz [" + pixels + ", " + f + "] = dy ⊙ " + activation.DerivativeFormula + "   (in place: `deltas` holds dy, then dz)");
             w.Line("//   dW [" + k + ", " + f + "] = patchesᵀ [" + k + ", " + pixels + "] · dz [" + pixels + ", " + f + "]");
-            w.Line("//   db [" + f + "] = sum of dz over the batch and the pixels");
+            w.Line(layer.HasBias ? "//   db [" + f + "] = sum of dz over the batch and the pixels" : WeightsAndBiases.NoBiasComment);
             if (slot.NeedsInputGradient)
             {
                 w.Line("//   dpatches [" + pixels + ", " + k + "] = dz · Wᵀ [" + f + ", " + k + "]");
@@ -219,7 +222,7 @@ namespace ModelGen.Generator.Layers
             if (activation.BackwardCall is not null)
                 w.Line(activation.BackwardCall("y.Slice(0, rows * " + n + "Filters)", "deltas.Slice(0, rows * " + n + "Filters)"));
             w.Line("global::ModelGen.Kernels.WeightGradient(patches, deltas, " + n + "WeightGradients, rows, " + n + "PatchSize, " + n + "Filters);");
-            w.Line("global::ModelGen.Kernels.BiasGradient(deltas, " + n + "BiasGradients, rows, " + n + "Filters);");
+            w.Line(layer.HasBias ? "global::ModelGen.Kernels.BiasGradient(deltas, " + n + "BiasGradients, rows, " + n + "Filters);" : n + "BiasGradients.Clear();");
             if (slot.NeedsInputGradient)
             {
                 w.Line("global::ModelGen.Kernels.InputGradient(deltas, " + n + "Weights, patchDeltas, rows, " + n + "PatchSize, " + n + "Filters);");

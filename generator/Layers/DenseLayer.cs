@@ -9,7 +9,10 @@ namespace ModelGen.Generator.Layers
     /// <param name="FlattenedFrom">The image a Flatten turned into this layer's input, if any (for PyTorch's weight layout).</param>
     /// <param name="SavedName">The prefix of its saved tensors when it is not <paramref name="Name"/>: an imported layer keeps its
     /// PyTorch state_dict name ("features.8" for features.8.weight), which is not an identifier.</param>
-    internal sealed record DenseSpec(string Name, Shape Input, Shape Output, ActivationSpec Activation, Shape? FlattenedFrom, string? SavedName = null)
+    /// <param name="HasBias">False for an imported layer without a bias (nn.Linear(bias=False), a Gemm without C, a MatMul without
+    /// an Add): b stays in the buffer but is always 0, is not trained (its gradient is 0) and is not saved, as in PyTorch.</param>
+    internal sealed record DenseSpec(string Name, Shape Input, Shape Output, ActivationSpec Activation, Shape? FlattenedFrom, string? SavedName = null,
+        bool HasBias = true)
         : LayerSpec(Name, Input, Output)
     {
         public override LayerKind Kind => DenseLayer.Instance;
@@ -47,10 +50,10 @@ namespace ModelGen.Generator.Layers
         }
 
         protected override string Describe(DenseSpec layer) =>
-            "Dense " + layer.Input + " -> " + layer.Output + ", " + layer.Activation.Row.Display;
+            "Dense " + layer.Input + " -> " + layer.Output + ", " + layer.Activation.Row.Display + WeightsAndBiases.NoBiasSuffix(layer.HasBias);
 
         protected override string SpecToken(DenseSpec layer) =>
-            "dense(" + Format.Int(layer.Units) + "," + layer.Activation.Row.SpecToken + ")";
+            "dense(" + Format.Int(layer.Units) + "," + layer.Activation.Row.SpecToken + WeightsAndBiases.NoBiasToken(layer.HasBias) + ")";
 
         protected override void WriteConstants(SourceWriter w, DenseSpec layer, ref string parameterEnd)
         {
@@ -82,7 +85,7 @@ namespace ModelGen.Generator.Layers
                 ? "global::ModelGen.Serialization.TensorLayout.LinearAfterImage(\"" + saved + ".weight\", " + n + "WeightsOffset, " +
                   Format.Int(image.Height) + ", " + Format.Int(image.Width) + ", " + Format.Int(image.Channels) + ", " + n + "Units)"
                 : "global::ModelGen.Serialization.TensorLayout.Linear(\"" + saved + ".weight\", " + n + "WeightsOffset, " + n + "Inputs, " + n + "Units)";
-            yield return WeightsAndBiases.SavedBiases(n, saved);
+            if (layer.HasBias) yield return WeightsAndBiases.SavedBiases(n, saved);
         }
 
         protected override IEnumerable<string> MemberNames(DenseSpec layer)
@@ -173,7 +176,7 @@ namespace ModelGen.Generator.Layers
             else
                 w.Line("//   dz [batch, " + u + "] = dy ⊙ " + activation.DerivativeFormula + "   (in place: `deltas` holds dy, then dz)");
             w.Line("//   dW [" + i + ", " + u + "] = xᵀ [" + i + ", batch] · dz [batch, " + u + "]");
-            w.Line("//   db [" + u + "] = sum of dz over the batch");
+            w.Line(layer.HasBias ? "//   db [" + u + "] = sum of dz over the batch" : WeightsAndBiases.NoBiasComment);
             w.Line(slot.NeedsInputGradient
                 ? "//   dx [batch, " + i + "] = dz [batch, " + u + "] · Wᵀ [" + u + ", " + i + "]   (the previous layer's dy)"
                 : "//   no dx: " + Emitting.ModelEmitter.NoInputGradientReason(slot));
@@ -190,7 +193,7 @@ namespace ModelGen.Generator.Layers
                 w.Line(activation.BackwardCall("y.Slice(0, count)", "deltas.Slice(0, count)"));
             }
             w.Line("global::ModelGen.Kernels.WeightGradient(x, deltas, " + n + "WeightGradients, batchSize, " + n + "Inputs, " + n + "Units);");
-            w.Line("global::ModelGen.Kernels.BiasGradient(deltas, " + n + "BiasGradients, batchSize, " + n + "Units);");
+            w.Line(layer.HasBias ? "global::ModelGen.Kernels.BiasGradient(deltas, " + n + "BiasGradients, batchSize, " + n + "Units);" : n + "BiasGradients.Clear();");
             if (slot.NeedsInputGradient) w.Line("global::ModelGen.Kernels.InputGradient(deltas, " + n + "Weights, dx, batchSize, " + n + "Inputs, " + n + "Units);");
             w.Close();
             w.Line();

@@ -44,6 +44,15 @@ namespace ModelGen.Generator.Layers
             w.Line("global::ModelGen.Initializers.Zeros(" + name + "Biases);");
         }
 
+        /// <summary>After a layer's description: nothing, or that it has no bias.</summary>
+        public static string NoBiasSuffix(bool hasBias) => hasBias ? "" : ", no bias";
+
+        /// <summary>Inside a layer's spec token: nothing (so the specs of layers with a bias stay as they were), or ",nobias".</summary>
+        public static string NoBiasToken(bool hasBias) => hasBias ? "" : ",nobias";
+
+        /// <summary>The backward comment of a layer without a bias.</summary>
+        public const string NoBiasComment = "//   no db: the layer has no bias (b stays 0, as in the file), so its gradient is 0 and optimizers leave it at 0";
+
         /// <summary>The bias tensor as saved: [units], the same in PyTorch; named savedName.bias (the layer's name unless imported).</summary>
         public static string SavedBiases(string name, string savedName) =>
             "new global::ModelGen.Serialization.TensorLayout(\"" + savedName + ".bias\", " + name + "BiasesOffset, " + name + "BiasesLength)";

@@ -56,6 +56,7 @@ namespace ModelGen.Generator.Onnx
             string biasName = node.Inputs[0] == _current ? node.Inputs[1] : node.Inputs[0];
             float[] b = Biases(node, biasName, _tensors.Constant(biasName), dense.Units);
             for (int i = 0; i < b.Length; i++) _parameters[_biasesAwaitingAdd + i] = b[i];
+            _layers[_layers.Count - 1] = dense with { HasBias = true };
             _biasesAwaitingAdd = -1;
             Advance(node, canFoldActivation: true);
         }
@@ -75,7 +76,9 @@ namespace ModelGen.Generator.Onnx
                     w[(long)row * units + u] = transposed ? onnxWeights[(long)u * inputs + onnxRow] : onnxWeights[(long)onnxRow * units + u];
             }
             string name = LayerName(DenseLayer.Instance, weightName);
-            _layers.Add(new DenseSpec(name, _shape, Shape.Flat(units), Identity, _flattenedImage, SavedName(weightName, name, transposed)));
+            // Without biases (a Gemm without C; a MatMul until its Add supplies them) the layer has none, as in PyTorch: its b
+            // stays 0, untrained and unsaved.
+            _layers.Add(new DenseSpec(name, _shape, Shape.Flat(units), Identity, _flattenedImage, SavedName(weightName, name, transposed), HasBias: biases is not null));
             _parameters.AddRange(w);
             _parameters.AddRange(biases ?? new float[units]);
             _shape = Shape.Flat(units);
@@ -147,7 +150,8 @@ namespace ModelGen.Generator.Onnx
             CheckSize(output, "the output of " + node.Display);
             if ((long)window.OutputHeight * window.OutputWidth * kh * kw * channels > Emitting.ModelEmitter.MaxArrayLength)
                 throw GraphProblem("has a patch matrix too large for one array at " + node.Display, "a sample's tensors must fit one array");
-            _layers.Add(new Conv2DSpec(name, _shape, output, window, Identity, SavedName(weights.Name, name, pyTorchLayout: true)));
+            // A Conv without B (nn.Conv2d(bias=False)) has no bias, as in PyTorch: its b stays 0, untrained and unsaved.
+            _layers.Add(new Conv2DSpec(name, _shape, output, window, Identity, SavedName(weights.Name, name, pyTorchLayout: true), HasBias: biases is not null));
             _parameters.AddRange(w);
             _parameters.AddRange(biases ?? new float[filters]);
             _shape = output;

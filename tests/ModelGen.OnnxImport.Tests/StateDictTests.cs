@@ -18,6 +18,7 @@ public sealed class StateDictTests
     [InlineData("rgb")]
     [InlineData("view_flatten")]
     [InlineData("mlp")]
+    [InlineData("same_stride2")] // features.2 is a Conv without bias: no features.2.bias, as in PyTorch's state_dict
     public void SaveWritesTheInitializersUnderTheirNames(string fixture)
     {
         byte[] onnx = File.ReadAllBytes(Path.Combine(Fixtures.Folder, fixture + ".onnx"));

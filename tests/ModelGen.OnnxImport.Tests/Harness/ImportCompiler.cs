@@ -21,7 +21,8 @@ public static class ImportCompiler
 {
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(LoadReferences);
 
-    public static ImportedModel Compile(byte[] onnx, string className = "Net")
+    /// <param name="harnessMembers">More static members of the Harness class (C# source; the class is named <paramref name="className"/>), for <see cref="ImportedModel.Invoke"/>.</param>
+    public static ImportedModel Compile(byte[] onnx, string className = "Net", string harnessMembers = "")
     {
         string source = $$"""
             using System;
@@ -59,6 +60,7 @@ public static class ImportCompiler
                 }
                 public static void Save(string path) => new {{className}}().Save(path);
                 public static void ExportOnnx(string path) => new {{className}}().ExportOnnx(path);
+            {{harnessMembers}}
             }
             """;
         CSharpCompilation compilation = CSharpCompilation.Create("Imported" + Guid.NewGuid().ToString("N"),
@@ -121,6 +123,9 @@ public sealed class ImportedModel(Type harness, IReadOnlyList<(string HintName, 
     public float[] Forward(float[] inputs) => (float[])Call("Forward", inputs);
     public void Save(string path) => Call("Save", path);
     public void ExportOnnx(string path) => Call("ExportOnnx", path);
+
+    /// <summary>Calls a static member of the harness, such as one given to Compile as harnessMembers.</summary>
+    public object Invoke(string method, params object[] arguments) => Call(method, arguments);
 
     private object Get(string property) => harness.GetProperty(property)!.GetValue(null)!;
 

@@ -18,3 +18,7 @@ public partial class TorchRgb;
 /// <summary>A regressor: LeakyReLU, Tanh, Sigmoid, then a linear output (mean squared error).</summary>
 [OnnxModel("../fixtures/pytorch/leaky_tanh.onnx")]
 public partial class TorchLeakyTanh;
+
+/// <summary>Conv(stride 2, padding 1) ReLU, then a Conv without bias (nn.Conv2d(bias=False)): ModelGen gives it none either.</summary>
+[OnnxModel("../fixtures/pytorch/same_stride2.onnx")]
+public partial class TorchSameStride2;
