@@ -383,20 +383,21 @@ namespace ModelGen.Generator.Emitting
             // (ModelGen.BatchPredictor) and run this model's Forward, in inference mode, one whole pass per core.
             string outputs = "_inference." + OutputField(slots);
             // A channels-first input is copied channels-last first (the layers read channels-last).
-            string run = TransposesInput(model)
-                ? "CopyInputToChannelsLast(input, _inference.Inputs, 1);\n" + "Run(_inference, _inference.Inputs, 1" + (HasDropout(model) ? ", training: false" : "") + ");"
-                : "Run(_inference, input, 1" + (HasDropout(model) ? ", training: false" : "") + ");";
+            string inference = HasDropout(model) ? ", training: false" : "";
+            string[] run = TransposesInput(model)
+                ? ["CopyInputToChannelsLast(input, _inference.Inputs, 1);", "Run(_inference, _inference.Inputs, 1" + inference + ");"]
+                : ["Run(_inference, input, 1" + inference + ");"];
             w.Line("/// <summary>Runs one sample, [InputSize], and writes its outputs, [OutputSize]. Not thread-safe.</summary>");
             w.Open("public void Predict(" + ReadOnlySpan + " input, " + Span + " output)");
             w.Line(Rt + "Batch.CheckSample(input.Length, InputSize, nameof(input));");
             w.Line(Rt + "Batch.CheckSample(output.Length, OutputSize, nameof(output));");
-            foreach (string line in run.Split('\n')) w.Line(line);
+            foreach (string line in run) w.Line(line);
             w.Line(outputs + ".AsSpan(0, OutputSize).CopyTo(output);");
             w.Close();
             w.Line();
             w.Line("/// <summary>");
             w.Line("/// Runs any number of samples, [n, InputSize] row-major, and writes their outputs, [n, OutputSize],");
-            w.Line("/// InferenceBatchSize samples at a time on each core. Not thread-safe.");
+            w.Line("/// in blocks of up to InferenceBatchSize samples on every core. Not thread-safe.");
             w.Line("/// </summary>");
             w.Line("public void PredictBatch(" + ReadOnlySpan + " inputs, " + Span + " outputs) => Batches.PredictBatch(inputs, outputs);");
             w.Line();
@@ -405,7 +406,7 @@ namespace ModelGen.Generator.Emitting
             w.Line("/// <summary>Runs one sample, [InputSize], and returns the index of its largest output (the predicted class). Not thread-safe.</summary>");
             w.Open("public int PredictClass(" + ReadOnlySpan + " input)");
             w.Line(Rt + "Batch.CheckSample(input.Length, InputSize, nameof(input));");
-            foreach (string line in run.Split('\n')) w.Line(line);
+            foreach (string line in run) w.Line(line);
             w.Line("return " + Rt + "Batch.ArgMax(" + outputs + ".AsSpan(0, OutputSize));");
             w.Close();
             w.Line();
@@ -575,7 +576,7 @@ namespace ModelGen.Generator.Emitting
             foreach (LayerSpec layer in model.Layers)
             {
                 if (!layer.IsTrainable) continue;
-                long biases = layer is Conv2DSpec conv ? conv.Filters : layer.Output.Size;
+                long biases = layer.BiasCount;
                 long weights = layer.ParameterCount - biases;
                 w.Line("    // " + layer.Name + ".W, " + Format.Count(weights) + " values");
                 WriteFloats(w, import.Parameters, offset, (int)weights);

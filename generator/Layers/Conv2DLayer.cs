@@ -18,6 +18,7 @@ namespace ModelGen.Generator.Layers
         public int Filters => Output.Channels;
         public int PatchSize => Window.Height * Window.Width * Input.Channels;
         public override long ParameterCount => (long)PatchSize * Filters + Filters;
+        public override long BiasCount => Filters;
     }
 
     /// <summary>

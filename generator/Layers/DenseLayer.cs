@@ -20,6 +20,7 @@ namespace ModelGen.Generator.Layers
         public int Inputs => (int)Input.Size;
         public int Units => (int)Output.Size;
         public override long ParameterCount => (long)Inputs * Units + Units;
+        public override long BiasCount => Units;
     }
 
     /// <summary>[Dense(units, activation)]: reading, and every piece of generated code for it.</summary>

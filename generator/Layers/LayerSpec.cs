@@ -17,6 +17,9 @@ namespace ModelGen.Generator.Layers
         /// <summary>Trainable values in the layer.</summary>
         public virtual long ParameterCount => 0;
 
+        /// <summary>How many of the parameters are biases (they follow the weights in Parameters).</summary>
+        public virtual long BiasCount => 0;
+
         /// <summary>Whether the layer has parameters (and so weight gradients).</summary>
         public bool IsTrainable => ParameterCount > 0;
     }

@@ -6,7 +6,7 @@ namespace ModelGen;
 
 /// <summary>
 /// sum[u] = Σ_r m[r, u], each column summed in row order from zero: the bias gradient. The sums stay in
-/// registers (up to eight vectors of columns at a time) while the rows stream past, instead of one
+/// registers (up to four vectors of columns at a time) while the rows stream past, instead of one
 /// whole-row add into memory per row, which for a convolution's 86 528 rows of 32 values cost more in
 /// calls than in additions. Same order, same bits as adding row after row.
 /// </summary>

@@ -12,8 +12,9 @@ namespace ModelGen;
 /// <remarks>
 /// The products are written as "for each row, for each non-zero input, y_row += x_i · W_i": an
 /// input row's zeros (image background, ReLU outputs) are found with a vector scan and skipped, which
-/// changes no finite result and saves most of the work on MNIST. The output row is held in registers
-/// (<see cref="RowKernels"/>), 64 columns at a time.
+/// changes no finite result and saves most of the work on MNIST. The output rows are held in registers:
+/// one row eight vectors wide (<see cref="RowKernels"/>), four rows at a time (<see cref="RowGroupKernels"/>),
+/// or, for 16 columns or fewer, 16 rows across the lanes (<see cref="NarrowProduct"/>).
 /// </remarks>
 public static unsafe class Kernels
 {

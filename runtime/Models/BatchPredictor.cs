@@ -2,17 +2,17 @@ namespace ModelGen;
 
 /// <summary>
 /// Runs a generated model on many samples at once, one whole forward pass per core: the samples are cut
-/// into blocks (up to the workspace's capacity, see <see cref="BlockSize"/>), and each core runs the model's own Forward, in inference
-/// mode, on its blocks with a workspace of its own. Generated models call this from PredictBatch and
-/// PredictClasses.
+/// into blocks (up to the workspace's capacity, see <see cref="BlockSize"/>), and each core runs the
+/// model's own Forward, in inference mode, on its blocks with a workspace of its own. Generated models
+/// call this from PredictBatch and PredictClasses.
 /// </summary>
 /// <remarks>
 /// Why not split each layer across the cores instead: a batch of a small model is a few short products
 /// (the MNIST MLP's output layer is 64×128×10 per block), and handing every one of them to the other
 /// cores and waiting for it costs more than it saves; whole passes need one hand-off per call. Each
 /// sample's outputs are computed by the same serial kernels in the same order whichever core runs it,
-/// so they are bit-identical at any thread count, and to Predict's. The extra
-/// workspaces are made on the first call that uses the cores, so later calls allocate nothing.
+/// so they are bit-identical at any thread count, and to Predict's. The extra workspaces are made on
+/// the first call that uses the cores, so later calls allocate nothing.
 /// </remarks>
 public sealed unsafe class BatchPredictor<TWorkspace> : IChunkJob where TWorkspace : IWorkspace
 {

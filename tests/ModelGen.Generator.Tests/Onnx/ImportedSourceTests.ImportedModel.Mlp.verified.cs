@@ -213,7 +213,7 @@ partial class Net : global::ModelGen.IClassifier<Net.Workspace>
 
     /// <summary>
     /// Runs any number of samples, [n, InputSize] row-major, and writes their outputs, [n, OutputSize],
-    /// InferenceBatchSize samples at a time on each core. Not thread-safe.
+    /// in blocks of up to InferenceBatchSize samples on every core. Not thread-safe.
     /// </summary>
     public void PredictBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => Batches.PredictBatch(inputs, outputs);
 
