@@ -1,6 +1,6 @@
 namespace ModelGen;
 
-/// <summary>The activation applied to a dense layer's output.</summary>
+/// <summary>The activation applied to a layer's output, or by an [Activation] layer.</summary>
 /// <remarks>The numeric values are part of the generator's contract: do not reorder.</remarks>
 public enum Activation
 {
@@ -16,4 +16,6 @@ public enum Activation
     Tanh = 4,
     /// <summary>y_i = e^z_i / Σ_j e^z_j over the layer's units; last layer only.</summary>
     Softmax = 5,
+    /// <summary>y = min(max(z, 0), 6) (MobileNet's ReLU6; PyTorch's nn.ReLU6, ONNX's Clip(0, 6)).</summary>
+    ReLU6 = 6,
 }

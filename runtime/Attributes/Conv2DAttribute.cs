@@ -41,4 +41,7 @@ public sealed class Conv2DAttribute : LayerAttribute
 
     /// <summary>The negative-side slope of <see cref="Activation.LeakyReLU"/> (default 0.01, as PyTorch).</summary>
     public float Slope { get; set; } = 0.01f;
+
+    /// <summary>Whether the layer adds a bias b (default true; false before a [BatchNormalization], as PyTorch's bias=False).</summary>
+    public bool UseBias { get; set; } = true;
 }

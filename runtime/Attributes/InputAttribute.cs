@@ -40,4 +40,7 @@ public sealed class InputAttribute : Attribute
 
     /// <summary>Channels of an image input; the size of a flat input.</summary>
     public int Channels { get; }
+
+    /// <summary>The name layers give as their <see cref="LayerAttribute.Input"/> to read the network's input (default "input").</summary>
+    public string Name { get; set; } = "input";
 }
