@@ -128,6 +128,48 @@ namespace ModelGen.Generator
             "Tensor too large",
             "The {0} of model '{1}' needs {2} values per sample for {3}, more than an array can hold ({4}); make it smaller");
 
+        // ------------------------------------------------------------ graphs and blocks
+
+        public static readonly DiagnosticDescriptor UnknownInput = Error("MG0039",
+            "Layer reads something that is not before it",
+            "Layer '{0}' of model '{1}' reads '{2}', {3}");
+
+        public static readonly DiagnosticDescriptor UnusedOutput = Error("MG0040",
+            "Layer output is not used",
+            "The output of layer '{0}' of model '{1}' is not read by any later layer; the network's output is its last layer ('{2}'), so read '{0}' in a later layer (its Input, or an [Add] or [Concatenate] input) or remove it");
+
+        public static readonly DiagnosticDescriptor InputShapesDiffer = Error("MG0041",
+            "Inputs do not fit together",
+            "Layer '{0}' of model '{1}' {2}; {3}");
+
+        public static readonly DiagnosticDescriptor TooFewInputs = Error("MG0042",
+            "Layer needs more inputs",
+            "Layer '{0}' of model '{1}' is an [{2}] of {3}; it needs at least two distinct inputs, named by layer: [{2}(\"Conv2\", \"Shortcut\")]");
+
+        public static readonly DiagnosticDescriptor BatchNormalizationSetting = Error("MG0043",
+            "BatchNormalization setting out of range",
+            "The {0} of layer '{1}' of model '{2}' is {3}; {4}");
+
+        public static readonly DiagnosticDescriptor PlaceholderOutsideBlock = Error("MG0044",
+            "Block placeholder outside a block",
+            "Layer '{0}' of model '{1}' uses {2} outside a [Block]; it stands for what a [Use] of a block sets, so give a number here");
+
+        public static readonly DiagnosticDescriptor NotABlock = Error("MG0045",
+            "Used class is not a block",
+            "[Use(typeof({0}))] in model '{1}': '{0}' has no [Block] attribute; declare the block's layers on a class marked [Block]");
+
+        public static readonly DiagnosticDescriptor BlockUsesItself = Error("MG0046",
+            "Block uses itself",
+            "The block '{0}' used in model '{1}' uses itself ({2}); a block may use other blocks, but not itself");
+
+        public static readonly DiagnosticDescriptor LayerNamedLikeInput = Error("MG0047",
+            "Layer has the input's name",
+            "Layer '{0}' of model '{1}' has the input's name; layers read the input by that name, so rename the layer (or the input, with [Input(…, Name = \"…\")])");
+
+        public static readonly DiagnosticDescriptor SoftmaxOnlyOnDense = Error("MG0048",
+            "Softmax only on the last Dense layer",
+            "Layer '{0}' of model '{1}' is an [{2}] with Softmax, which is only supported on the last [Dense] layer (it is fused with the loss); give that layer Activation.Softmax instead");
+
         // ------------------------------------------------------------ [OnnxModel]: importing an ONNX file
 
         public static readonly DiagnosticDescriptor OnnxFileNotFound = Error("MG0030",
@@ -177,6 +219,8 @@ namespace ModelGen.Generator
             GenericModel, NotAClass, StaticModel, LayersOnOtherDeclaration, UndefinedEnumValue, InvalidSlope, NameConflict,
             MissingModelAttribute, NeedsImageInput, DenseNeedsFlatInput, FlattenOfFlat, WindowTooLarge, DropoutRateOutOfRange,
             DropoutLast, StrideNotPositive, SoftmaxNotDense, NoTrainableLayer, TensorTooLarge,
+            UnknownInput, UnusedOutput, InputShapesDiffer, TooFewInputs, BatchNormalizationSetting, PlaceholderOutsideBlock,
+            NotABlock, BlockUsesItself, LayerNamedLikeInput, SoftmaxOnlyOnDense,
             OnnxFileNotFound, OnnxFileNotEncoded, OnnxFileInvalid, OnnxOperatorUnsupported, OnnxNodeUnsupported, OnnxTensorInvalid,
             OnnxGraphUnsupported, OnnxModelWithLayers, OnnxFileAmbiguous,
             InternalError,

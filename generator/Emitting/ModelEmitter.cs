@@ -26,7 +26,8 @@ namespace ModelGen.Generator.Emitting
 
         public static string Emit(ModelSpec model)
         {
-            IReadOnlyList<LayerSlot> slots = Wire(model);
+            GraphPlan plan = GraphPlanner.Plan(model);
+            IReadOnlyList<LayerSlot> slots = plan.Slots;
             var w = new SourceWriter();
             WriteHeader(w, model);
             if (model.Namespace is not null)
@@ -52,46 +53,21 @@ namespace ModelGen.Generator.Emitting
             return w.ToString();
         }
 
-        /// <summary>
-        /// Places every layer: which buffer it reads and writes in Run and in Backward, and whether a
-        /// gradient must flow to its input (only when some earlier layer has parameters).
-        /// </summary>
-        internal static IReadOnlyList<LayerSlot> Wire(ModelSpec model)
-        {
-            var slots = new List<LayerSlot>();
-            bool trainableBefore = false;
-            LayerSlot? previous = null;
-            for (int i = 0; i < model.Layers.Count; i++)
-            {
-                LayerSpec layer = model.Layers[i];
-                var slot = new LayerSlot(layer, i, i == model.Layers.Count - 1, trainableBefore, previous)
-                {
-                    RunInput = previous?.RunOutput ?? "inputs",
-                    SavedInput = previous?.SavedOutput ?? "workspace.Inputs",
-                };
-                slot.InputDeltas = trainableBefore ? previous?.OutputDeltas : null;
-                slot.RunOutput = layer.Kind.OutputBuffer(slot, slot.RunInput);
-                slot.SavedOutput = layer.Kind.OutputBuffer(slot, slot.SavedInput);
-                slot.OutputDeltas = layer.Kind.DeltasBuffer(slot, slot.InputDeltas);
-                slots.Add(slot);
-                trainableBefore |= layer.IsTrainable;
-                previous = slot;
-            }
-            return slots;
-        }
-
         /// <summary>The workspace field that holds the network's outputs (a Flatten at the end aliases its input's).</summary>
         private static string OutputField(IReadOnlyList<LayerSlot> slots) =>
             slots[slots.Count - 1].SavedOutput.Substring("workspace.".Length);
 
         /// <summary>Why a layer's backward pass computes no dx, for its comment.</summary>
-        internal static string NoInputGradientReason(LayerSlot slot) => slot.Index == 0
+        internal static string NoInputGradientReason(LayerSlot slot) => slot.Inputs[0].Producer is null
             ? "the network's input needs no gradient"
-            : "no layer before this one has parameters";
+            : slot.InChain ? "no layer before this one has parameters" : "no layer it depends on has parameters";
 
         private static bool IsClassifier(ModelSpec model) => model.Loss == LossKind.SparseCategoricalCrossEntropy;
 
         private static bool HasDropout(ModelSpec model) => model.Layers.Any(l => l is DropoutSpec);
+
+        /// <summary>Whether some layer behaves differently in training: Run then takes the switch.</summary>
+        private static bool HasTrainingMode(ModelSpec model) => model.Layers.Any(l => l.UsesTrainingMode);
 
         // ---------------------------------------------------------------- header and constants
 
@@ -287,7 +263,7 @@ namespace ModelGen.Generator.Emitting
             else w.Line("inputs.CopyTo(workspace.Inputs);");
             w.Line("workspace.BatchSize = batchSize;");
             w.Line("workspace.Training = training;");
-            w.Line("Run(workspace, workspace.Inputs, batchSize" + (HasDropout(model) ? ", training" : "") + ");");
+            w.Line("Run(workspace, workspace.Inputs, batchSize" + (HasTrainingMode(model) ? ", training" : "") + ");");
             w.Close();
             w.Line();
 
@@ -346,7 +322,11 @@ namespace ModelGen.Generator.Emitting
             w.Line();
             w.Line("// The layers in reverse; each turns its output's gradient into its parameters' gradients");
             w.Line("// and, when an earlier layer has parameters, the gradient of its input.");
-            for (int i = slots.Count - 1; i >= 0; i--) slots[i].Kind.WriteBackwardCall(w, slots[i]);
+            for (int i = slots.Count - 1; i >= 0; i--)
+            {
+                slots[i].Kind.WriteBackwardCall(w, slots[i]);
+                WriteGradientSums(w, slots[i]);
+            }
             w.Close();
             w.Line();
 
@@ -383,7 +363,7 @@ namespace ModelGen.Generator.Emitting
             // (ModelGen.BatchPredictor) and run this model's Forward, in inference mode, one whole pass per core.
             string outputs = "_inference." + OutputField(slots);
             // A channels-first input is copied channels-last first (the layers read channels-last).
-            string inference = HasDropout(model) ? ", training: false" : "";
+            string inference = HasTrainingMode(model) ? ", training: false" : "";
             string[] run = TransposesInput(model)
                 ? ["CopyInputToChannelsLast(input, _inference.Inputs, 1);", "Run(_inference, _inference.Inputs, 1" + inference + ");"]
                 : ["Run(_inference, input, 1" + inference + ");"];
@@ -419,8 +399,10 @@ namespace ModelGen.Generator.Emitting
 
         private static void WriteLayers(SourceWriter w, ModelSpec model, IReadOnlyList<LayerSlot> slots)
         {
-            w.Line("// The forward pass: each layer reads the previous layer's output.");
-            w.Open("private void Run(Workspace workspace, " + ReadOnlySpan + " inputs, int batchSize" + (HasDropout(model) ? ", bool training" : "") + ")");
+            w.Line(slots[0].InChain
+                ? "// The forward pass: each layer reads the previous layer's output."
+                : "// The forward pass, in declaration order: each layer reads the outputs of the layers its declaration names.");
+            w.Open("private void Run(Workspace workspace, " + ReadOnlySpan + " inputs, int batchSize" + (HasTrainingMode(model) ? ", bool training" : "") + ")");
             foreach (LayerSlot slot in slots) slot.Kind.WriteForwardCall(w, slot);
             w.Close();
             w.Line();
@@ -429,6 +411,32 @@ namespace ModelGen.Generator.Emitting
                 slot.Kind.WriteForward(w, slot);
                 slot.Kind.WriteBackward(w, slot);
             }
+        }
+
+        /// <summary>
+        /// After a layer's backward call: for each input whose tensor another layer read too and whose
+        /// gradient that layer already wrote, the sum. It is what makes a residual connection right.
+        /// </summary>
+        private static void WriteGradientSums(SourceWriter w, LayerSlot slot)
+        {
+            foreach (SlotInput input in slot.Inputs)
+            {
+                if (input.AccumulateInto is null) continue;
+                LayerSlot producer = input.Producer!;
+                w.Line("// " + input.Tensor + " is read by " + string.Join(" and ", producer.Readers.Select(r => r.Name).Distinct()) +
+                    ": its gradient is the sum of theirs, so " + slot.Name + "'s part is added to what the others wrote");
+                w.Line(Rt + "Merging.AddInto(" + input.AccumulateInto + ".AsSpan(0, batchSize * " + Format.Long(producer.Layer.Output.Size) + "), " +
+                    input.Deltas + ".AsSpan(0, batchSize * " + Format.Long(producer.Layer.Output.Size) + "));");
+            }
+        }
+
+        /// <summary>The partial gradient buffer of a tensor with several readers.</summary>
+        private static IEnumerable<WorkspaceBuffer> PartialBuffers(LayerSlot slot)
+        {
+            if (slot.PartialDeltas is null) yield break;
+            yield return new WorkspaceBuffer(slot.PartialDeltas.Substring("workspace.".Length), "float", Format.Long(slot.Layer.Output.Size), slot.Layer.Output.Size,
+                slot.Name + " is read by several layers: each reader after the first writes its part of dLoss/d" + slot.Name + " here, [Capacity, " +
+                Format.Long(slot.Layer.Output.Size) + "], before it is added to the rest.");
         }
 
         // ---------------------------------------------------------------- save and load
@@ -458,7 +466,7 @@ namespace ModelGen.Generator.Emitting
 
         private static void WriteWorkspace(SourceWriter w, ModelSpec model, IReadOnlyList<LayerSlot> slots)
         {
-            var buffers = slots.SelectMany(s => s.Kind.Buffers(s)).ToList();
+            var buffers = slots.SelectMany(s => s.Kind.Buffers(s).Concat(PartialBuffers(s))).ToList();
             long widest = System.Math.Max(model.Input.Size, buffers.Count == 0 ? 1 : buffers.Max(b => b.PerSample));
             w.Line("/// <summary>");
             w.Line("/// The activations and their gradients for up to Capacity samples, allocated once: create one");

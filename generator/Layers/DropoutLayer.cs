@@ -9,6 +9,7 @@ namespace ModelGen.Generator.Layers
     internal sealed record DropoutSpec(string Name, Shape Input, Shape Output, float Rate) : LayerSpec(Name, Input, Output)
     {
         public override LayerKind Kind => DropoutLayer.Instance;
+        public override bool UsesTrainingMode => true;
     }
 
     /// <summary>
@@ -25,6 +26,7 @@ namespace ModelGen.Generator.Layers
         public override string AttributeName => "ModelGen.DropoutAttribute";
         public override string DisplayName => "Dropout";
         public override string DefaultNamePrefix => "Dropout";
+        public override bool IsElementWise => true;
 
         public override LayerSpec? Read(LayerReadContext context, AttributeArguments arguments)
         {

@@ -13,7 +13,8 @@ namespace ModelGen.Generator.Layers
 
     /// <summary>
     /// [Flatten]: channels-last images are already stored as flat rows, so the layer moves no data and
-    /// owns no buffer: the next layer reads its input's buffer, and its gradient goes straight back.
+    /// owns no buffer: the next layer reads its input's buffer, and its gradient goes straight back. Only
+    /// when another layer also reads the image does it keep a gradient buffer of its own, copied back.
     /// </summary>
     internal sealed class FlattenLayer : LayerKind<FlattenSpec>
     {
@@ -49,18 +50,32 @@ namespace ModelGen.Generator.Layers
             yield return layer.Name + "Size";
         }
 
-        public override IEnumerable<WorkspaceBuffer> Buffers(LayerSlot slot) { yield break; }
+        public override IEnumerable<WorkspaceBuffer> Buffers(LayerSlot slot)
+        {
+            if (!SharesGradient(slot))
+                yield return new WorkspaceBuffer(slot.Name + "Deltas", "float", slot.Name + "Size", slot.Layer.Output.Size,
+                    slot.Name + ": dLoss/dy, [Capacity, " + slot.Name + "Size]: its input has other readers, so it is copied back rather than shared.");
+        }
 
         public override string OutputBuffer(LayerSlot slot, string input) => input;
 
-        public override string? DeltasBuffer(LayerSlot slot, string? inputDeltas) => inputDeltas;
+        public override string? DeltasBuffer(LayerSlot slot, string? inputDeltas) =>
+            SharesGradient(slot) ? inputDeltas : "workspace." + slot.Name + "Deltas";
+
+        /// <summary>Whether the gradient buffer is its input's (no gradient is needed, or it is that tensor's only reader).</summary>
+        private static bool SharesGradient(LayerSlot slot) => !slot.NeedsInputGradient || slot.OwnsInputGradient;
 
         public override void WriteForwardCall(SourceWriter w, LayerSlot slot) =>
             w.Line("// " + slot.Name + ": flatten " + slot.Layer.Input + " -> " + slot.Layer.Output + ", the same values in the same buffer");
 
         public override void WriteForward(SourceWriter w, LayerSlot slot) { }
 
-        public override void WriteBackwardCall(SourceWriter w, LayerSlot slot) { }
+        public override void WriteBackwardCall(SourceWriter w, LayerSlot slot)
+        {
+            if (SharesGradient(slot)) return;
+            w.Line("// " + slot.Name + ": dx = dy, copied back to the image's gradient");
+            w.Line(slot.OutputDeltas + ".AsSpan(0, batchSize * " + slot.Name + "Size).CopyTo(" + slot.InputDeltas + ");");
+        }
 
         public override void WriteBackward(SourceWriter w, LayerSlot slot) { }
     }

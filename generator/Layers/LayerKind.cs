@@ -24,6 +24,15 @@ namespace ModelGen.Generator.Layers
         /// <summary>Default layer names are this plus the position among layers of the kind: "Dense1".</summary>
         public abstract string DefaultNamePrefix { get; }
 
+        /// <summary>Whether the layer reads several tensors, named in its constructor ("inputs"), rather than one (its Input).</summary>
+        public virtual bool HasSeveralInputs => false;
+
+        /// <summary>Whether the layer maps each value on its own, keeping the order (Dropout, an activation): a Dense after it still sees a Flatten's image.</summary>
+        public virtual bool IsElementWise => false;
+
+        /// <summary>Lines the file's header explains the kind with, once, when the model has such a layer.</summary>
+        public virtual IEnumerable<string> HeaderNotes => System.Array.Empty<string>();
+
         // ------------------------------------------------------------ reading
 
         /// <summary>

@@ -8,6 +8,16 @@ namespace ModelGen.Generator.Layers
     /// </summary>
     internal abstract record LayerSpec(string Name, Shape Input, Shape Output)
     {
+        /// <summary>
+        /// The names of the tensors the layer reads (layer names, or the network input's), in order; its
+        /// <see cref="Input"/> is the first one's shape. Empty means the layer declared just before it (the
+        /// input for the first): how the ONNX front end hands over a chain.
+        /// </summary>
+        public EquatableArray<string> InputNames { get; init; } = EquatableArray<string>.Empty;
+
+        /// <summary>Whether the layer behaves differently in training (Dropout, BatchNormalization): Run then takes `training`.</summary>
+        public virtual bool UsesTrainingMode => false;
+
         /// <summary>The kind that reads and emits this layer.</summary>
         public abstract LayerKind Kind { get; }
 

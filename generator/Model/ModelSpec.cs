@@ -25,7 +25,8 @@ namespace ModelGen.Generator.Model
         Shape Input,
         EquatableArray<LayerSpec> Layers,
         LossKind Loss,
-        ImportSpec? Import = null)
+        ImportSpec? Import = null,
+        string InputName = "input")
     {
         public LayerSpec Output => Layers[Layers.Count - 1];
 

@@ -5,6 +5,9 @@ using ModelGen.Generator.Layers;
 
 namespace ModelGen.Generator.Parsing
 {
+    /// <summary>What one [Use] of a block sets: the values of Block.Filters and Block.Stride.</summary>
+    internal sealed record BlockValues(int Filters, int Stride);
+
     /// <summary>
     /// A layer attribute's arguments by parameter name (constructor parameters, optional ones with their
     /// defaults, and named properties), so a kind reads "filters" whichever constructor was used. A value
@@ -14,8 +17,17 @@ namespace ModelGen.Generator.Parsing
     {
         private readonly Dictionary<string, TypedConstant> _values = new Dictionary<string, TypedConstant>(StringComparer.Ordinal);
 
-        public AttributeArguments(AttributeData attribute)
+        /// <summary>Block.Filters and Block.Stride (ModelGen.Block): placeholders a [Use] replaces.</summary>
+        internal const int FiltersPlaceholder = -1_000_001, StridePlaceholder = -1_000_002;
+
+        /// <summary>Block.Input: names a block's input.</summary>
+        internal const string BlockInputName = "(block input)";
+
+        private readonly BlockValues? _block;
+
+        public AttributeArguments(AttributeData attribute, BlockValues? block = null)
         {
+            _block = block;
             IMethodSymbol? constructor = attribute.AttributeConstructor;
             if (constructor is null || constructor.Parameters.Length != attribute.ConstructorArguments.Length)
             {
@@ -31,12 +43,60 @@ namespace ModelGen.Generator.Parsing
 
         public bool Has(string name) => _values.ContainsKey(name);
 
+        /// <summary>The Block.Filters or Block.Stride placeholder used outside a [Block] (MG0047), or null.</summary>
+        public string? PlaceholderOutsideBlock { get; private set; }
+
         public int Int(string name, int fallback)
         {
             if (!_values.TryGetValue(name, out TypedConstant value)) return fallback;
-            if (Usable(value) && value.Value is int i) return i;
+            if (Usable(value) && value.Value is int i)
+            {
+                if (i != FiltersPlaceholder && i != StridePlaceholder) return i;
+                if (_block is { } block) return i == FiltersPlaceholder ? block.Filters : block.Stride;
+                PlaceholderOutsideBlock = i == FiltersPlaceholder ? "Block.Filters" : "Block.Stride";
+                return i;
+            }
             Unreadable = true;
             return fallback;
+        }
+
+        public bool Bool(string name, bool fallback)
+        {
+            if (!_values.TryGetValue(name, out TypedConstant value)) return fallback;
+            if (Usable(value) && value.Value is bool b) return b;
+            Unreadable = true;
+            return fallback;
+        }
+
+        /// <summary>A string array argument (params string[]): null when absent; unreadable when an element is not a string constant.</summary>
+        public string[]? Strings(string name)
+        {
+            if (!_values.TryGetValue(name, out TypedConstant value)) return null;
+            if (value.Kind != TypedConstantKind.Array || value.IsNull)
+            {
+                Unreadable = true;
+                return null;
+            }
+            var result = new string[value.Values.Length];
+            for (int i = 0; i < result.Length; i++)
+            {
+                if (value.Values[i].Value is not string text)
+                {
+                    Unreadable = true;
+                    return null;
+                }
+                result[i] = text;
+            }
+            return result;
+        }
+
+        /// <summary>A typeof(...) argument: null when absent, unreadable when not a type.</summary>
+        public INamedTypeSymbol? Type(string name)
+        {
+            if (!_values.TryGetValue(name, out TypedConstant value)) return null;
+            if (value.Kind == TypedConstantKind.Type && value.Value is INamedTypeSymbol type) return type;
+            Unreadable = true;
+            return null;
         }
 
         public float Float(string name, float fallback)
@@ -100,6 +160,6 @@ namespace ModelGen.Generator.Parsing
             return (PaddingKind)value;
         }
 
-        private static bool Usable(TypedConstant value) => value.Kind != TypedConstantKind.Error && !value.IsNull;
+        internal static bool Usable(TypedConstant value) => value.Kind != TypedConstantKind.Error && !value.IsNull;
     }
 }

@@ -47,5 +47,19 @@ namespace ModelGen.Generator.Parsing
             }
             return shape;
         }
+
+        /// <summary>The input's Name ("input" by default), which layers give as their Input to read it.</summary>
+        public static string Name(AttributeData data, Location location, string className, List<DiagnosticInfo> diagnostics)
+        {
+            var arguments = new AttributeArguments(data);
+            string? name = arguments.String("Name");
+            if (name is null) return "input";
+            if (!Microsoft.CodeAnalysis.CSharp.SyntaxFacts.IsValidIdentifier(name))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(Diagnostics.InvalidLayerName, location, name, className));
+                return "input";
+            }
+            return name;
+        }
     }
 }

@@ -8,10 +8,21 @@ namespace ModelGen.Generator.Parsing
     /// <summary>What a <see cref="LayerKind"/> needs to read one layer attribute: where it is, its input, and where diagnostics go.</summary>
     internal sealed class LayerReadContext
     {
+        private static readonly string[] NoNames = { "" };
+
         private readonly List<DiagnosticInfo> _diagnostics;
 
         public LayerReadContext(string className, string name, Shape? input, bool isLast, Location location, List<DiagnosticInfo> diagnostics)
+            : this(className, name, new[] { input }, NoNames, isLast, location, diagnostics)
         {
+        }
+
+        public LayerReadContext(string className, string name, IReadOnlyList<Shape?> inputs, IReadOnlyList<string> inputNames, bool isLast,
+            Location location, List<DiagnosticInfo> diagnostics)
+        {
+            Inputs = inputs;
+            InputNames = inputNames;
+            Shape? input = inputs.Count > 0 ? inputs[0] : null;
             ClassName = className;
             Name = name;
             Input = input;
@@ -25,8 +36,17 @@ namespace ModelGen.Generator.Parsing
         /// <summary>The layer's name (declared or default).</summary>
         public string Name { get; }
 
-        /// <summary>The layer's input shape, or null when an earlier layer could not be resolved.</summary>
+        /// <summary>The layer's (first) input shape, or null when an earlier layer could not be resolved.</summary>
         public Shape? Input { get; }
+
+        /// <summary>Every input's shape (null where unknown), for kinds with several inputs.</summary>
+        public IReadOnlyList<Shape?> Inputs { get; }
+
+        /// <summary>The names of what it reads, as the declaration (after its block) names them.</summary>
+        public IReadOnlyList<string> InputNames { get; }
+
+        /// <summary>The saved tensors' prefix of a layer inside a block ("Stage2Block1.Conv1"); null otherwise.</summary>
+        public string? SavedName { get; set; }
 
         public bool IsLast { get; }
 

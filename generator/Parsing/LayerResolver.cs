@@ -1,8 +1,8 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using ModelGen.Generator.Emitting;
 using ModelGen.Generator.Layers;
 using ModelGen.Generator.Model;
@@ -10,9 +10,10 @@ using ModelGen.Generator.Model;
 namespace ModelGen.Generator.Parsing
 {
     /// <summary>
-    /// Names the layers and resolves them in order, each on the shape the previous one gives, through its
-    /// <see cref="LayerKind"/>. Checks what concerns the whole stack: names, Softmax placement, sizes that
-    /// do not fit an array, the total parameter count, and that something is trainable.
+    /// Resolves the layers of a graph in declaration order (which is topological: a layer reads only the
+    /// input and layers declared before it), each through its <see cref="LayerKind"/> on the shapes of what
+    /// it reads. Checks what concerns the whole graph: names, what each layer reads, outputs nothing reads,
+    /// sizes that do not fit an array, the total parameter count, and that something is trainable.
     /// </summary>
     internal static class LayerResolver
     {
@@ -23,50 +24,86 @@ namespace ModelGen.Generator.Parsing
         // it is reported even when an earlier layer could not be resolved.
 
         /// <summary>Returns the resolved layers, or null when one of them could not be resolved.</summary>
-        public static List<LayerSpec>? Resolve(List<(AttributeData Data, AttributeSyntax Syntax, LayerKind Kind)> declarations,
-            Shape? input, bool inputDeclared, string className, Location classLocation, List<DiagnosticInfo> diagnostics)
+        public static List<LayerSpec>? Resolve(List<LayerDeclaration> declarations, Shape? input, string inputName, bool inputDeclared,
+            string className, Location classLocation, List<DiagnosticInfo> diagnostics)
         {
             var layers = new List<LayerSpec>();
+            var declaredAt = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (int i = 0; i < declarations.Count; i++)
+                if (!declaredAt.ContainsKey(declarations[i].Name)) declaredAt[declarations[i].Name] = i;
+
+            // What each name holds once resolved: its shape (null when it could not be resolved) and, for a flat
+            // tensor that a Flatten made from an image with only element-wise layers since, that image.
+            var shapes = new Dictionary<string, Shape?>(StringComparer.Ordinal) { [inputName] = input };
+            var flattened = new Dictionary<string, Shape?>(StringComparer.Ordinal);
+            var read = new HashSet<string>(StringComparer.Ordinal);
             var names = new HashSet<string>(StringComparer.Ordinal);
-            var perKind = new Dictionary<LayerKind, int>();
             bool complete = input is not null;
-            Shape? current = input;
-            Shape? flattenedImage = null;
             long parameterCount = 0;
             bool overflowReported = false;
             for (int index = 0; index < declarations.Count; index++)
             {
-                var (data, syntax, kind) = declarations[index];
-                Location location = syntax.GetLocation();
-                perKind.TryGetValue(kind, out int ordinal);
-                perKind[kind] = ++ordinal;
-
-                var arguments = new AttributeArguments(data);
-                string name = arguments.String("Name") ?? kind.DefaultNamePrefix + ordinal.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                LayerDeclaration declaration = declarations[index];
+                Location location = declaration.Location;
+                string name = declaration.Name;
+                AttributeArguments arguments = declaration.Arguments();
+                // Read as the expander read them, so a Name or Input of the wrong type marks the attribute unreadable.
+                arguments.String("Name");
+                arguments.String("Input");
                 if (arguments.Unreadable)
                 {
-                    diagnostics.Add(DiagnosticInfo.Create(Diagnostics.ArgumentNotConstant, location, kind.DisplayName, className));
+                    diagnostics.Add(DiagnosticInfo.Create(Diagnostics.ArgumentNotConstant, location, declaration.Kind.DisplayName, className));
                     complete = false;
-                    current = null;
+                    shapes[name] = null;
                     continue;
                 }
                 if (!SyntaxFacts.IsValidIdentifier(name) || SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None)
                     diagnostics.Add(DiagnosticInfo.Create(Diagnostics.InvalidLayerName, location, name, className));
+                else if (name == inputName)
+                    diagnostics.Add(DiagnosticInfo.Create(Diagnostics.LayerNamedLikeInput, location, name, className));
                 else if (!names.Add(name))
                     diagnostics.Add(DiagnosticInfo.Create(Diagnostics.DuplicateLayerName, location, className, name));
 
+                var inputShapes = new List<Shape?>();
+                bool inputsKnown = true;
+                foreach (string source in declaration.Inputs)
+                {
+                    read.Add(source);
+                    if (shapes.TryGetValue(source, out Shape? shape) && (source == inputName || declaredAt[source] < index))
+                    {
+                        inputShapes.Add(shape);
+                        continue;
+                    }
+                    string why = source == name ? "which is itself"
+                        : source == AttributeArguments.BlockInputName ? "but Block.Input only names a block's input, inside a [Block]"
+                        : declaredAt.TryGetValue(source, out int at) && at > index ? "which is declared after it; a layer may only read the input or layers declared before it"
+                        : "which is neither the input ('" + inputName + "') nor the name of a layer";
+                    diagnostics.Add(DiagnosticInfo.Create(Diagnostics.UnknownInput, location, name, className, source, why));
+                    inputShapes.Add(null);
+                    inputsKnown = false;
+                }
+
                 bool isLast = index == declarations.Count - 1;
-                var context = new LayerReadContext(className, name, current, isLast, location, diagnostics) { FlattenedImage = flattenedImage };
-                LayerSpec? layer = kind.Read(context, arguments);
+                var context = new LayerReadContext(className, name, inputShapes, declaration.Inputs, isLast, location, diagnostics)
+                {
+                    FlattenedImage = declaration.Inputs.Length > 0 && flattened.TryGetValue(declaration.Inputs[0], out Shape? image) ? image : null,
+                    SavedName = declaration.SavedName,
+                };
+                LayerSpec? layer = inputsKnown || declaration.Kind.HasSeveralInputs ? declaration.Kind.Read(context, arguments) : null;
                 if (arguments.Unreadable)
                 {
-                    diagnostics.Add(DiagnosticInfo.Create(Diagnostics.ArgumentNotConstant, location, kind.DisplayName, className));
+                    diagnostics.Add(DiagnosticInfo.Create(Diagnostics.ArgumentNotConstant, location, declaration.Kind.DisplayName, className));
                     layer = null;
                 }
-                if (layer is null)
+                if (arguments.PlaceholderOutsideBlock is { } placeholder)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(Diagnostics.PlaceholderOutsideBlock, location, name, className, placeholder));
+                    layer = null;
+                }
+                if (layer is null || !inputsKnown)
                 {
                     complete = false;
-                    current = null;
+                    shapes[name] = null;
                     continue;
                 }
 
@@ -75,7 +112,7 @@ namespace ModelGen.Generator.Parsing
                     diagnostics.Add(DiagnosticInfo.Create(Diagnostics.TensorTooLarge, location, "layer '" + name + "'", className,
                         Format.Count(largest.Values), largest.What, Format.Count(MaxArrayLength)));
                     complete = false;
-                    current = null;
+                    shapes[name] = null;
                     continue;
                 }
                 parameterCount += layer.ParameterCount;
@@ -87,14 +124,25 @@ namespace ModelGen.Generator.Parsing
                 }
                 if (parameterCount > MaxArrayLength) parameterCount = MaxArrayLength + 1; // keep the sum from overflowing a long
 
-                layers.Add(layer);
-                flattenedImage = layer switch
+                layers.Add(layer with { InputNames = new EquatableArray<string>(declaration.Inputs) });
+                shapes[name] = layer.Output;
+                flattened[name] = layer switch
                 {
                     FlattenSpec flatten => flatten.Input,
-                    DropoutSpec => flattenedImage, // element-wise: the values keep their order
+                    _ when layer.Kind.IsElementWise && context.FlattenedImage is { } source => source, // the values keep their order
                     _ => null,
                 };
-                current = layer.Output;
+            }
+
+            // Every layer but the last must be read by a later one: the network has one output.
+            for (int index = 0; index < declarations.Count - 1; index++)
+            {
+                if (!read.Contains(declarations[index].Name) && names.Contains(declarations[index].Name))
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(Diagnostics.UnusedOutput, declarations[index].Location, declarations[index].Name, className,
+                        declarations[declarations.Count - 1].Name));
+                    complete = false;
+                }
             }
 
             if (complete && inputDeclared && layers.Count > 0 && !layers.Exists(l => l.IsTrainable))

@@ -25,7 +25,8 @@ namespace ModelGen.Generator.Parsing
             {
                 string? name = attribute.AttributeClass?.ToDisplayString();
                 // An imported model reports its stray layer attributes itself (MG0037).
-                if (name == ModelParser.ModelAttributeName || name == Onnx.OnnxModelParser.AttributeName) return null;
+                // A [Block]'s layers are checked where a model uses it.
+                if (name == ModelParser.ModelAttributeName || name == Onnx.OnnxModelParser.AttributeName || name == BlockExpander.BlockAttributeName) return null;
                 if (name != InputAttributeName && LayerKinds.ByAttributeName(name) is null) continue;
                 SyntaxNode? syntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken);
                 if (syntax is null) continue;

@@ -73,37 +73,38 @@ namespace ModelGen.Generator.Parsing
 
             LossKind loss = ReadLoss(context.Attributes[0], className, diagnostics);
 
-            // Layer attributes in source order. Attributes on another partial declaration have no
-            // defined order relative to these, so they are refused.
-            var layerAttributes = new List<(AttributeData Data, AttributeSyntax Syntax, LayerKind? Kind)>();
+            // Layer attributes (and [Use]s of blocks) in source order. Attributes on another partial declaration
+            // have no defined order relative to these, so they are refused.
+            var layerAttributes = new List<(AttributeData Data, AttributeSyntax Syntax, LayerKind? Kind, bool IsInput)>();
             bool inputElsewhere = false, layersElsewhere = false;
             foreach (AttributeData attribute in type.GetAttributes())
             {
                 string? name = attribute.AttributeClass?.ToDisplayString();
                 bool isInput = name == InputAttributeName;
                 LayerKind? kind = LayerKinds.ByAttributeName(name);
-                if (!isInput && kind is null) continue;
+                if (!isInput && kind is null && name != BlockExpander.UseAttributeName) continue;
                 if (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is not AttributeSyntax syntax) continue;
                 if (syntax.SyntaxTree != declaration.SyntaxTree || !declaration.Span.Contains(syntax.Span))
                 {
                     diagnostics.Add(DiagnosticInfo.Create(Diagnostics.LayersOnOtherDeclaration, syntax.GetLocation(),
-                        isInput ? "Input" : kind!.DisplayName, className));
+                        isInput ? "Input" : kind?.DisplayName ?? "Use", className));
                     if (isInput) inputElsewhere = true;
                     else layersElsewhere = true;
                     continue;
                 }
-                layerAttributes.Add((attribute, syntax, kind));
+                layerAttributes.Add((attribute, syntax, kind, isInput));
             }
             layerAttributes.Sort((a, b) => a.Syntax.SpanStart.CompareTo(b.Syntax.SpanStart));
 
             Shape? input = null;
+            string inputName = "input";
             bool sawInput = false;
-            var layerDeclarations = new List<(AttributeData Data, AttributeSyntax Syntax, LayerKind Kind)>();
-            foreach (var (data, syntax, kind) in layerAttributes)
+            var layerDeclarations = new List<RawDeclaration>();
+            foreach (var (data, syntax, kind, isInput) in layerAttributes)
             {
-                if (kind is not null)
+                if (!isInput)
                 {
-                    layerDeclarations.Add((data, syntax, kind));
+                    layerDeclarations.Add(new RawDeclaration(data, syntax.GetLocation(), kind));
                     continue;
                 }
                 if (sawInput)
@@ -113,14 +114,17 @@ namespace ModelGen.Generator.Parsing
                 }
                 sawInput = true;
                 input = InputReader.Read(data, syntax.GetLocation(), className, diagnostics);
+                inputName = InputReader.Name(data, syntax.GetLocation(), className, diagnostics);
             }
 
             // A layer on another declaration was reported as such; it is not also "missing".
             if (!sawInput && !inputElsewhere) diagnostics.Add(DiagnosticInfo.Create(Diagnostics.MissingInput, classLocation, className));
             if (layerDeclarations.Count == 0 && !layersElsewhere) diagnostics.Add(DiagnosticInfo.Create(Diagnostics.MissingLayers, classLocation, className));
 
-            List<LayerSpec>? layers = LayerResolver.Resolve(layerDeclarations, input, sawInput, className, classLocation, diagnostics);
+            List<LayerDeclaration> expanded = BlockExpander.Expand(layerDeclarations, inputName, className, diagnostics, cancellationToken);
+            List<LayerSpec>? layers = LayerResolver.Resolve(expanded, input, inputName, sawInput, className, classLocation, diagnostics);
             if (layers is not null && layers.Count > 0) CheckLoss(ref loss, layers[layers.Count - 1], className, context.Attributes[0], diagnostics);
+            RemoveRepeats(diagnostics);
 
             if (diagnostics.Count > 0 || layers is null || input is null) return Fail();
 
@@ -131,10 +135,17 @@ namespace ModelGen.Generator.Parsing
             }
             string? ns = type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString();
             var model = new ModelSpec(ns, new EquatableArray<ContainingType>(containing), className, input.Value,
-                new EquatableArray<LayerSpec>(layers), loss);
+                new EquatableArray<LayerSpec>(layers), loss, InputName: inputName);
             CheckNameConflicts(model, type, classLocation, diagnostics);
             if (diagnostics.Count > 0) return Fail();
             return new ParseResult(model, EquatableArray<DiagnosticInfo>.Empty);
+        }
+
+        /// <summary>A block used several times reports a problem of its own once per use; keep the first of equal reports.</summary>
+        private static void RemoveRepeats(List<DiagnosticInfo> diagnostics)
+        {
+            var seen = new HashSet<DiagnosticInfo>();
+            diagnostics.RemoveAll(d => !seen.Add(d));
         }
 
         internal static void CheckDeclaration(INamedTypeSymbol type, TypeDeclarationSyntax declaration, Location classLocation,

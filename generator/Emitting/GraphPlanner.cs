@@ -1,0 +1,114 @@
+using System.Collections.Generic;
+using ModelGen.Generator.Layers;
+using ModelGen.Generator.Model;
+
+namespace ModelGen.Generator.Emitting
+{
+    /// <summary>
+    /// The planning step between a resolved graph and the emitter: places every layer (which buffers it
+    /// reads and writes in Run and in Backward), decides which tensors need a gradient (those that depend
+    /// on a layer with parameters), and how a tensor read by several layers gets the sum of their
+    /// gradients: Backward runs the layers in reverse, the first reader to run writes the tensor's gradient
+    /// buffer, and each later one writes a partial buffer that the emitter then adds in (llm.c's `+=`, paid
+    /// only where a tensor really has several readers, so a straight chain is planned exactly as before).
+    /// </summary>
+    internal static class GraphPlanner
+    {
+        public static GraphPlan Plan(ModelSpec model)
+        {
+            var slots = new List<LayerSlot>();
+            var byName = new Dictionary<string, LayerSlot>(System.StringComparer.Ordinal);
+            bool chain = true;
+            for (int i = 0; i < model.Layers.Count; i++)
+            {
+                LayerSpec layer = model.Layers[i];
+                LayerSlot? previous = i == 0 ? null : slots[i - 1];
+                var inputs = new List<SlotInput>();
+                if (layer.InputNames.Count == 0)
+                {
+                    // An imported model's layers, and any layer whose inputs were not named: the layer before.
+                    inputs.Add(Read(model, previous?.Name ?? model.InputName, previous));
+                }
+                else
+                {
+                    foreach (string name in layer.InputNames)
+                    {
+                        byName.TryGetValue(name, out LayerSlot? producer); // the resolver guarantees it exists (or is the input)
+                        inputs.Add(Read(model, name, producer));
+                    }
+                    chain &= inputs.Count == 1 && inputs[0].Producer == previous;
+                }
+                var slot = new LayerSlot(layer, i, i == model.Layers.Count - 1, inputs);
+                bool trainableSource = layer.IsTrainable;
+                foreach (SlotInput input in inputs)
+                {
+                    if (input.Producer is null) continue;
+                    input.Producer.Readers.Add(slot);
+                    trainableSource |= input.Producer.HasTrainableSource;
+                }
+                slot.HasTrainableSource = trainableSource;
+                // Each kind names its output buffer given its input's (Flatten reuses it: it moves no data).
+                slot.RunOutput = layer.Kind.OutputBuffer(slot, slot.RunInput);
+                slot.SavedOutput = layer.Kind.OutputBuffer(slot, slot.SavedInput);
+                slots.Add(slot);
+                byName[layer.Name] = slot;
+            }
+
+            foreach (LayerSlot slot in slots)
+                foreach (SlotInput input in slot.Inputs)
+                    if (input.NeedsGradient) input.Producer!.GradientReaders++;
+
+            // Gradient buffers are named in forward order, since a reader's input deltas are its producer's
+            // output deltas; a kind that moves no data may share its input's only when it is its sole reader.
+            // Then, in backward order, the first reader of a shared tensor to run writes its gradient and
+            // each later one a partial that is added in.
+            foreach (LayerSlot slot in slots)
+            {
+                foreach (SlotInput input in slot.Inputs)
+                    if (input.NeedsGradient && input.Producer!.GradientReaders == 1) input.Deltas = input.Producer.OutputDeltas;
+                slot.OutputDeltas = slot.Kind.DeltasBuffer(slot, slot.OwnsInputGradient ? slot.InputDeltas : null);
+                if (slot.GradientReaders > 1) slot.PartialDeltas = "workspace." + slot.Name + "PartialDeltas";
+            }
+            var written = new HashSet<LayerSlot>();
+            for (int i = slots.Count - 1; i >= 0; i--)
+            {
+                foreach (SlotInput input in slots[i].Inputs)
+                {
+                    if (!input.NeedsGradient || input.Producer!.GradientReaders == 1) continue;
+                    if (written.Add(input.Producer))
+                    {
+                        input.Deltas = input.Producer.OutputDeltas;
+                    }
+                    else
+                    {
+                        input.Deltas = input.Producer.PartialDeltas;
+                        input.AccumulateInto = input.Producer.OutputDeltas;
+                    }
+                }
+            }
+            foreach (LayerSlot slot in slots) slot.InChain = chain;
+            return new GraphPlan(slots, chain);
+        }
+
+        private static SlotInput Read(ModelSpec model, string name, LayerSlot? producer) => producer is null
+            ? new SlotInput(model.InputName, null, "inputs", "workspace.Inputs")
+            : new SlotInput(name, producer, producer.RunOutput, producer.SavedOutput);
+    }
+
+    /// <summary>The planned layers, in forward order, and whether the network is a straight chain.</summary>
+    internal sealed class GraphPlan
+    {
+        public GraphPlan(IReadOnlyList<LayerSlot> slots, bool isChain)
+        {
+            Slots = slots;
+            IsChain = isChain;
+        }
+
+        public IReadOnlyList<LayerSlot> Slots { get; }
+
+        /// <summary>Whether every layer reads the one before it (the first, the input): the comments then say so.</summary>
+        public bool IsChain { get; }
+
+        public LayerSlot Output => Slots[Slots.Count - 1];
+    }
+}
