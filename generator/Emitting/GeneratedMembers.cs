@@ -36,6 +36,8 @@ namespace ModelGen.Generator.Emitting
                 dropout |= layer is DropoutSpec;
             }
             if (dropout) yield return ("_dropoutRandom", null);
+            if (ModelEmitter.HasState(model))
+                foreach (string name in new[] { "State", "Counters", "StateCount", "CounterCount" }) yield return (name, null);
             if (model.Import is not null)
             {
                 yield return ("ImportedParameters", null);

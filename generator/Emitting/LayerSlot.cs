@@ -113,6 +113,10 @@ namespace ModelGen.Generator.Emitting
         public string? AccumulateInto { get; set; }
     }
 
-    /// <summary>One workspace array of a layer: [Capacity × PerSample] elements of ElementType.</summary>
-    internal sealed record WorkspaceBuffer(string Field, string ElementType, string PerSampleExpression, long PerSample, string? Comment);
+    /// <summary>
+    /// One workspace array of a layer: [Capacity × PerSample] elements of ElementType, or, when
+    /// <paramref name="PerBatch"/>, PerSample elements whatever the capacity (per-channel statistics).
+    /// </summary>
+    internal sealed record WorkspaceBuffer(string Field, string ElementType, string PerSampleExpression, long PerSample, string? Comment,
+        bool PerBatch = false);
 }

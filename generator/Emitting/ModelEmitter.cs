@@ -66,6 +66,17 @@ namespace ModelGen.Generator.Emitting
 
         private static bool HasDropout(ModelSpec model) => model.Layers.Any(l => l is DropoutSpec);
 
+        /// <summary>What Forward's training switch changes, for its doc comment.</summary>
+        private static string TrainingModeText(ModelSpec model)
+        {
+            bool dropout = HasDropout(model), batchNorm = model.Layers.Any(l => l is BatchNormalizationSpec);
+            if (!dropout && !batchNorm) return " <paramref name=\"training\"/> changes nothing in this network (it has no dropout).";
+            if (!batchNorm) return " With <paramref name=\"training\"/>, dropout layers drop (as in TrainStep); otherwise they pass values through.";
+            return " With <paramref name=\"training\"/> (as in TrainStep), " + (dropout ? "dropout layers drop and " : "") +
+                "BatchNormalization layers normalise with the batch's statistics and update their running ones; otherwise " +
+                (dropout ? "dropout passes values through and " : "") + "they use the running statistics.";
+        }
+
         /// <summary>Whether some layer behaves differently in training: Run then takes the switch.</summary>
         private static bool HasTrainingMode(ModelSpec model) => model.Layers.Any(l => l.UsesTrainingMode);
 
@@ -100,16 +111,15 @@ namespace ModelGen.Generator.Emitting
             w.Line("//   " + "loss".PadRight(nameWidth) + "  " + LossDescription(model.Loss));
             w.Line("//   " + "total".PadRight(nameWidth) + "  " + "".PadRight(describeWidth) + Format.Count(ParameterCount(model)).PadLeft(14) + " parameters");
             w.Line("//");
-            if (model.Layers.Any(l => l is DenseSpec))
-                w.Line("// A Dense layer computes y = activation(x·W + b) with W stored [inputs, units], row-major (Keras' layout).");
-            if (model.Layers.Any(l => l is Conv2DSpec))
+            foreach (LayerKind kind in LayerKinds.All)
             {
-                w.Line("// A Conv2D layer stores W [kernel height, kernel width, input channels, filters] (Keras' layout) and");
-                w.Line("// computes y = activation(patches·W + b), one row of patches per output pixel (im2col).");
+                if (!model.Layers.Any(l => l.Kind == kind)) continue;
+                foreach (string note in kind.HeaderNotes) w.Line("// " + note);
             }
             if (model.Input.IsImage) w.Line("// Images are channels-last: [height, width, channels], row-major, as Keras stores them.");
             w.Line("// Every parameter lives in one flat buffer, Parameters, layer by layer, W then b; Gradients has");
-            w.Line("// the same layout.");
+            w.Line("// the same layout." + (HasState(model) ? " Saved values that are not trained (running statistics) live in State and" : ""));
+            if (HasState(model)) w.Line("// Counters, which no optimizer sees.");
             w.Line();
             w.Line("#nullable enable");
             w.Line("#pragma warning disable CS1591 // the per-layer constants are described by the comment above each group");
@@ -152,12 +162,21 @@ namespace ModelGen.Generator.Emitting
             w.Line("/// <summary>The loss Backward differentiates.</summary>");
             w.Line("public const " + Rt + "Loss TrainingLoss = " + Rt + "Loss." + model.Loss + ";");
 
-            string parameterEnd = "0";
+            if (HasState(model))
+            {
+                w.Line("/// <summary>Saved values that are not trained (" + Format.Count(model.Layers.Sum(l => l.StateCount)) + "): the length of State.</summary>");
+                w.Line("public const int StateCount = " + Format.Long(model.Layers.Sum(l => l.StateCount)) + ";");
+                w.Line("/// <summary>Saved int64 counters: the length of Counters.</summary>");
+                w.Line("public const int CounterCount = " + Format.Int(model.Layers.Sum(l => l.CounterCount)) + ";");
+            }
+
+            string parameterEnd = "0", stateEnd = "0", counterEnd = "0";
             foreach (LayerSpec layer in model.Layers)
             {
                 w.Line();
                 w.Line("// " + layer.Name + ": " + layer.Kind.Describe(layer));
                 layer.Kind.WriteConstants(w, layer, ref parameterEnd);
+                layer.Kind.WriteStateConstants(w, layer, ref stateEnd, ref counterEnd);
             }
             w.Line();
         }
@@ -167,7 +186,8 @@ namespace ModelGen.Generator.Emitting
             w.Line("/// <summary>The layers in order, as data: for tools such as the ONNX exporter.</summary>");
             w.Line("public static global::System.Collections.Generic.IReadOnlyList<" + Rt + "LayerInfo> Layers { get; } = new " + Rt + "LayerInfo[]");
             w.Line("{");
-            foreach (LayerSpec layer in model.Layers) w.Line("    " + layer.Kind.LayerInfo(layer) + ",");
+            for (int i = 0; i < model.Layers.Count; i++)
+                w.Line("    " + model.Layers[i].Kind.LayerInfo(model.Layers[i]) + InputsInitializer(model, i) + ",");
             w.Line("};");
             w.Line();
             string order = string.Join(", ", model.Layers.Where(l => l.IsTrainable).Select(l => l.Name + ".W, " + l.Name + ".b"));
@@ -177,6 +197,16 @@ namespace ModelGen.Generator.Emitting
             w.Line("/// <summary>dLoss/dParameter for the batch of the last Backward, averaged over it; same layout as Parameters.</summary>");
             w.Line("public float[] Gradients { get; } = new float[ParameterCount];");
             w.Line();
+            if (HasState(model))
+            {
+                w.Line("/// <summary>Saved values that are not trained: " + string.Join(", ", model.Layers.Where(l => l.StateCount > 0).Select(l => l.Name)) +
+                    "'s running statistics, updated by training Forwards, read by inference ones; never touched by an optimizer.</summary>");
+                w.Line("public float[] State { get; } = new float[StateCount];");
+                w.Line();
+                w.Line("/// <summary>Saved int64 counters: the training batches each BatchNormalization layer has seen (PyTorch's num_batches_tracked).</summary>");
+                w.Line("public long[] Counters { get; } = new long[CounterCount];");
+                w.Line();
+            }
             foreach (LayerSpec layer in model.Layers) layer.Kind.WriteViews(w, layer);
         }
 
@@ -251,9 +281,7 @@ namespace ModelGen.Generator.Emitting
             w.Line("/// <summary>");
             w.Line("/// Runs the network on a batch of inputs, [batchSize, InputSize] row-major with batchSize at most");
             w.Line("/// workspace.Capacity, and keeps every activation in the workspace for Backward.");
-            w.Line("/// The outputs are then in workspace.Outputs." + (HasDropout(model)
-                ? " With <paramref name=\"training\"/>, dropout layers drop (as in TrainStep); otherwise they pass values through."
-                : " <paramref name=\"training\"/> changes nothing in this network (it has no dropout)."));
+            w.Line("/// The outputs are then in workspace.Outputs." + TrainingModeText(model));
             w.Line("/// </summary>");
             w.Open("public void Forward(Workspace workspace, " + ReadOnlySpan + " inputs, bool training = false)");
             w.Line("int batchSize = " + Rt + "Batch.SizeOf(inputs.Length, InputSize, workspace.Capacity, nameof(inputs));");
@@ -451,14 +479,15 @@ namespace ModelGen.Generator.Emitting
             w.Line("};");
             w.Line();
             w.Line("/// <summary>Writes Parameters to <paramref name=\"path\"/> in the safetensors format (PyTorch's state_dict names and layouts), atomically, with Spec in its metadata.</summary>");
-            w.Line("public void Save(string path) => " + Rt + "Serialization.SafeTensors.Save(path, Spec, Parameters, s_tensors);");
+            string buffers = HasState(model) ? "Parameters, State, Counters" : "Parameters";
+            w.Line("public void Save(string path) => " + Rt + "Serialization.SafeTensors.Save(path, Spec, " + buffers + ", s_tensors);");
             w.Line();
             w.Line("/// <summary>Reads Parameters from a safetensors file written for this exact network; refuses any other file with a clear error.</summary>");
-            w.Line("public void Load(string path) => " + Rt + "Serialization.SafeTensors.Load(path, Spec, Parameters, s_tensors);");
+            w.Line("public void Load(string path) => " + Rt + "Serialization.SafeTensors.Load(path, Spec, " + buffers + ", s_tensors);");
             w.Line();
             w.Line("/// <summary>Writes the network with its current parameters as an ONNX graph (dropout left out: it is inference)" +
                 (model.Import is { InputChannelsFirst: true } && model.Input.IsImage ? "; its input is channels-last [N, H, W, C], as ModelGen's exporter writes every image model" : "") + ".</summary>");
-            w.Line("public void ExportOnnx(string path) => " + Rt + "Export.OnnxExporter.Write(path, \"" + model.ClassName + "\", InputShape, Layers, Parameters);");
+            w.Line("public void ExportOnnx(string path) => " + Rt + "Export.OnnxExporter.Write(path, \"" + model.ClassName + "\", InputShape, Layers, Parameters" + (HasState(model) ? ", State" : "") + ");");
             w.Line();
         }
 
@@ -467,7 +496,7 @@ namespace ModelGen.Generator.Emitting
         private static void WriteWorkspace(SourceWriter w, ModelSpec model, IReadOnlyList<LayerSlot> slots)
         {
             var buffers = slots.SelectMany(s => s.Kind.Buffers(s).Concat(PartialBuffers(s))).ToList();
-            long widest = System.Math.Max(model.Input.Size, buffers.Count == 0 ? 1 : buffers.Max(b => b.PerSample));
+            long widest = System.Math.Max(model.Input.Size, buffers.Where(b => !b.PerBatch).Select(b => b.PerSample).DefaultIfEmpty(1).Max());
             w.Line("/// <summary>");
             w.Line("/// The activations and their gradients for up to Capacity samples, allocated once: create one");
             w.Line("/// for the largest batch you train with and reuse it for every step. Not thread-safe.");
@@ -482,7 +511,7 @@ namespace ModelGen.Generator.Emitting
             w.Line("Capacity = capacity;");
             w.Line("Inputs = new float[capacity * InputSize];");
             foreach (WorkspaceBuffer buffer in buffers)
-                w.Line(buffer.Field + " = new " + buffer.ElementType + "[capacity * " + buffer.PerSampleExpression + "];");
+                w.Line(buffer.Field + " = new " + buffer.ElementType + "[" + (buffer.PerBatch ? "" : "capacity * ") + buffer.PerSampleExpression + "];");
             w.Close();
             w.Line();
             w.Line("/// <summary>The most samples a batch may have.</summary>");
@@ -637,12 +666,34 @@ namespace ModelGen.Generator.Emitting
         internal static string Spec(ModelSpec model)
         {
             var parts = new List<string> { "input=" + model.Input.SpecToken };
-            foreach (LayerSpec layer in model.Layers) parts.Add(layer.Name + "=" + layer.Kind.SpecToken(layer));
+            for (int i = 0; i < model.Layers.Count; i++)
+            {
+                LayerSpec layer = model.Layers[i];
+                // A layer that reads something else than the layer before says what, after '<'.
+                parts.Add(layer.Name + "=" + layer.Kind.SpecToken(layer) + (ReadsPrevious(model, i) ? "" : "<" + string.Join(",", layer.InputNames)));
+            }
             parts.Add("loss=" + (model.Loss == LossKind.SparseCategoricalCrossEntropy ? "sparse_categorical_crossentropy" : "mean_squared_error"));
             return string.Join(";", parts);
         }
 
         private static long ParameterCount(ModelSpec model) => model.Layers.Sum(l => l.ParameterCount);
+
+        /// <summary>Whether some layer saves values that are not trained (State, Counters).</summary>
+        internal static bool HasState(ModelSpec model) => model.Layers.Any(l => l.StateCount > 0 || l.CounterCount > 0);
+
+        /// <summary>Whether layer <paramref name="index"/> reads just the layer before it (the input, for the first).</summary>
+        private static bool ReadsPrevious(ModelSpec model, int index)
+        {
+            LayerSpec layer = model.Layers[index];
+            if (layer.InputNames.Count == 0) return true;
+            string previous = index == 0 ? model.InputName : model.Layers[index - 1].Name;
+            return layer.InputNames.Count == 1 && layer.InputNames[0] == previous;
+        }
+
+        /// <summary>" { Inputs = [...] }" on a LayerInfo that does not read the layer before it; "" otherwise (chains read as before).</summary>
+        private static string InputsInitializer(ModelSpec model, int index) => ReadsPrevious(model, index)
+            ? ""
+            : " { Inputs = new string[] { " + string.Join(", ", model.Layers[index].InputNames.Select(n => "\"" + n + "\"")) + " } }";
 
         private static string LossDescription(LossKind loss) => loss == LossKind.SparseCategoricalCrossEntropy
             ? "sparse categorical cross-entropy, fused with the softmax"

@@ -12,6 +12,7 @@ namespace ModelGen.Generator.Layers
         Sigmoid = 3,
         Tanh = 4,
         Softmax = 5,
+        ReLU6 = 6,
     }
 
     /// <summary>A layer's activation and, for LeakyReLU, its slope (0 otherwise, so equal layers compare equal).</summary>
@@ -57,6 +58,8 @@ namespace ModelGen.Generator.Layers
                     "LeakyReLU(" + Format.Float(activation.Slope) + ")", "leaky_relu(" + Format.Float(activation.Slope) + ")",
                     "z > 0 ? z : " + slope + " * z", "(y > 0 ? 1 : " + slope + ")",
                     v => Rt + "LeakyReLU(" + v + ", " + slope + ");", (y, d) => Rt + "LeakyReLUBackward(" + y + ", " + d + ", " + slope + ");"),
+                ActivationKind.ReLU6 => new ActivationRow("ReLU6", "relu6", "min(max(z, 0), 6)", "[0 < y < 6]",
+                    v => Rt + "ReLU6(" + v + ");", (y, d) => Rt + "ReLU6Backward(" + y + ", " + d + ");"),
                 ActivationKind.Sigmoid => new ActivationRow("Sigmoid", "sigmoid", "1 / (1 + exp(-z))", "y (1 - y)",
                     v => Rt + "Sigmoid(" + v + ");", (y, d) => Rt + "SigmoidBackward(" + y + ", " + d + ");"),
                 ActivationKind.Tanh => new ActivationRow("Tanh", "tanh", "tanh(z)", "(1 - y²)",

@@ -38,6 +38,12 @@ namespace ModelGen.Generator.Layers
         public override string DisplayName => "Conv2D";
         public override string DefaultNamePrefix => "Conv";
 
+        public override IEnumerable<string> HeaderNotes => new[]
+        {
+            "A Conv2D layer stores W [kernel height, kernel width, input channels, filters] (Keras' layout) and",
+            "computes y = activation(patches·W + b), one row of patches per output pixel (im2col).",
+        };
+
         public override LayerSpec? Read(LayerReadContext context, AttributeArguments arguments)
         {
             int filters = arguments.Int("filters", 0);
@@ -47,6 +53,7 @@ namespace ModelGen.Generator.Layers
             int stride = arguments.Int("Stride", 1);
             ActivationSpec? activation = arguments.Activation(context, softmaxAllowed: false);
             PaddingKind? padding = arguments.Padding(context);
+            bool useBias = arguments.Bool("UseBias", true);
             if (arguments.Unreadable || activation is null || padding is null) return null;
 
             bool valid = context.CheckPositive("The filter count", filters);
@@ -63,7 +70,7 @@ namespace ModelGen.Generator.Layers
 
             Window? window = Window.Resolve(context, "kernel", input, kernelHeight, kernelWidth, stride, stride, padding.Value);
             if (window is null) return null;
-            return new Conv2DSpec(context.Name, input, Shape.Image(window.OutputHeight, window.OutputWidth, filters), window, activation);
+            return new Conv2DSpec(context.Name, input, Shape.Image(window.OutputHeight, window.OutputWidth, filters), window, activation, context.SavedName, useBias);
         }
 
         protected override string Describe(Conv2DSpec layer) =>

@@ -35,10 +35,16 @@ namespace ModelGen.Generator.Layers
         public override string DisplayName => "Dense";
         public override string DefaultNamePrefix => "Dense";
 
+        public override IEnumerable<string> HeaderNotes => new[]
+        {
+            "A Dense layer computes y = activation(x·W + b) with W stored [inputs, units], row-major (Keras' layout).",
+        };
+
         public override LayerSpec? Read(LayerReadContext context, AttributeArguments arguments)
         {
             int units = arguments.Int("units", 0);
             ActivationSpec? activation = arguments.Activation(context, softmaxAllowed: true);
+            bool useBias = arguments.Bool("UseBias", true);
             if (arguments.Unreadable || activation is null) return null;
             bool valid = context.CheckPositive("The unit count", units);
             if (context.Input is { IsImage: true } image)
@@ -47,7 +53,7 @@ namespace ModelGen.Generator.Layers
                 valid = false;
             }
             if (!valid || context.Input is not { } input) return null;
-            return new DenseSpec(context.Name, input, Shape.Flat(units), activation, context.FlattenedImage);
+            return new DenseSpec(context.Name, input, Shape.Flat(units), activation, context.FlattenedImage, context.SavedName, useBias);
         }
 
         protected override string Describe(DenseSpec layer) =>

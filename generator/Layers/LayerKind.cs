@@ -55,6 +55,12 @@ namespace ModelGen.Generator.Layers
         /// </summary>
         public abstract void WriteConstants(SourceWriter w, LayerSpec layer, ref string parameterEnd);
 
+        /// <summary>
+        /// Writes the offsets of the layer's saved state (in State) and counters (in Counters), advancing the
+        /// expressions of the first free index in each; only kinds with state have any.
+        /// </summary>
+        public virtual void WriteStateConstants(SourceWriter w, LayerSpec layer, ref string stateEnd, ref string counterEnd) { }
+
         /// <summary>Writes the typed views of the layer's tensors in Parameters and Gradients.</summary>
         public virtual void WriteViews(SourceWriter w, LayerSpec layer) { }
 

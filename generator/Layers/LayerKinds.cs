@@ -13,6 +13,13 @@ namespace ModelGen.Generator.Layers
             MaxPool2DLayer.Instance,
             FlattenLayer.Instance,
             DropoutLayer.Instance,
+            BatchNormalizationLayer.Instance,
+            ActivationLayer.Instance,
+            AddLayer.Instance,
+            ConcatenateLayer.Instance,
+            GlobalAveragePooling2DLayer.Instance,
+            AveragePooling2DLayer.Instance,
+            DepthwiseConv2DLayer.Instance,
         };
 
         private static readonly Dictionary<string, LayerKind> s_byAttribute = All.ToDictionary(k => k.AttributeName);

@@ -30,6 +30,12 @@ namespace ModelGen.Generator.Layers
         /// <summary>How many of the parameters are biases (they follow the weights in Parameters).</summary>
         public virtual long BiasCount => 0;
 
+        /// <summary>Saved values that are not trained (BatchNormalization's running statistics), in the State buffer.</summary>
+        public virtual long StateCount => 0;
+
+        /// <summary>Saved int64 counters (BatchNormalization's num_batches_tracked), in the Counters buffer.</summary>
+        public virtual int CounterCount => 0;
+
         /// <summary>Whether the layer has parameters (and so weight gradients).</summary>
         public bool IsTrainable => ParameterCount > 0;
     }
