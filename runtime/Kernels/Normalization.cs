@@ -76,11 +76,17 @@ public static unsafe class Normalization
             runningMean[c] = (float)(keep * runningMean[c] + momentum * mean[c]);
             runningVariance[c] = (float)(keep * runningVariance[c] + momentum * variance * unbiased);
         }
-        // The variance sums are used up: their doubles' memory holds the float means for the row pass.
-        Span<float> meanF = MemoryMarshal.Cast<double, float>(deviation).Slice(0, channels);
-        for (int c = 0; c < channels; c++) meanF[c] = (float)mean[c];
-        fixed (float* px = x, pxh = xhat, py = y, pg = gamma, pb = beta, pm = meanF, pi = batchInvStd)
-            NormalizeRows(px, pm, pi, pg, pb, pxh, py, rows, channels);
+        // The variance sums are used up: their doubles' memory holds each mean as two floats for the row pass, the
+        // float nearest to it and the rest, so that x − mean keeps its precision when x is close to the mean.
+        Span<float> meanHigh = MemoryMarshal.Cast<double, float>(deviation).Slice(0, channels);
+        Span<float> meanLow = MemoryMarshal.Cast<double, float>(deviation).Slice(channels, channels);
+        for (int c = 0; c < channels; c++)
+        {
+            meanHigh[c] = (float)mean[c];
+            meanLow[c] = (float)(mean[c] - meanHigh[c]);
+        }
+        fixed (float* px = x, pxh = xhat, py = y, pg = gamma, pb = beta, pm = meanHigh, pl = meanLow, pi = batchInvStd)
+            NormalizeRows(px, pm, pl, pi, pg, pb, pxh, py, rows, channels, channels);
     }
 
     /// <summary>
@@ -114,7 +120,7 @@ public static unsafe class Normalization
                 int count = Math.Min(StackChannels, channels - first);
                 float* inv = pis != null ? pis + first : blockInvStd;
                 for (int c = 0; c < count; c++) inv[c] = (float)(1.0 / Math.Sqrt((double)pv[first + c] + epsilon));
-                NormalizeRows(px + first, pm + first, inv, pg + first, pb + first, pxh == null ? null : pxh + first, py + first,
+                NormalizeRows(px + first, pm + first, null, inv, pg + first, pb + first, pxh == null ? null : pxh + first, py + first,
                     rows, count, channels);
             }
         }
@@ -193,19 +199,20 @@ public static unsafe class Normalization
 
     // ---- Row passes, at the machine's vector width. ----
 
-    private static void NormalizeRows(float* x, float* mean, float* invStd, float* gamma, float* beta, float* xhat, float* y, int rows, int channels) =>
-        NormalizeRows(x, mean, invStd, gamma, beta, xhat, y, rows, channels, channels);
-
-    /// <summary>Rows of <paramref name="count"/> channels, <paramref name="stride"/> floats apart: xhat = (x − mean)·invStd (if xhat is not null), y = gamma·xhat + beta.</summary>
-    private static void NormalizeRows(float* x, float* mean, float* invStd, float* gamma, float* beta, float* xhat, float* y, int rows, int count, int stride)
+    /// <summary>
+    /// Rows of <paramref name="count"/> channels, <paramref name="stride"/> floats apart: xhat = ((x − mean) − meanLow)·invStd
+    /// (stored if xhat is not null; meanLow, the rest of a double mean, may be null), y = gamma·xhat + beta.
+    /// </summary>
+    private static void NormalizeRows(float* x, float* mean, float* meanLow, float* invStd, float* gamma, float* beta, float* xhat, float* y,
+        int rows, int count, int stride)
     {
-        if (Vector512.IsHardwareAccelerated) NormalizeRows<Ops512, Vector512<float>>(x, mean, invStd, gamma, beta, xhat, y, rows, count, stride);
-        else if (Vector256.IsHardwareAccelerated) NormalizeRows<Ops256, Vector256<float>>(x, mean, invStd, gamma, beta, xhat, y, rows, count, stride);
-        else if (Vector128.IsHardwareAccelerated) NormalizeRows<Ops128, Vector128<float>>(x, mean, invStd, gamma, beta, xhat, y, rows, count, stride);
-        else NormalizeRows<OpsScalar, float>(x, mean, invStd, gamma, beta, xhat, y, rows, count, stride);
+        if (Vector512.IsHardwareAccelerated) NormalizeRows<Ops512, Vector512<float>>(x, mean, meanLow, invStd, gamma, beta, xhat, y, rows, count, stride);
+        else if (Vector256.IsHardwareAccelerated) NormalizeRows<Ops256, Vector256<float>>(x, mean, meanLow, invStd, gamma, beta, xhat, y, rows, count, stride);
+        else if (Vector128.IsHardwareAccelerated) NormalizeRows<Ops128, Vector128<float>>(x, mean, meanLow, invStd, gamma, beta, xhat, y, rows, count, stride);
+        else NormalizeRows<OpsScalar, float>(x, mean, meanLow, invStd, gamma, beta, xhat, y, rows, count, stride);
     }
 
-    private static void NormalizeRows<TOps, TVec>(float* x, float* mean, float* invStd, float* gamma, float* beta, float* xhat, float* y,
+    private static void NormalizeRows<TOps, TVec>(float* x, float* mean, float* meanLow, float* invStd, float* gamma, float* beta, float* xhat, float* y,
         int rows, int count, int stride) where TOps : struct, IVectorOps<TVec> where TVec : struct
     {
         int lanes = TOps.Count;
@@ -216,13 +223,17 @@ public static unsafe class Normalization
             int c = 0;
             for (; c <= count - lanes; c += lanes)
             {
-                TVec h = TOps.Multiply(TOps.Subtract(TOps.Load(xr + c), TOps.Load(mean + c)), TOps.Load(invStd + c));
+                TVec centred = TOps.Subtract(TOps.Load(xr + c), TOps.Load(mean + c));
+                if (meanLow != null) centred = TOps.Subtract(centred, TOps.Load(meanLow + c));
+                TVec h = TOps.Multiply(centred, TOps.Load(invStd + c));
                 if (hr != null) TOps.Store(h, hr + c);
                 TOps.Store(TOps.MultiplyAdd(TOps.Load(gamma + c), h, TOps.Load(beta + c)), yr + c);
             }
             for (; c < count; c++)
             {
-                float h = (xr[c] - mean[c]) * invStd[c];
+                float centred = xr[c] - mean[c];
+                if (meanLow != null) centred -= meanLow[c];
+                float h = centred * invStd[c];
                 if (hr != null) hr[c] = h;
                 yr[c] = OpsScalar.MultiplyAdd(gamma[c], h, beta[c]);
             }
