@@ -5,7 +5,7 @@ namespace ModelGen;
 /// <summary>
 /// Element-wise activations, applied in place to a layer's output, and their backward passes.
 /// Every derivative is computed from the activation's output y (not its input z), so a layer keeps
-/// only y: ReLU'(z) = [y &gt; 0], σ'(z) = y(1 − y), tanh'(z) = 1 − y², LeakyReLU'(z) = y &gt; 0 ? 1 : slope.
+/// only y: ReLU'(z) = [y &gt; 0], ReLU6'(z) = [0 &lt; y &lt; 6], σ'(z) = y(1 − y), tanh'(z) = 1 − y², LeakyReLU'(z) = y &gt; 0 ? 1 : slope.
 /// </summary>
 /// <remarks>
 /// Single operations (max, exp, sigmoid, tanh, sums) are TensorPrimitives calls, vectorised at every
@@ -19,6 +19,20 @@ public static class Activations
     /// <summary>δ ← δ · [y &gt; 0].</summary>
     public static void ReLUBackward(ReadOnlySpan<float> outputs, Span<float> deltas) =>
         ElementWise.Map<ReLUGradient>(outputs, deltas, 0f);
+
+    /// <summary>y = min(max(z, 0), 6), in place (PyTorch's relu6 = hardtanh(z, 0, 6); NaN stays NaN).</summary>
+    public static void ReLU6(Span<float> values)
+    {
+        TensorPrimitives.Max(values, 0f, values);
+        TensorPrimitives.Min(values, 6f, values);
+    }
+
+    /// <summary>
+    /// δ ← δ · [0 &lt; y &lt; 6], as PyTorch's hardtanh backward (the gradient passes strictly inside (0, 6), and is
+    /// zero where the output was clipped, at 0 and at 6 included).
+    /// </summary>
+    public static void ReLU6Backward(ReadOnlySpan<float> outputs, Span<float> deltas) =>
+        ElementWise.Map<ReLU6Gradient>(outputs, deltas, 6f);
 
     /// <summary>y = z &gt; 0 ? z : slope·z, in place.</summary>
     public static void LeakyReLU(Span<float> values, float slope) => ElementWise.Map<LeakyReLUValue>(values, values, slope);
@@ -71,6 +85,13 @@ public static class Activations
     {
         public static TVec Apply<TOps, TVec>(TVec y, TVec d, TVec s) where TOps : struct, IVectorOps<TVec> where TVec : struct =>
             TOps.WherePositive(y, d, TOps.Zero);
+    }
+
+    // d · [0 < y < 6] (s = 6): two selects, so an infinite or NaN delta outside (0, 6) still gives 0.
+    private struct ReLU6Gradient : IElementMap
+    {
+        public static TVec Apply<TOps, TVec>(TVec y, TVec d, TVec s) where TOps : struct, IVectorOps<TVec> where TVec : struct =>
+            TOps.WherePositive(TOps.Subtract(s, y), TOps.WherePositive(y, d, TOps.Zero), TOps.Zero);
     }
 
     private struct LeakyReLUValue : IElementMap

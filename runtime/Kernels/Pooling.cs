@@ -11,7 +11,7 @@ namespace ModelGen;
 /// does. Windows are clipped to the image first, so padding never takes part. Large calls split the batch
 /// across the cores; each sample belongs to one chunk, so results are the same on any number of threads.
 /// </remarks>
-public static unsafe class Pooling
+public static unsafe partial class Pooling
 {
     /// <summary>
     /// y [batch, OutputPixels · Channels] = the largest value of each window, channel by channel; positions

@@ -4,7 +4,7 @@ namespace ModelGen;
 /// The naive reference for <see cref="Pooling"/>: one channel of one window at a time, kept beside the fast
 /// kernels so tests and benchmarks can check and measure them. Not used by generated models.
 /// </summary>
-public static class PoolingReference
+public static partial class PoolingReference
 {
     /// <summary>
     /// y [batch, OutputPixels · Channels] = the largest value of each window, channel by channel; positions

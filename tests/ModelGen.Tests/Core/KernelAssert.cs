@@ -27,4 +27,16 @@ public static class KernelAssert
                 Assert.Fail($"{what}[{i}]: expected {expected[i]}, got {actual[i]} (tolerance {limit}).");
         }
     }
+
+    /// <summary>|actual − expected| ≤ tolerance · max(max|expected|, minimumScale) for every value (relative to the tensor's largest magnitude).</summary>
+    public static void CloseToMax(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, double tolerance, string what, double minimumScale = 0)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        double scale = minimumScale;
+        foreach (float e in expected) scale = Math.Max(scale, Math.Abs((double)e));
+        double limit = tolerance * Math.Max(scale, 1e-30);
+        for (int i = 0; i < expected.Length; i++)
+            if (!(Math.Abs((double)actual[i] - expected[i]) <= limit))
+                Assert.Fail($"{what}[{i}]: expected {expected[i]}, got {actual[i]} (tolerance {limit:E2}, max |expected| {scale:G4}).");
+    }
 }

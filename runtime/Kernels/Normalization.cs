@@ -1,0 +1,292 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace ModelGen;
+
+/// <summary>
+/// Batch normalization over <c>rows</c> rows of <c>channels</c> values (channels-last: rows = batch · pixels),
+/// with PyTorch's semantics: biased batch variance for normalizing, unbiased for the running variance, and
+/// <c>momentum</c> the weight of the new batch (PyTorch's, 0.1 by default; Keras' momentum is 1 − this).
+/// </summary>
+/// <remarks>
+/// The per-channel statistics and gradient sums are accumulated in double, row after row, in a caller-provided
+/// scratch span (mean first, then the squared deviations from it: two passes, no cancellation), so they match
+/// PyTorch's (which also accumulates floats in double on the CPU) to about 1e-7. The element-wise passes run in
+/// float at the machine's vector width (<see cref="IVectorOps{TVec}"/>), one row at a time. Single-threaded: the
+/// work is a few operations per value, and the fixed order makes every result independent of the thread count.
+/// After the sums are used, the scratch is reused as floats for the per-channel coefficients of the row pass.
+/// </remarks>
+public static unsafe class Normalization
+{
+    /// <summary>Channels per block of the inference pass's per-channel 1/σ on the stack when the caller keeps none.</summary>
+    private const int StackChannels = 256;
+
+    /// <summary>
+    /// Training mode. For each channel c over the rows r: mean_c = Σ_r x[r,c] / rows, var_c = Σ_r (x[r,c] − mean_c)² / rows
+    /// (biased), invStd_c = 1/√(var_c + ε); xhat[r,c] = (x[r,c] − mean_c)·invStd_c, y[r,c] = gamma_c·xhat[r,c] + beta_c.
+    /// Saves xhat [rows, channels] and batchInvStd[c] = invStd_c for the backward pass, and updates the running statistics
+    /// as PyTorch does: runningMean ← (1 − momentum)·runningMean + momentum·mean, runningVariance ← (1 − momentum)·runningVariance
+    /// + momentum·var·rows/(rows − 1). <paramref name="sums"/> is scratch of at least 2·channels doubles.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">rows &lt; 2: the variance of one value per channel is not defined (PyTorch refuses it too).</exception>
+    /// <exception cref="ArgumentException">A span is shorter than its shape.</exception>
+    public static void BatchNormTraining(ReadOnlySpan<float> x, Span<float> xhat, Span<float> y,
+        ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, Span<float> batchInvStd,
+        Span<float> runningMean, Span<float> runningVariance, float momentum, float epsilon,
+        Span<double> sums, int rows, int channels)
+    {
+        ShapeChecks.AtLeast(rows, 0, nameof(rows));
+        ShapeChecks.AtLeast(channels, 1, nameof(channels));
+        long size = (long)rows * channels;
+        ShapeChecks.Length(x.Length, size, nameof(x), "rows × channels");
+        ShapeChecks.Length(xhat.Length, size, nameof(xhat), "rows × channels");
+        ShapeChecks.Length(y.Length, size, nameof(y), "rows × channels");
+        CheckChannels(gamma.Length, beta.Length, batchInvStd.Length, channels, nameof(batchInvStd));
+        ShapeChecks.Length(runningMean.Length, channels, nameof(runningMean), "channels");
+        ShapeChecks.Length(runningVariance.Length, channels, nameof(runningVariance), "channels");
+        ShapeChecks.Length(sums.Length, 2L * channels, nameof(sums), "2 × channels");
+        if (rows < 2)
+            throw new InvalidOperationException(
+                $"BatchNormalization needs more than one value per channel in training (got {rows} row{(rows == 1 ? "" : "s")} of {channels} channels).");
+
+        Span<double> mean = sums.Slice(0, channels), deviation = sums.Slice(channels, channels);
+        mean.Clear();
+        deviation.Clear();
+        for (int r = 0; r < rows; r++)
+        {
+            ReadOnlySpan<float> row = x.Slice(r * channels, channels);
+            for (int c = 0; c < channels; c++) mean[c] += row[c];
+        }
+        for (int c = 0; c < channels; c++) mean[c] /= rows;
+        for (int r = 0; r < rows; r++)
+        {
+            ReadOnlySpan<float> row = x.Slice(r * channels, channels);
+            for (int c = 0; c < channels; c++)
+            {
+                double d = row[c] - mean[c];
+                deviation[c] += d * d;
+            }
+        }
+        double keep = 1.0 - momentum, unbiased = (double)rows / (rows - 1);
+        for (int c = 0; c < channels; c++)
+        {
+            double variance = deviation[c] / rows;
+            batchInvStd[c] = (float)(1.0 / Math.Sqrt(variance + epsilon));
+            runningMean[c] = (float)(keep * runningMean[c] + momentum * mean[c]);
+            runningVariance[c] = (float)(keep * runningVariance[c] + momentum * variance * unbiased);
+        }
+        // The variance sums are used up: their doubles' memory holds each mean as two floats for the row pass, the
+        // float nearest to it and the rest, so that x − mean keeps its precision when x is close to the mean.
+        Span<float> meanHigh = MemoryMarshal.Cast<double, float>(deviation).Slice(0, channels);
+        Span<float> meanLow = MemoryMarshal.Cast<double, float>(deviation).Slice(channels, channels);
+        for (int c = 0; c < channels; c++)
+        {
+            meanHigh[c] = (float)mean[c];
+            meanLow[c] = (float)(mean[c] - meanHigh[c]);
+        }
+        fixed (float* px = x, pxh = xhat, py = y, pg = gamma, pb = beta, pm = meanHigh, pl = meanLow, pi = batchInvStd)
+            NormalizeRows(px, pm, pl, pi, pg, pb, pxh, py, rows, channels, channels);
+    }
+
+    /// <summary>
+    /// Inference mode: y[r,c] = gamma_c·(x[r,c] − runningMean_c)/√(runningVariance_c + ε) + beta_c. When <paramref name="xhat"/>
+    /// is not empty it also gets (x − runningMean)/√(runningVariance + ε), and <paramref name="batchInvStd"/>, when not empty,
+    /// 1/√(runningVariance + ε), so that <see cref="BatchNormInferenceBackward"/> can follow.
+    /// </summary>
+    /// <exception cref="ArgumentException">A span is shorter than its shape.</exception>
+    public static void BatchNormInference(ReadOnlySpan<float> x, Span<float> xhat, Span<float> y,
+        ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, Span<float> batchInvStd,
+        ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVariance, float epsilon, int rows, int channels)
+    {
+        ShapeChecks.AtLeast(rows, 0, nameof(rows));
+        ShapeChecks.AtLeast(channels, 1, nameof(channels));
+        long size = (long)rows * channels;
+        ShapeChecks.Length(x.Length, size, nameof(x), "rows × channels");
+        ShapeChecks.EmptyOrLength(xhat.Length, size, nameof(xhat), "rows × channels");
+        ShapeChecks.Length(y.Length, size, nameof(y), "rows × channels");
+        ShapeChecks.Length(gamma.Length, channels, nameof(gamma), "channels");
+        ShapeChecks.Length(beta.Length, channels, nameof(beta), "channels");
+        ShapeChecks.EmptyOrLength(batchInvStd.Length, channels, nameof(batchInvStd), "channels");
+        ShapeChecks.Length(runningMean.Length, channels, nameof(runningMean), "channels");
+        ShapeChecks.Length(runningVariance.Length, channels, nameof(runningVariance), "channels");
+
+        float* blockInvStd = stackalloc float[StackChannels];
+        fixed (float* px = x, pxh = xhat, py = y, pg = gamma, pb = beta, pis = batchInvStd, pm = runningMean, pv = runningVariance)
+        {
+            // Blocks of channels, so the per-channel 1/σ fits on the stack when the caller keeps none.
+            for (int first = 0; first < channels; first += StackChannels)
+            {
+                int count = Math.Min(StackChannels, channels - first);
+                float* inv = pis != null ? pis + first : blockInvStd;
+                for (int c = 0; c < count; c++) inv[c] = (float)(1.0 / Math.Sqrt((double)pv[first + c] + epsilon));
+                NormalizeRows(px + first, pm + first, null, inv, pg + first, pb + first, pxh == null ? null : pxh + first, py + first,
+                    rows, count, channels);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Backward of <see cref="BatchNormTraining"/>: per channel, dgamma_c = Σ_r dy[r,c]·xhat[r,c] and dbeta_c = Σ_r dy[r,c]
+    /// (overwriting <paramref name="gammaGradient"/> and <paramref name="betaGradient"/>), and when <paramref name="dx"/> is not
+    /// empty, dx[r,c] = gamma_c·invStd_c/rows · (rows·dy[r,c] − dbeta_c − xhat[r,c]·dgamma_c) (overwriting it): the gradient
+    /// through the batch mean and variance. <paramref name="sums"/> is scratch of at least 2·channels doubles.
+    /// </summary>
+    /// <exception cref="ArgumentException">A span is shorter than its shape.</exception>
+    public static void BatchNormTrainingBackward(ReadOnlySpan<float> xhat, ReadOnlySpan<float> dy, ReadOnlySpan<float> gamma,
+        ReadOnlySpan<float> batchInvStd, Span<float> gammaGradient, Span<float> betaGradient, Span<float> dx,
+        Span<double> sums, int rows, int channels) =>
+        Backward(xhat, dy, gamma, batchInvStd, gammaGradient, betaGradient, dx, sums, rows, channels, training: true);
+
+    /// <summary>
+    /// Backward of <see cref="BatchNormInference"/>, whose statistics are constants: dgamma_c = Σ_r dy[r,c]·xhat[r,c],
+    /// dbeta_c = Σ_r dy[r,c] (overwritten), and when <paramref name="dx"/> is not empty dx[r,c] = dy[r,c]·gamma_c·invStd_c
+    /// (overwritten). <paramref name="sums"/> is scratch of at least 2·channels doubles.
+    /// </summary>
+    /// <exception cref="ArgumentException">A span is shorter than its shape.</exception>
+    public static void BatchNormInferenceBackward(ReadOnlySpan<float> xhat, ReadOnlySpan<float> dy, ReadOnlySpan<float> gamma,
+        ReadOnlySpan<float> batchInvStd, Span<float> gammaGradient, Span<float> betaGradient, Span<float> dx,
+        Span<double> sums, int rows, int channels) =>
+        Backward(xhat, dy, gamma, batchInvStd, gammaGradient, betaGradient, dx, sums, rows, channels, training: false);
+
+    private static void Backward(ReadOnlySpan<float> xhat, ReadOnlySpan<float> dy, ReadOnlySpan<float> gamma,
+        ReadOnlySpan<float> batchInvStd, Span<float> gammaGradient, Span<float> betaGradient, Span<float> dx,
+        Span<double> sums, int rows, int channels, bool training)
+    {
+        ShapeChecks.AtLeast(rows, 0, nameof(rows));
+        ShapeChecks.AtLeast(channels, 1, nameof(channels));
+        long size = (long)rows * channels;
+        ShapeChecks.Length(xhat.Length, size, nameof(xhat), "rows × channels");
+        ShapeChecks.Length(dy.Length, size, nameof(dy), "rows × channels");
+        ShapeChecks.Length(gamma.Length, channels, nameof(gamma), "channels");
+        ShapeChecks.Length(batchInvStd.Length, channels, nameof(batchInvStd), "channels");
+        ShapeChecks.Length(gammaGradient.Length, channels, nameof(gammaGradient), "channels");
+        ShapeChecks.Length(betaGradient.Length, channels, nameof(betaGradient), "channels");
+        ShapeChecks.EmptyOrLength(dx.Length, size, nameof(dx), "rows × channels");
+        ShapeChecks.Length(sums.Length, 2L * channels, nameof(sums), "2 × channels");
+
+        Span<double> dySum = sums.Slice(0, channels), dyXhatSum = sums.Slice(channels, channels);
+        dySum.Clear();
+        dyXhatSum.Clear();
+        for (int r = 0; r < rows; r++)
+        {
+            ReadOnlySpan<float> d = dy.Slice(r * channels, channels), h = xhat.Slice(r * channels, channels);
+            for (int c = 0; c < channels; c++)
+            {
+                dySum[c] += d[c];
+                dyXhatSum[c] += (double)d[c] * h[c];
+            }
+        }
+        for (int c = 0; c < channels; c++)
+        {
+            betaGradient[c] = (float)dySum[c];
+            gammaGradient[c] = (float)dyXhatSum[c];
+        }
+        if (dx.IsEmpty || rows == 0) return;
+
+        // The sums are used up (the gradients hold them): their memory holds the per-channel factor of dx as floats.
+        Span<float> scale = MemoryMarshal.Cast<double, float>(sums).Slice(0, channels);
+        for (int c = 0; c < channels; c++)
+            scale[c] = training ? (float)((double)gamma[c] * batchInvStd[c] / rows) : gamma[c] * batchInvStd[c];
+        fixed (float* ph = xhat, pdy = dy, pdx = dx, ps = scale, pdb = betaGradient, pdg = gammaGradient)
+        {
+            if (training) TrainingInputGradient(ph, pdy, ps, pdb, pdg, pdx, rows, channels);
+            else
+                for (int r = 0; r < rows; r++)
+                    Multiply(pdy + (long)r * channels, ps, pdx + (long)r * channels, channels);
+        }
+    }
+
+    // ---- Row passes, at the machine's vector width. ----
+
+    /// <summary>
+    /// Rows of <paramref name="count"/> channels, <paramref name="stride"/> floats apart: xhat = ((x − mean) − meanLow)·invStd
+    /// (stored if xhat is not null; meanLow, the rest of a double mean, may be null), y = gamma·xhat + beta.
+    /// </summary>
+    private static void NormalizeRows(float* x, float* mean, float* meanLow, float* invStd, float* gamma, float* beta, float* xhat, float* y,
+        int rows, int count, int stride)
+    {
+        if (Vector512.IsHardwareAccelerated) NormalizeRows<Ops512, Vector512<float>>(x, mean, meanLow, invStd, gamma, beta, xhat, y, rows, count, stride);
+        else if (Vector256.IsHardwareAccelerated) NormalizeRows<Ops256, Vector256<float>>(x, mean, meanLow, invStd, gamma, beta, xhat, y, rows, count, stride);
+        else if (Vector128.IsHardwareAccelerated) NormalizeRows<Ops128, Vector128<float>>(x, mean, meanLow, invStd, gamma, beta, xhat, y, rows, count, stride);
+        else NormalizeRows<OpsScalar, float>(x, mean, meanLow, invStd, gamma, beta, xhat, y, rows, count, stride);
+    }
+
+    private static void NormalizeRows<TOps, TVec>(float* x, float* mean, float* meanLow, float* invStd, float* gamma, float* beta, float* xhat, float* y,
+        int rows, int count, int stride) where TOps : struct, IVectorOps<TVec> where TVec : struct
+    {
+        int lanes = TOps.Count;
+        for (int r = 0; r < rows; r++)
+        {
+            long o = (long)r * stride;
+            float* xr = x + o, yr = y + o, hr = xhat == null ? null : xhat + o;
+            int c = 0;
+            for (; c <= count - lanes; c += lanes)
+            {
+                TVec centred = TOps.Subtract(TOps.Load(xr + c), TOps.Load(mean + c));
+                if (meanLow != null) centred = TOps.Subtract(centred, TOps.Load(meanLow + c));
+                TVec h = TOps.Multiply(centred, TOps.Load(invStd + c));
+                if (hr != null) TOps.Store(h, hr + c);
+                TOps.Store(TOps.MultiplyAdd(TOps.Load(gamma + c), h, TOps.Load(beta + c)), yr + c);
+            }
+            for (; c < count; c++)
+            {
+                float centred = xr[c] - mean[c];
+                if (meanLow != null) centred -= meanLow[c];
+                float h = centred * invStd[c];
+                if (hr != null) hr[c] = h;
+                yr[c] = OpsScalar.MultiplyAdd(gamma[c], h, beta[c]);
+            }
+        }
+    }
+
+    private static void TrainingInputGradient(float* xhat, float* dy, float* scale, float* dbeta, float* dgamma, float* dx, int rows, int channels)
+    {
+        if (Vector512.IsHardwareAccelerated) TrainingInputGradient<Ops512, Vector512<float>>(xhat, dy, scale, dbeta, dgamma, dx, rows, channels);
+        else if (Vector256.IsHardwareAccelerated) TrainingInputGradient<Ops256, Vector256<float>>(xhat, dy, scale, dbeta, dgamma, dx, rows, channels);
+        else if (Vector128.IsHardwareAccelerated) TrainingInputGradient<Ops128, Vector128<float>>(xhat, dy, scale, dbeta, dgamma, dx, rows, channels);
+        else TrainingInputGradient<OpsScalar, float>(xhat, dy, scale, dbeta, dgamma, dx, rows, channels);
+    }
+
+    /// <summary>dx = scale · ((rows·dy − dbeta) − xhat·dgamma), row by row.</summary>
+    private static void TrainingInputGradient<TOps, TVec>(float* xhat, float* dy, float* scale, float* dbeta, float* dgamma, float* dx, int rows, int channels)
+        where TOps : struct, IVectorOps<TVec> where TVec : struct
+    {
+        int lanes = TOps.Count;
+        float n = rows;
+        TVec vn = TOps.Broadcast(n);
+        for (int r = 0; r < rows; r++)
+        {
+            long o = (long)r * channels;
+            float* h = xhat + o, d = dy + o, g = dx + o;
+            int c = 0;
+            for (; c <= channels - lanes; c += lanes)
+            {
+                TVec centred = TOps.Subtract(TOps.Multiply(vn, TOps.Load(d + c)), TOps.Load(dbeta + c));
+                TVec t = TOps.Subtract(centred, TOps.Multiply(TOps.Load(h + c), TOps.Load(dgamma + c)));
+                TOps.Store(TOps.Multiply(TOps.Load(scale + c), t), g + c);
+            }
+            for (; c < channels; c++) g[c] = scale[c] * ((n * d[c] - dbeta[c]) - h[c] * dgamma[c]);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Multiply(float* a, float* b, float* target, int n)
+    {
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+            for (; i <= n - 16; i += 16) Vector512.Store(Vector512.Load(a + i) * Vector512.Load(b + i), target + i);
+        if (Vector256.IsHardwareAccelerated)
+            for (; i <= n - 8; i += 8) Vector256.Store(Vector256.Load(a + i) * Vector256.Load(b + i), target + i);
+        if (Vector128.IsHardwareAccelerated)
+            for (; i <= n - 4; i += 4) Vector128.Store(Vector128.Load(a + i) * Vector128.Load(b + i), target + i);
+        for (; i < n; i++) target[i] = a[i] * b[i];
+    }
+
+    private static void CheckChannels(int gammaLength, int betaLength, int invStdLength, int channels, string invStdName)
+    {
+        ShapeChecks.Length(gammaLength, channels, "gamma", "channels");
+        ShapeChecks.Length(betaLength, channels, "beta", "channels");
+        ShapeChecks.Length(invStdLength, channels, invStdName, "channels");
+    }
+}
