@@ -36,9 +36,9 @@ internal static class OnnxLayerChecks
     // A dense layer reads whatever comes before it as a flat vector.
     private static string? Dense(DenseLayerInfo layer, TensorShape previous, int parameterCount)
     {
-        if (layer.Inputs != previous.Size) return $"it takes {layer.Inputs} inputs, but the previous layer gives {previous.Size}";
+        if (layer.InputSize != previous.Size) return $"it takes {layer.InputSize} inputs, but the previous layer gives {previous.Size}";
         if (layer.Output.IsImage || layer.Units < 1) return $"its output {layer.Output} is not a positive number of units";
-        return Parameters(layer.WeightsOffset, [layer.Inputs, layer.Units], layer.BiasesOffset, layer.Units, parameterCount);
+        return Parameters(layer.WeightsOffset, [layer.InputSize, layer.Units], layer.BiasesOffset, layer.Units, parameterCount);
     }
 
     private static string? Conv2D(Conv2DLayerInfo layer, TensorShape previous, int parameterCount)

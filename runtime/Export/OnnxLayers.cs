@@ -31,7 +31,7 @@ internal static class OnnxLayers
         string weights = layer.Name + ".weight", biases = layer.Name + ".bias";
         graph.Add(layer.Name + ".gemm", "Gemm", [graph.Current, weights, biases], layer.Name + ".z");
         Activation(graph, layer.Name, layer.Activation, layer.Slope);
-        graph.AddInitializer(weights, [layer.Inputs, layer.Units], parameters.Slice(layer.WeightsOffset, layer.Inputs * layer.Units));
+        graph.AddInitializer(weights, [layer.InputSize, layer.Units], parameters.Slice(layer.WeightsOffset, layer.InputSize * layer.Units));
         graph.AddInitializer(biases, [layer.Units], parameters.Slice(layer.BiasesOffset, layer.Units));
     }
 
