@@ -69,6 +69,18 @@ public sealed class TensorLayout
     }
 
     /// <summary>
+    /// A depthwise convolution's weights: stored [kernelHeight, kernelWidth, channels, depthMultiplier] (Keras'
+    /// depthwise kernel), saved [channels·depthMultiplier, 1, kernelHeight, kernelWidth] as the weight of PyTorch's
+    /// nn.Conv2d(channels, channels·depthMultiplier, groups = channels): output channel c·M + m is kernel (c, m).
+    /// </summary>
+    public static TensorLayout DepthwiseConv2D(string name, int offset, int kernelHeight, int kernelWidth, int channels, int depthMultiplier)
+    {
+        CheckDimensions(kernelHeight, kernelWidth, channels, depthMultiplier);
+        int[] stored = [kernelHeight, kernelWidth, channels, depthMultiplier];
+        return new TensorLayout(name, offset, stored, stored, [2, 3, 0, 1], [checked(channels * depthMultiplier), 1, kernelHeight, kernelWidth]);
+    }
+
+    /// <summary>
     /// Non-trainable float32 state, e.g. a batch normalisation's running mean: shape <paramref name="shape"/> in the
     /// state buffer and in files (saved as stored), at element <paramref name="offset"/> of the state buffer.
     /// </summary>
