@@ -40,20 +40,41 @@ public static class OnnxExporter
     /// <summary>
     /// Writes the network described by <paramref name="layers"/>, with the values in
     /// <paramref name="parameters"/>, to <paramref name="path"/> atomically (an existing file is replaced
-    /// whole or left as it was); creates the folder if it is missing.
+    /// whole or left as it was); creates the folder if it is missing. For a network without state (no batch
+    /// normalization); see the overload with state.
     /// </summary>
     /// <param name="path">The .onnx file.</param>
     /// <param name="modelName">The graph's name, e.g. the model class's.</param>
     /// <param name="inputShape">One sample's input: a flat vector or a channels-last image.</param>
     /// <param name="layers">The layers in order, as generated models list them.</param>
     /// <param name="parameters">The parameter buffer the layers' offsets point into.</param>
-    /// <exception cref="ArgumentException">The layers do not chain from <paramref name="inputShape"/>, or do not fit
-    /// <paramref name="parameters"/>; the message names the layer.</exception>
+    /// <exception cref="ArgumentException">The layers do not fit together or with <paramref name="inputShape"/>, do not fit
+    /// <paramref name="parameters"/>, or need state (a batch normalization); the message names the layer.</exception>
     /// <exception cref="NotSupportedException">A layer is of a kind this exporter does not know.</exception>
-    public static void Write(string path, string modelName, TensorShape inputShape, IReadOnlyList<LayerInfo> layers, ReadOnlySpan<float> parameters)
+    public static void Write(string path, string modelName, TensorShape inputShape, IReadOnlyList<LayerInfo> layers, ReadOnlySpan<float> parameters) =>
+        Write(path, modelName, inputShape, layers, parameters, []);
+
+    /// <summary>
+    /// Writes the network described by <paramref name="layers"/> (a chain, or a graph through each layer's
+    /// <see cref="LayerInfo.Inputs"/>), with the trained <paramref name="parameters"/> and the non-trainable
+    /// <paramref name="state"/> (batch normalization's running statistics), to <paramref name="path"/> atomically (an
+    /// existing file is replaced whole or left as it was); creates the folder if it is missing. The graph computes
+    /// the network in inference mode.
+    /// </summary>
+    /// <param name="path">The .onnx file.</param>
+    /// <param name="modelName">The graph's name, e.g. the model class's.</param>
+    /// <param name="input">One sample's input: a flat vector or a channels-last image.</param>
+    /// <param name="layers">The layers in order, as generated models list them; the output is the last layer's.</param>
+    /// <param name="parameters">The parameter buffer the layers' offsets point into.</param>
+    /// <param name="state">The state buffer the batch normalizations' running statistics offsets point into.</param>
+    /// <exception cref="ArgumentException">A layer reads a layer that does not come before it, its inputs do not fit it,
+    /// or its parameters or state do not fit their buffers; the message names the layer.</exception>
+    /// <exception cref="NotSupportedException">A layer is of a kind this exporter does not know.</exception>
+    public static void Write(string path, string modelName, TensorShape input, IReadOnlyList<LayerInfo> layers, ReadOnlySpan<float> parameters,
+        ReadOnlySpan<float> state)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        ProtobufWriter model = Encode(modelName, inputShape, layers, parameters);
+        ProtobufWriter model = Encode(modelName, input, layers, parameters, state);
         AtomicFile.Write(path, stream => stream.Write(model.WrittenSpan));
     }
 
@@ -63,30 +84,40 @@ public static class OnnxExporter
 
     /// <summary>The ONNX file's bytes, as <see cref="Write(string, string, TensorShape, IReadOnlyList{LayerInfo}, ReadOnlySpan{float})"/> would write them.</summary>
     public static byte[] ToBytes(string modelName, TensorShape inputShape, IReadOnlyList<LayerInfo> layers, ReadOnlySpan<float> parameters) =>
-        Encode(modelName, inputShape, layers, parameters).WrittenSpan.ToArray();
+        ToBytes(modelName, inputShape, layers, parameters, []);
+
+    /// <summary>The ONNX file's bytes, as <see cref="Write(string, string, TensorShape, IReadOnlyList{LayerInfo}, ReadOnlySpan{float}, ReadOnlySpan{float})"/> would write them.</summary>
+    public static byte[] ToBytes(string modelName, TensorShape inputShape, IReadOnlyList<LayerInfo> layers, ReadOnlySpan<float> parameters, ReadOnlySpan<float> state) =>
+        Encode(modelName, inputShape, layers, parameters, state).WrittenSpan.ToArray();
 
     /// <summary>The ONNX file's bytes for a model whose input is a flat vector of <paramref name="inputSize"/> values.</summary>
     public static byte[] ToBytes(string modelName, int inputSize, IReadOnlyList<LayerInfo> layers, ReadOnlySpan<float> parameters) =>
         ToBytes(modelName, TensorShape.Flat(inputSize), layers, parameters);
 
-    private static ProtobufWriter Encode(string modelName, TensorShape inputShape, IReadOnlyList<LayerInfo> layers, ReadOnlySpan<float> parameters)
+    private static ProtobufWriter Encode(string modelName, TensorShape inputShape, IReadOnlyList<LayerInfo> layers, ReadOnlySpan<float> parameters,
+        ReadOnlySpan<float> state)
     {
         ArgumentException.ThrowIfNullOrEmpty(modelName);
         ArgumentNullException.ThrowIfNull(layers);
-        OnnxLayerChecks.Check(modelName, inputShape, layers, parameters.Length);
+        int[][] sources = OnnxLayerChecks.Check(modelName, inputShape, layers, parameters.Length, state.Length);
 
         var graph = new OnnxGraph(InputName, inputShape);
-        foreach (LayerInfo layer in layers) OnnxLayers.Add(graph, layer, parameters);
+        for (int i = 0; i < layers.Count; i++)
+        {
+            OnnxValue[] inputs = sources[i].Select(source => source == OnnxLayerChecks.NetworkInput ? graph.Input : graph.Output(layers[source].Name)).ToArray();
+            graph.SetOutput(layers[i].Name, OnnxLayers.Add(graph, layers[i], inputs, parameters, state));
+        }
         // An image output leaves the graph channels-last, as ModelGen gives it.
         TensorShape outputShape = layers[^1].Output;
-        if (outputShape.IsImage) graph.EnsureChannelsLast(layers[^1].Name);
+        OnnxValue last = graph.Output(layers[^1].Name);
+        string result = graph.As(last, outputShape.IsImage ? TensorLayoutKind.ChannelsLast : TensorLayoutKind.Flat, layers[^1].Name);
 
         var model = new ProtobufWriter();
         model.WriteInt64(OnnxProto.Model.IrVersion, IrVersion);
         model.WriteString(OnnxProto.Model.ProducerName, ProducerName);
         model.WriteString(OnnxProto.Model.ProducerVersion, ProducerVersion());
         model.WriteString(OnnxProto.Model.DocString, Description(modelName, inputShape, layers));
-        model.WriteMessage(OnnxProto.Model.Graph, graph.Finish(modelName, OutputName, Value(InputName, inputShape), Value(OutputName, outputShape)));
+        model.WriteMessage(OnnxProto.Model.Graph, graph.Finish(modelName, result, OutputName, Value(InputName, inputShape), Value(OutputName, outputShape)));
         model.WriteMessage(OnnxProto.Model.OpsetImport, OnnxProto.OperatorSet("", OpsetVersion));
         return model;
     }

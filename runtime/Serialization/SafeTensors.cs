@@ -5,9 +5,9 @@ namespace ModelGen.Serialization;
 
 /// <summary>
 /// Reads and writes model parameters in the safetensors format: an 8-byte little-endian header
-/// length, a JSON header (each tensor's dtype F32, shape and byte offsets, and a __metadata__ entry
-/// with the model's spec and "modelgen.layout": "pytorch"), then the raw little-endian float32 values of
-/// the tensors, contiguous and in layout order. Tensors are saved in PyTorch's state_dict layout (see
+/// length, a JSON header (each tensor's dtype F32, or I64 for counters, shape and byte offsets, and a
+/// __metadata__ entry with the model's spec and "modelgen.layout": "pytorch"), then the raw little-endian
+/// values of the tensors, contiguous and in layout order (int64 counters first). Tensors are saved in PyTorch's state_dict layout (see
 /// <see cref="TensorLayout"/>), so a file loads into the equivalent torch.nn module with
 /// load_state_dict(safetensors.torch.load_file(path)), and a state_dict PyTorch saved loads here.
 /// </summary>
@@ -19,18 +19,38 @@ public static class SafeTensors
     /// </summary>
     /// <exception cref="ArgumentException">The layout does not fit the buffer, or a value is NaN or infinite
     /// (such a file could not be loaded again).</exception>
-    public static void Save(string path, string spec, ReadOnlySpan<float> parameters, IReadOnlyList<TensorLayout> tensors)
+    public static void Save(string path, string spec, ReadOnlySpan<float> parameters, IReadOnlyList<TensorLayout> tensors) =>
+        Save(path, spec, parameters, [], [], tensors);
+
+    /// <summary>
+    /// Writes the tensors of a model's three buffers to <paramref name="path"/>, atomically (if anything fails, an
+    /// existing file is left as it was); creates the folder if it is missing. Each tensor comes from the buffer its
+    /// <see cref="TensorLayout.Storage"/> names: float32 <paramref name="parameters"/> and <paramref name="state"/>
+    /// (dtype F32) and int64 <paramref name="counters"/> (dtype I64, a scalar each, as PyTorch's num_batches_tracked).
+    /// Tensors are written contiguously in layout order, except that the I64 ones come first, so that each is
+    /// 8-byte aligned in the file (safetensors' own writer also puts the widest dtypes first).
+    /// </summary>
+    /// <exception cref="ArgumentException">The layout does not fit the buffers, or a float is NaN or infinite
+    /// (such a file could not be loaded again).</exception>
+    public static void Save(string path, string spec, ReadOnlySpan<float> parameters, ReadOnlySpan<float> state, ReadOnlySpan<long> counters,
+        IReadOnlyList<TensorLayout> tensors)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(spec);
-        CheckLayout(tensors, parameters.Length);
-        byte[] header = SafeTensorsHeader.Encode(spec, tensors);
+        CheckLayout(tensors, parameters.Length, state.Length, counters.Length);
+        TensorLayout[] written = [.. tensors.Where(t => t.ElementSize == 8), .. tensors.Where(t => t.ElementSize != 8)];
+        byte[] header = SafeTensorsHeader.Encode(spec, written);
 
         using AtomicFile file = AtomicFile.Create(path);
         file.Stream.Write(header);
-        foreach (TensorLayout tensor in tensors)
+        foreach (TensorLayout tensor in written)
         {
-            ReadOnlySpan<float> values = parameters.Slice(tensor.Offset, tensor.Length);
+            if (tensor.Storage == TensorStorage.Counters)
+            {
+                WriteLittleEndian(file.Stream, counters.Slice(tensor.Offset, tensor.Length));
+                continue;
+            }
+            ReadOnlySpan<float> values = (tensor.Storage == TensorStorage.State ? state : parameters).Slice(tensor.Offset, tensor.Length);
             if (!tensor.SavedAsStored)
             {
                 var saved = new float[tensor.Length];
@@ -40,7 +60,8 @@ public static class SafeTensors
             // Checked in saved order, so the index in the error is the one a reader of the file would see.
             long bad = IndexOfNonFinite(values);
             if (bad >= 0)
-                throw new ArgumentException($"Cannot save '{path}': tensor '{tensor.Name}' has {Describe(values[(int)bad])} at index {SafeTensorsText.Index(bad, tensor.Shape)}.", nameof(parameters));
+                throw new ArgumentException($"Cannot save '{path}': tensor '{tensor.Name}' has {Describe(values[(int)bad])} at index {SafeTensorsText.Index(bad, tensor.Shape)}.",
+                    tensor.Storage == TensorStorage.State ? nameof(state) : nameof(parameters));
             WriteLittleEndian(file.Stream, values);
         }
         file.Commit();
@@ -53,39 +74,64 @@ public static class SafeTensors
     /// is checked before <paramref name="parameters"/> is changed, so a refused file leaves the model as it was.
     /// </summary>
     /// <exception cref="ModelFileException">The file is missing, unreadable, corrupt or for another network.</exception>
-    public static void Load(string path, string spec, Span<float> parameters, IReadOnlyList<TensorLayout> tensors)
+    public static void Load(string path, string spec, Span<float> parameters, IReadOnlyList<TensorLayout> tensors) =>
+        Load(path, spec, parameters, [], [], tensors);
+
+    /// <summary>
+    /// Reads a file into a model's three buffers, each tensor into the buffer its <see cref="TensorLayout.Storage"/>
+    /// names: a file saved for the same <paramref name="spec"/> (in PyTorch's layout, or as stored by ModelGen before
+    /// it used that layout), or one without ModelGen metadata that has exactly the expected tensors in PyTorch's
+    /// layout and dtypes (a state_dict saved by PyTorch, running statistics and num_batches_tracked included). The
+    /// whole file is checked before any buffer is changed, so a refused file leaves all three as they were.
+    /// </summary>
+    /// <exception cref="ModelFileException">The file is missing, unreadable, corrupt or for another network.</exception>
+    public static void Load(string path, string spec, Span<float> parameters, Span<float> state, Span<long> counters, IReadOnlyList<TensorLayout> tensors)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(spec);
-        CheckLayout(tensors, parameters.Length);
+        CheckLayout(tensors, parameters.Length, state.Length, counters.Length);
 
         SavedLayout layout = SavedLayout.PyTorch;
-        float[][] loaded = ReadFile(path, file =>
+        (float[][] floats, long[][] longs) = ReadFile(path, file =>
         {
             using SafeTensorsHeader header = SafeTensorsHeader.Read(file, path);
             layout = SavedLayouts.Decide(header.ReadMetadata(path), spec, path);
             long[] begins = SafeTensorsEntries.Locate(header, path, tensors, layout);
             // Sizes come from the model's own layout, and the header has been checked to hold them.
-            var values = new float[tensors.Count][];
+            var floatValues = new float[tensors.Count][];
+            var longValues = new long[tensors.Count][];
             for (int i = 0; i < tensors.Count; i++)
             {
                 TensorLayout tensor = tensors[i];
-                values[i] = new float[tensor.Length];
                 file.Position = header.DataStart + begins[i];
-                file.ReadExactly(MemoryMarshal.AsBytes(values[i].AsSpan()));
-                if (!BitConverter.IsLittleEndian) ReverseEndianness(values[i]);
-                long bad = IndexOfNonFinite(values[i]);
+                if (tensor.Storage == TensorStorage.Counters)
+                {
+                    longValues[i] = new long[tensor.Length];
+                    file.ReadExactly(MemoryMarshal.AsBytes(longValues[i].AsSpan()));
+                    if (!BitConverter.IsLittleEndian) BinaryPrimitives.ReverseEndianness(longValues[i], longValues[i]);
+                    continue;
+                }
+                float[] values = floatValues[i] = new float[tensor.Length];
+                file.ReadExactly(MemoryMarshal.AsBytes(values.AsSpan()));
+                if (!BitConverter.IsLittleEndian) ReverseEndianness(values);
+                long bad = IndexOfNonFinite(values);
                 if (bad >= 0)
-                    throw new ModelFileException(path, $"tensor '{tensor.Name}' has {Describe(values[i][bad])} at index {SafeTensorsText.Index(bad, layout.ShapeInFile(tensor))}");
+                    throw new ModelFileException(path, $"tensor '{tensor.Name}' has {Describe(values[bad])} at index {SafeTensorsText.Index(bad, layout.ShapeInFile(tensor))}");
             }
-            return values;
+            return (floatValues, longValues);
         });
 
         for (int i = 0; i < tensors.Count; i++)
         {
-            Span<float> target = parameters.Slice(tensors[i].Offset, tensors[i].Length);
-            if (layout.Transposes(tensors[i])) tensors[i].FromSaved(loaded[i], target);
-            else loaded[i].CopyTo(target);
+            TensorLayout tensor = tensors[i];
+            if (tensor.Storage == TensorStorage.Counters)
+            {
+                longs[i].CopyTo(counters.Slice(tensor.Offset, tensor.Length));
+                continue;
+            }
+            Span<float> target = (tensor.Storage == TensorStorage.State ? state : parameters).Slice(tensor.Offset, tensor.Length);
+            if (layout.Transposes(tensor)) tensor.FromSaved(floats[i], target);
+            else floats[i].CopyTo(target);
         }
     }
 
@@ -132,7 +178,7 @@ public static class SafeTensors
     }
 
     // The layout comes from generated code, so a mismatch is a programming error, not a file problem.
-    private static void CheckLayout(IReadOnlyList<TensorLayout> tensors, int bufferLength)
+    private static void CheckLayout(IReadOnlyList<TensorLayout> tensors, int parameterCount, int stateCount, int counterCount)
     {
         ArgumentNullException.ThrowIfNull(tensors);
         var names = new HashSet<string>(StringComparer.Ordinal);
@@ -143,8 +189,15 @@ public static class SafeTensors
                 throw new ArgumentException($"Tensor name '{tensor.Name}' is empty, reserved or repeated.", nameof(tensors));
             if (tensor.StoredShape.Any(d => d < 0))
                 throw new ArgumentException($"Tensor '{tensor.Name}' has a negative dimension.", nameof(tensors));
+            (int bufferLength, string buffer) = tensor.Storage switch
+            {
+                TensorStorage.Parameters => (parameterCount, "parameter"),
+                TensorStorage.State => (stateCount, "state"),
+                TensorStorage.Counters => (counterCount, "counter"),
+                _ => throw new ArgumentException($"Tensor '{tensor.Name}' has an unknown storage {tensor.Storage}.", nameof(tensors)),
+            };
             if (tensor.Offset < 0 || (long)tensor.Offset + tensor.Length > bufferLength)
-                throw new ArgumentException($"Tensor '{tensor.Name}' occupies elements {tensor.Offset} to {(long)tensor.Offset + tensor.Length} but the parameter buffer has {bufferLength}.", nameof(tensors));
+                throw new ArgumentException($"Tensor '{tensor.Name}' occupies elements {tensor.Offset} to {(long)tensor.Offset + tensor.Length} but the {buffer} buffer has {bufferLength}.", nameof(tensors));
         }
     }
 
@@ -169,6 +222,21 @@ public static class SafeTensors
         foreach (float value in values)
         {
             BinaryPrimitives.WriteSingleLittleEndian(bytes, value);
+            stream.Write(bytes);
+        }
+    }
+
+    private static void WriteLittleEndian(Stream stream, ReadOnlySpan<long> values)
+    {
+        if (BitConverter.IsLittleEndian)
+        {
+            stream.Write(MemoryMarshal.AsBytes(values));
+            return;
+        }
+        Span<byte> bytes = stackalloc byte[8];
+        foreach (long value in values)
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(bytes, value);
             stream.Write(bytes);
         }
     }

@@ -4,7 +4,7 @@ namespace ModelGen.Serialization;
 
 /// <summary>
 /// Matches the tensor entries of a file's header against the tensors a model expects: the same
-/// names, dtype F32, the same shapes, and data_offsets that lie inside the data section, do not
+/// names, dtype F32 (I64 for counters), the same shapes, and data_offsets that lie inside the data section, do not
 /// overlap, and together cover it exactly (as the safetensors format requires).
 /// </summary>
 internal static class SafeTensorsEntries
@@ -73,10 +73,15 @@ internal static class SafeTensorsEntries
 
         if (!entry.TryGetProperty("dtype", out JsonElement dtype))
             throw new ModelFileException(path, $"tensor '{name}' has no dtype");
-        if (dtype.ValueKind != JsonValueKind.String || dtype.GetString() != "F32")
+        if (dtype.ValueKind != JsonValueKind.String || dtype.GetString() != tensor.DType)
         {
             string shown = dtype.ValueKind == JsonValueKind.String ? SafeTensorsText.Show(dtype.GetString()!) : SafeTensorsText.ShowJson(dtype);
-            throw new ModelFileException(path, $"tensor '{name}' has dtype {shown}; only F32 is supported");
+            // I64 where F32 is needed (or the reverse) is a mix-up of a parameter and a counter: say what fits.
+            // Other dtypes for parameters keep the message they always had.
+            bool mixUp = tensor.Storage == TensorStorage.Counters || (dtype.ValueKind == JsonValueKind.String && dtype.GetString() == "I64");
+            throw new ModelFileException(path, mixUp
+                ? $"tensor '{name}' has dtype {shown}; this model needs {tensor.DType}"
+                : $"tensor '{name}' has dtype {shown}; only F32 is supported");
         }
 
         IReadOnlyList<int> inFile = layout.ShapeInFile(tensor);
@@ -98,9 +103,9 @@ internal static class SafeTensorsEntries
         string shownOffsets = SafeTensorsText.List(pair);
         if (end < begin)
             throw new ModelFileException(path, $"tensor '{name}' has data_offsets {shownOffsets}, which end before they begin");
-        long bytes = 4L * tensor.Length;
+        long bytes = (long)tensor.ElementSize * tensor.Length;
         if (end - begin != bytes)
-            throw new ModelFileException(path, $"tensor '{name}' has data_offsets {shownOffsets} ({end - begin} bytes); F32 of shape {needed} needs {bytes} bytes");
+            throw new ModelFileException(path, $"tensor '{name}' has data_offsets {shownOffsets} ({end - begin} bytes); {tensor.DType} of shape {needed} needs {bytes} bytes");
         if (end > dataLength)
             throw new ModelFileException(path, $"tensor '{name}' has data_offsets {shownOffsets}, beyond the end of the {dataLength}-byte data section");
         return (begin, end);

@@ -40,7 +40,7 @@ internal sealed class SafeTensorsHeader : IDisposable
 
     public void Dispose() => _document.Dispose();
 
-    /// <summary>The length field and JSON for these tensors in their saved shapes, stored contiguously in the given order.</summary>
+    /// <summary>The length field and JSON for these tensors in their saved shapes and dtypes, stored contiguously in the given order.</summary>
     public static byte[] Encode(string spec, IReadOnlyList<TensorLayout> tensors)
     {
         var json = new ArrayBufferWriter<byte>();
@@ -55,9 +55,9 @@ internal sealed class SafeTensorsHeader : IDisposable
             long begin = 0;
             foreach (TensorLayout tensor in tensors)
             {
-                long end = begin + 4L * tensor.Length;
+                long end = begin + (long)tensor.ElementSize * tensor.Length;
                 writer.WriteStartObject(tensor.Name);
-                writer.WriteString("dtype", "F32");
+                writer.WriteString("dtype", tensor.DType);
                 writer.WriteStartArray("shape");
                 foreach (int dimension in tensor.Shape) writer.WriteNumberValue(dimension);
                 writer.WriteEndArray();

@@ -6,7 +6,10 @@ namespace ModelGen.Serialization;
 /// [out, in, kh, kw]) while the buffer keeps Keras' layouts, which the kernels want; so a tensor is saved
 /// as a transposition of its stored values: the stored values seen as a row-major array of
 /// <c>axes</c>, with the axes taken in the order <c>order</c>, read row-major, and given the file shape
-/// <see cref="Shape"/> (which may merge neighbouring axes, as a flatten does).
+/// <see cref="Shape"/> (which may merge neighbouring axes, as a flatten does). Most tensors are trained
+/// parameters; <see cref="State(string, int, int[])"/> and <see cref="Counter(string, int)"/> describe the
+/// non-trainable tensors PyTorch also keeps in a state_dict (a batch normalisation's running statistics and its
+/// num_batches_tracked), which live in buffers of their own (see <see cref="Storage"/>).
 /// </summary>
 public sealed class TensorLayout
 {
@@ -19,9 +22,10 @@ public sealed class TensorLayout
     {
     }
 
-    private TensorLayout(string name, int offset, int[] storedShape, int[] axes, int[] order, int[] shape)
+    private TensorLayout(string name, int offset, int[] storedShape, int[] axes, int[] order, int[] shape, TensorStorage storage = TensorStorage.Parameters)
     {
         Name = name;
+        Storage = storage;
         Offset = offset;
         StoredShape = storedShape;
         _axes = axes;
@@ -63,6 +67,44 @@ public sealed class TensorLayout
         int[] stored = [kernelHeight, kernelWidth, inChannels, filters];
         return new TensorLayout(name, offset, stored, stored, [3, 2, 0, 1], [filters, inChannels, kernelHeight, kernelWidth]);
     }
+
+    /// <summary>
+    /// A depthwise convolution's weights: stored [kernelHeight, kernelWidth, channels, depthMultiplier] (Keras'
+    /// depthwise kernel), saved [channels·depthMultiplier, 1, kernelHeight, kernelWidth] as the weight of PyTorch's
+    /// nn.Conv2d(channels, channels·depthMultiplier, groups = channels): output channel c·M + m is kernel (c, m).
+    /// </summary>
+    public static TensorLayout DepthwiseConv2D(string name, int offset, int kernelHeight, int kernelWidth, int channels, int depthMultiplier)
+    {
+        CheckDimensions(kernelHeight, kernelWidth, channels, depthMultiplier);
+        int[] stored = [kernelHeight, kernelWidth, channels, depthMultiplier];
+        return new TensorLayout(name, offset, stored, stored, [2, 3, 0, 1], [checked(channels * depthMultiplier), 1, kernelHeight, kernelWidth]);
+    }
+
+    /// <summary>
+    /// Non-trainable float32 state, e.g. a batch normalisation's running mean: shape <paramref name="shape"/> in the
+    /// state buffer and in files (saved as stored), at element <paramref name="offset"/> of the state buffer.
+    /// </summary>
+    public static TensorLayout State(string name, int offset, params int[] shape)
+    {
+        int[] copy = Copy(shape);
+        return new TensorLayout(name, offset, copy, copy, Identity(copy.Length), copy, TensorStorage.State);
+    }
+
+    /// <summary>
+    /// An int64 counter, e.g. a batch normalisation's num_batches_tracked: one element at
+    /// <paramref name="offset"/> of the counter buffer, saved as a scalar (dtype I64, shape []), as PyTorch saves it.
+    /// </summary>
+    public static TensorLayout Counter(string name, int offset) =>
+        new(name, offset, [], [], [], [], TensorStorage.Counters);
+
+    /// <summary>Which of the model's buffers holds the tensor, which also decides its dtype in files (I64 for counters, F32 otherwise).</summary>
+    public TensorStorage Storage { get; }
+
+    /// <summary>The safetensors dtype of the tensor in files: "I64" for a counter, "F32" otherwise.</summary>
+    internal string DType => Storage == TensorStorage.Counters ? "I64" : "F32";
+
+    /// <summary>Bytes per element in files: 8 for a counter, 4 otherwise.</summary>
+    internal int ElementSize => Storage == TensorStorage.Counters ? 8 : 4;
 
     /// <summary>The tensor's name in saved files, e.g. "Hidden.weight".</summary>
     public string Name { get; }
@@ -152,4 +194,17 @@ public sealed class TensorLayout
     {
         foreach (int dimension in dimensions) ArgumentOutOfRangeException.ThrowIfNegative(dimension);
     }
+}
+
+/// <summary>Which buffer of a model a saved tensor lives in.</summary>
+public enum TensorStorage
+{
+    /// <summary>The trained float32 parameters (weights, biases, a batch normalisation's γ and β).</summary>
+    Parameters,
+
+    /// <summary>Non-trainable float32 state, saved and loaded but never trained (a batch normalisation's running mean and variance).</summary>
+    State,
+
+    /// <summary>Non-trainable int64 counters (a batch normalisation's num_batches_tracked).</summary>
+    Counters,
 }

@@ -10,7 +10,11 @@ namespace ModelGen.Data.Tests;
 /// </summary>
 internal static class IndependentSafeTensorsReader
 {
-    public sealed record Tensor(string DType, long[] Shape, long Begin, long End, float[] Values);
+    /// <summary>One tensor: <paramref name="Values"/> reads its bytes as float32, <see cref="Int64s"/> as int64; which is right depends on <paramref name="DType"/>.</summary>
+    public sealed record Tensor(string DType, long[] Shape, long Begin, long End, float[] Values, byte[] Raw)
+    {
+        public long[] Int64s() => Enumerable.Range(0, Raw.Length / 8).Select(i => BinaryPrimitives.ReadInt64LittleEndian(Raw.AsSpan(8 * i))).ToArray();
+    }
 
     public sealed record Content(long HeaderLength, string HeaderText, Dictionary<string, string> Metadata, Dictionary<string, Tensor> Tensors, long DataLength);
 
@@ -41,7 +45,8 @@ internal static class IndependentSafeTensorsReader
             var values = new float[(offsets[1] - offsets[0]) / 4];
             for (int i = 0; i < values.Length; i++)
                 values[i] = BinaryPrimitives.ReadSingleLittleEndian(file.AsSpan(dataStart + (int)offsets[0] + 4 * i, 4));
-            tensors.Add(property.Name, new Tensor(tensor.GetProperty("dtype").GetString()!, shape, offsets[0], offsets[1], values));
+            byte[] raw = file.AsSpan(dataStart + (int)offsets[0], (int)(offsets[1] - offsets[0])).ToArray();
+            tensors.Add(property.Name, new Tensor(tensor.GetProperty("dtype").GetString()!, shape, offsets[0], offsets[1], values, raw));
         }
         return new Content(headerLength, headerText, metadata, tensors, dataLength);
     }

@@ -98,11 +98,11 @@ public sealed class OnnxFileStructureTests
         foreach (DenseLayerInfo layer in source.Layers)
         {
             WireMessage w = byName[layer.Name + ".weight"], b = byName[layer.Name + ".bias"];
-            Assert.Equal([layer.Inputs, layer.Units], w.Int64s(TensorDims));
+            Assert.Equal([layer.InputSize, layer.Units], w.Int64s(TensorDims));
             Assert.Equal([layer.Units], b.Int64s(TensorDims));
             Assert.Equal(1, w.SingleInt64(TensorDataType)); // FLOAT
             Assert.Equal(1, b.SingleInt64(TensorDataType));
-            Assert.Equal(LittleEndian(source.Parameters.AsSpan(layer.WeightsOffset, layer.Inputs * layer.Units)), Assert.Single(w.Bytes(TensorRawData)));
+            Assert.Equal(LittleEndian(source.Parameters.AsSpan(layer.WeightsOffset, layer.InputSize * layer.Units)), Assert.Single(w.Bytes(TensorRawData)));
             Assert.Equal(LittleEndian(source.Parameters.AsSpan(layer.BiasesOffset, layer.Units)), Assert.Single(b.Bytes(TensorRawData)));
         }
     }

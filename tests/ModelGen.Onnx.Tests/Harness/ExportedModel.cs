@@ -57,8 +57,8 @@ public sealed class ExportedModel
         var random = new Xoshiro256StarStar(seed);
         foreach (DenseLayerInfo layer in Layers)
         {
-            float limit = MathF.Sqrt(3f / layer.Inputs);
-            Span<float> weights = Parameters.AsSpan(layer.WeightsOffset, layer.Inputs * layer.Units);
+            float limit = MathF.Sqrt(3f / layer.InputSize);
+            Span<float> weights = Parameters.AsSpan(layer.WeightsOffset, layer.InputSize * layer.Units);
             for (int i = 0; i < weights.Length; i++) weights[i] = (2f * random.NextSingle() - 1f) * limit;
             Span<float> biases = Parameters.AsSpan(layer.BiasesOffset, layer.Units);
             for (int i = 0; i < biases.Length; i++) biases[i] = random.NextSingle() - 0.5f;

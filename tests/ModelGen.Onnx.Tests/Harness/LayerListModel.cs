@@ -68,7 +68,7 @@ public sealed class LayerListModel
         {
             (int weights, int fanIn, int count, int biases, int units) = layer switch
             {
-                DenseLayerInfo d => (d.WeightsOffset, d.Inputs, d.Inputs * d.Units, d.BiasesOffset, d.Units),
+                DenseLayerInfo d => (d.WeightsOffset, d.InputSize, d.InputSize * d.Units, d.BiasesOffset, d.Units),
                 Conv2DLayerInfo c => (c.WeightsOffset, c.Geometry.PatchSize, c.Geometry.PatchSize * c.Filters, c.BiasesOffset, c.Filters),
                 _ => (0, 1, 0, 0, 0),
             };
@@ -100,7 +100,7 @@ public sealed class LayerListModel
                     Pooling.MaxPool(x, y, new int[y.Length], rows, p.Geometry);
                     break;
                 case DenseLayerInfo d:
-                    Kernels.Affine(x, Parameters.AsSpan(d.WeightsOffset, d.Inputs * d.Units), Parameters.AsSpan(d.BiasesOffset, d.Units), y, rows, d.Inputs, d.Units);
+                    Kernels.Affine(x, Parameters.AsSpan(d.WeightsOffset, d.InputSize * d.Units), Parameters.AsSpan(d.BiasesOffset, d.Units), y, rows, d.InputSize, d.Units);
                     y = Activate(y, d.Activation, d.Slope, rows, d.Units);
                     break;
                 default: // Flatten and Dropout (in inference) pass the values through
