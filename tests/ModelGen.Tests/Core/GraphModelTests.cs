@@ -1,0 +1,232 @@
+using ModelGen.Tests.Models;
+using Xunit.Abstractions;
+
+namespace ModelGen.Tests.Core;
+
+/// <summary>
+/// Graph models (residual blocks declared as reusable blocks, an inverted residual, two branches joined by
+/// Concatenate): every layer's gradient against central differences of the model's own loss along random
+/// directions (so a gradient lost where a tensor feeds two layers shows as an error of order one), running
+/// statistics, inference after training, and exact zero allocation per step.
+/// </summary>
+[Collection(AllocationTestGroup.Name)]
+public sealed class GraphModelTests(ITestOutputHelper output)
+{
+    public static TheoryData<string> Models() => new() { nameof(TinyResNet), nameof(InvertedResidual), nameof(TwoBranches) };
+
+    private static IClassifier Create(string name, ulong seed) => name switch
+    {
+        nameof(TinyResNet) => new TinyResNet(seed),
+        nameof(InvertedResidual) => new InvertedResidual(seed),
+        nameof(TwoBranches) => new TwoBranches(seed),
+        _ => throw new ArgumentException(name),
+    };
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Every_layers_gradient_matches_finite_differences_of_the_loss(string name)
+    {
+        switch (Create(name, 3))
+        {
+            case TinyResNet m: Check(m, m.CreateWorkspace(6)); break;
+            case InvertedResidual m: Check(m, m.CreateWorkspace(6)); break;
+            case TwoBranches m: Check(m, m.CreateWorkspace(6)); break;
+        }
+    }
+
+    private void Check<TWorkspace>(IClassifier<TWorkspace> model, TWorkspace workspace) where TWorkspace : IWorkspace
+    {
+        const int batch = 6;
+        float[] inputs = TestData.Uniform(batch * model.InputSize, seed: 4);
+        int[] labels = TestData.Labels(batch, model.OutputSize, seed: 5);
+        // Non-zero biases, γ away from 1 and β away from 0, so every path carries something.
+        var random = new Xoshiro256StarStar(12);
+        foreach (LayerInfo layer in model.Layers)
+        {
+            (int offset, int count) = layer switch
+            {
+                DenseLayerInfo d => (d.BiasesOffset, d.Units),
+                Conv2DLayerInfo c => (c.BiasesOffset, c.Filters),
+                BatchNormalizationLayerInfo b => (b.WeightsOffset, 2 * b.Output.Channels),
+                _ => (0, 0),
+            };
+            for (int i = 0; i < count; i++) model.Parameters[offset + i] += 0.3f * (2 * random.NextSingle() - 1);
+        }
+
+        model.Forward(workspace, inputs, training: true);
+        model.Backward(workspace, labels);
+        float[] gradients = model.Gradients.ToArray();
+
+        double Loss(float[] parameters)
+        {
+            parameters.CopyTo(model.Parameters, 0);
+            model.Forward(workspace, inputs, training: true);
+            return model.ComputeLoss(workspace, labels);
+        }
+
+        float[] original = model.Parameters.ToArray();
+        foreach (var (layerName, start, length) in ParameterBlocks(model.Layers))
+        {
+            // Three random directions within the layer's parameters: d·g against (L(p + εd) − L(p − εd)) / 2ε.
+            for (int trial = 0; trial < 3; trial++)
+            {
+                var direction = new float[original.Length];
+                for (int i = start; i < start + length; i++) direction[i] = 2 * random.NextSingle() - 1;
+                double analytic = 0;
+                for (int i = start; i < start + length; i++) analytic += (double)direction[i] * gradients[i];
+                // Float32 losses and ReLU kinks make any one step size noisy; a wrong gradient (a lost path) is
+                // wrong at every step size, so the closest of several must agree.
+                double error = double.MaxValue, numerical = 0;
+                foreach (float epsilon in new[] { 3e-2f, 1e-2f, 3e-3f, 1e-3f, 3e-4f })
+                {
+                    float[] plus = original.Select((p, i) => p + epsilon * direction[i]).ToArray();
+                    float[] minus = original.Select((p, i) => p - epsilon * direction[i]).ToArray();
+                    double estimate = (Loss(plus) - Loss(minus)) / (2 * epsilon);
+                    double relative = Math.Abs(analytic - estimate) / Math.Max(Math.Abs(estimate), 1e-2);
+                    if (relative < error) (error, numerical) = (relative, estimate);
+                }
+                output.WriteLine($"{layerName}: d·g = {analytic:E4}, finite differences {numerical:E4}, relative error {error:E2}");
+                // A lost or doubled path is an error of order one; float32 noise through BatchNormalization stays within a few percent.
+                Assert.True(error < 5e-2, $"{layerName}: d·g = {analytic}, finite differences give {numerical}");
+            }
+        }
+        original.CopyTo(model.Parameters, 0);
+    }
+
+    /// <summary>Each trainable layer's span of Parameters (W and b together).</summary>
+    private static IEnumerable<(string Name, int Start, int Length)> ParameterBlocks(IReadOnlyList<LayerInfo> layers)
+    {
+        foreach (LayerInfo layer in layers)
+        {
+            switch (layer)
+            {
+                case DenseLayerInfo d: yield return (d.Name, d.WeightsOffset, d.BiasesOffset + d.Units - d.WeightsOffset); break;
+                case Conv2DLayerInfo c: yield return (c.Name, c.WeightsOffset, c.BiasesOffset + c.Filters - c.WeightsOffset); break;
+                case DepthwiseConv2DLayerInfo c: yield return (c.Name, c.WeightsOffset, c.BiasesOffset + c.Output.Channels - c.WeightsOffset); break;
+                case BatchNormalizationLayerInfo b: yield return (b.Name, b.WeightsOffset, 2 * (b.BiasesOffset - b.WeightsOffset)); break;
+            }
+        }
+    }
+
+    [Fact]
+    public void The_residual_blocks_gradient_sum_is_in_the_generated_code()
+    {
+        // Stage1's input (StemRelu) is read by its first convolution and by its Add: both parts are summed.
+        Assert.Contains("Stage1Conv1", TinyResNet.Layers.Select(l => l.Name));
+        Assert.Equal(["Stage1Bn2", "StemRelu"], TinyResNet.Layers.Single(l => l.Name == "Stage1Add1").Inputs);
+        Assert.Equal(["Stage1Activation2"], TinyResNet.Layers.Single(l => l.Name == "Stage2Shortcut").Inputs);
+        Assert.Contains("Stage1Add1=add<Stage1Bn2,StemRelu", TinyResNet.Spec, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Training_moves_the_running_statistics_as_PyTorch_and_inference_uses_them()
+    {
+        var model = new TinyResNet(5);
+        var workspace = model.CreateWorkspace(4);
+        float[] inputs = TestData.Uniform(4 * TinyResNet.InputSize, seed: 8);
+        int[] labels = TestData.Labels(4, TinyResNet.OutputSize, seed: 9);
+        Assert.All(model.StemBnRunningVariance.ToArray(), v => Assert.Equal(1f, v));
+
+        // The stem's input is the network's: its batch statistics are known without running anything.
+        model.Forward(workspace, inputs, training: true);
+        var stem = new TinyResNet(5);
+        var stemWorkspace = stem.CreateWorkspace(4);
+        stem.Forward(stemWorkspace, inputs, training: false);
+        // Stem output = conv(x) (no bias); with running statistics (0, 1), StemBn in inference is γ·z/√(1 + ε) + β = z / √(1 + ε).
+        float[] z = stemWorkspace.StemActivations.AsSpan(0, 4 * 64 * 4).ToArray();
+        for (int c = 0; c < 4; c++)
+        {
+            double sum = 0, squares = 0;
+            int n = 4 * 64;
+            for (int r = 0; r < n; r++) sum += z[r * 4 + c];
+            double mean = sum / n;
+            for (int r = 0; r < n; r++) squares += (z[r * 4 + c] - mean) * (z[r * 4 + c] - mean);
+            double unbiased = squares / (n - 1);
+            Assert.Equal(0.1 * mean, model.StemBnRunningMean[c], 1e-6);
+            Assert.Equal(0.9 + 0.1 * unbiased, model.StemBnRunningVariance[c], 1e-5);
+        }
+        Assert.Equal(1L, model.Counters[TinyResNet.StemBnBatchesTrackedIndex]);
+
+        // Training steps change the running statistics; Predict reads them and changes nothing.
+        var adam = new Adam();
+        for (int i = 0; i < 3; i++) model.TrainStep(workspace, inputs, labels, adam);
+        Assert.Equal(4L, model.Counters[TinyResNet.StemBnBatchesTrackedIndex]);
+        float[] state = model.State.ToArray();
+        var single = new float[TinyResNet.OutputSize];
+        model.Predict(inputs.AsSpan(0, TinyResNet.InputSize), single);
+        Assert.Equal(state, model.State);
+        model.Forward(workspace, inputs, training: false);
+        Assert.Equal(single, workspace.Outputs.Slice(0, TinyResNet.OutputSize).ToArray());
+    }
+
+    [Fact]
+    public void Save_and_load_keep_parameters_state_and_counters_bit_for_bit()
+    {
+        var model = new TinyResNet(5);
+        var workspace = model.CreateWorkspace(4);
+        float[] inputs = TestData.Uniform(4 * TinyResNet.InputSize, seed: 8);
+        int[] labels = TestData.Labels(4, TinyResNet.OutputSize, seed: 9);
+        var adam = new Adam();
+        for (int i = 0; i < 3; i++) model.TrainStep(workspace, inputs, labels, adam);
+        string path = Path.Combine(Path.GetTempPath(), "modelgen-graph-" + Guid.NewGuid().ToString("N") + ".safetensors");
+        try
+        {
+            model.Save(path);
+            var loaded = new TinyResNet(99);
+            loaded.Load(path);
+            Assert.Equal(model.Parameters, loaded.Parameters);
+            Assert.Equal(model.State, loaded.State);
+            Assert.Equal(model.Counters, loaded.Counters);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    public static TheoryData<string, string> Operations()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (string model in new[] { nameof(TinyResNet), nameof(InvertedResidual), nameof(TwoBranches) })
+            foreach (string operation in new[] { "Predict", "PredictBatch", "Forward", "Backward", "TrainStep with Adam", "TrainStep with SGD momentum" })
+                data.Add(model, operation);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Operations))]
+    public void Graph_model_operation_allocates_nothing(string name, string operation)
+    {
+        switch (Create(name, 1))
+        {
+            case TinyResNet m: Assert.Equal(0, MeasureOperation(m, m.CreateWorkspace(8), operation)); break;
+            case InvertedResidual m: Assert.Equal(0, MeasureOperation(m, m.CreateWorkspace(8), operation)); break;
+            case TwoBranches m: Assert.Equal(0, MeasureOperation(m, m.CreateWorkspace(8), operation)); break;
+        }
+    }
+
+    private static long MeasureOperation<TWorkspace>(IClassifier<TWorkspace> model, TWorkspace workspace, string operation) where TWorkspace : IWorkspace
+    {
+        float[] batch = TestData.Uniform(8 * model.InputSize, seed: 2);
+        int[] labels = TestData.Labels(8, model.OutputSize, seed: 3);
+        var output = new float[model.OutputSize];
+        var outputs = new float[100 * model.OutputSize];
+        float[] many = TestData.Uniform(100 * model.InputSize, seed: 4);
+        var adam = new Adam();
+        var momentum = new Sgd(0.01f, 0.9f);
+        model.TrainStep(workspace, batch, labels, adam);
+        model.TrainStep(workspace, batch, labels, momentum);
+        model.PredictBatch(many, outputs);
+        Action action = operation switch
+        {
+            "Predict" => () => model.Predict(batch.AsSpan(0, model.InputSize), output),
+            "PredictBatch" => () => model.PredictBatch(many, outputs),
+            "Forward" => () => model.Forward(workspace, batch, training: true),
+            "Backward" => () => model.Backward(workspace, labels),
+            "TrainStep with Adam" => () => model.TrainStep(workspace, batch, labels, adam),
+            "TrainStep with SGD momentum" => () => model.TrainStep(workspace, batch, labels, momentum),
+            _ => throw new ArgumentException(operation),
+        };
+        return AllocationMeter.Measure(action, 20);
+    }
+}
