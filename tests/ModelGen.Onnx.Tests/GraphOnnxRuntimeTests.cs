@@ -50,7 +50,7 @@ public sealed class GraphOnnxRuntimeTests
             .Add("Sum", "ProjectNorm", "Stem")
             .GlobalAveragePooling2D("Pool")
             .Dense("Out", 5, Activation.Softmax), 4f),
-        // A depthwise convolution with a 3×2 kernel, stride 2, Same padding (odd totals), two kernels per channel, and
+        // A depthwise convolution with a 3×2 kernel, stride 2, Same padding (2 rows, 0 columns), two kernels per channel, and
         // ReLU6 as its own activation; then Flatten → Dense (the channels-first output goes back to channels-last first).
         "depthwise-multiplier" => (new GraphModel(TensorShape.Image(9, 8, 3))
             .DepthwiseConv2D("Depthwise", 3, 2, 2, Padding.Same, multiplier: 2, Activation.ReLU6)
