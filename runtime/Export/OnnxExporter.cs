@@ -4,15 +4,21 @@ using ModelGen.Serialization;
 namespace ModelGen.Export;
 
 /// <summary>
-/// Writes a generated model as an ONNX graph that ONNX Runtime (and any ONNX tool) can run. The input
-/// "input" is float [batch, n] for a flat model and [batch, H, W, C] (channels-last, as ModelGen takes it) for
-/// an image model; the output "output" is [batch, units] (or a channels-last image). Per layer: a dense layer
-/// is a Gemm (A = previous output, B = the weights [inputs, units] as stored, so transB = 0, C = the biases)
-/// and its activation (Relu, LeakyRelu, Sigmoid, Tanh, Softmax over the last axis, or nothing for Identity);
-/// a convolution is a Conv on channels-first data (weights [filters, C, kh, kw], explicit pads) and its
-/// activation; max pooling is a MaxPool; a flatten is a Flatten of the channels-last image; dropout is
-/// nothing (inference). One Transpose goes to channels-first before the first Conv or MaxPool and one back
-/// before a flatten. Weights are initializers named like the safetensors tensors ("Hidden.weight").
+/// Writes a generated model as an ONNX graph that ONNX Runtime (and any ONNX tool) can run, in inference mode. The
+/// input "input" is float [batch, n] for a flat model and [batch, H, W, C] (channels-last, as ModelGen takes it) for
+/// an image model; the output "output" is the last layer's, [batch, units] (or a channels-last image). Layers read
+/// the layers their <see cref="LayerInfo.Inputs"/> name (by default the one before), so chains and graphs both export.
+/// Per layer: a dense layer is a Gemm (A = its input, B = the weights [inputs, units] as stored, so transB = 0,
+/// C = the biases) and its activation (Relu, LeakyRelu, Sigmoid, Tanh, Softmax over the last axis, Clip(0, 6) for
+/// ReLU6, or nothing for Identity); a convolution is a Conv on channels-first data (weights [filters, C, kh, kw],
+/// explicit pads) and its activation; a depthwise convolution a Conv with group = C (weights [C·M, 1, kh, kw]); max
+/// and average pooling are MaxPool and AveragePool (count_include_pad as the layer says); global average pooling is
+/// GlobalAveragePool then Flatten; batch normalization is BatchNormalization with the running statistics from the
+/// state; Add is Add (a chain of them for three or more inputs), Concatenate a Concat on axis 1 (channels); an
+/// Activation layer is its activation's node; a flatten is a Flatten of the channels-last image; dropout is nothing.
+/// A tensor is transposed to channels-first (or back, or flattened) only where a layer needs it in another layout,
+/// once however many layers read it, so a chain has one Transpose before the first Conv or pooling and one back before
+/// a flatten. Weights are initializers named like the safetensors tensors ("Hidden.weight", "Norm.running_mean").
 /// </summary>
 public static class OnnxExporter
 {

@@ -325,3 +325,31 @@ public sealed class SafeTensorsStateTests : IDisposable
         AssertRefused(File.ReadAllBytes(path), $"the file holds the network \"input=2;Other=batch_norm\"; this model is \"{Spec}\"");
     }
 }
+
+/// <summary>A depthwise convolution's weights are saved as PyTorch's grouped Conv2d weight [C·M, 1, kh, kw].</summary>
+public sealed class DepthwiseTensorLayoutTests
+{
+    [Fact]
+    public void Depthwise_weights_are_saved_channel_major_with_one_input_channel_per_group()
+    {
+        const int KH = 3, KW = 2, C = 3, M = 2;
+        TensorLayout layout = TensorLayout.DepthwiseConv2D("Dw.weight", 5, KH, KW, C, M);
+        Assert.Equal([KH, KW, C, M], layout.StoredShape);
+        Assert.Equal([C * M, 1, KH, KW], layout.Shape);
+        Assert.Equal(TensorStorage.Parameters, layout.Storage);
+        Assert.False(layout.SavedAsStored);
+
+        float[] stored = Enumerable.Range(0, layout.Length).Select(i => i + 0.5f).ToArray();
+        var saved = new float[layout.Length];
+        layout.ToSaved(stored, saved);
+        for (int c = 0; c < C; c++)
+            for (int m = 0; m < M; m++)
+                for (int y = 0; y < KH; y++)
+                    for (int x = 0; x < KW; x++)
+                        Assert.Equal(stored[((y * KW + x) * C + c) * M + m], saved[((c * M + m) * KH + y) * KW + x]);
+
+        var back = new float[layout.Length];
+        layout.FromSaved(saved, back);
+        Assert.Equal(stored, back);
+    }
+}
