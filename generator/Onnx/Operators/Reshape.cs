@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using ModelGen.Generator.Model;
 using ModelGen.Generator.Onnx.Graph;
 using static ModelGen.Generator.Onnx.Operators.OnnxOperatorHelpers;
