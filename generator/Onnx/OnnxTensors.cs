@@ -4,32 +4,19 @@ using System.Globalization;
 namespace ModelGen.Generator.Onnx
 {
     /// <summary>
-    /// The constant tensors of a graph (initializers and Constant nodes) and the values of the small integer
-    /// computations that exporters write for a reshape, e.g. PyTorch's x.view(x.size(0), -1) as
-    /// Shape → Gather → Unsqueeze → Concat → Reshape. Integer vectors use <see cref="Batch"/> for the batch size,
-    /// which is only known at run time.
+    /// Reading the data of constant tensors (initializers and Constant nodes). Integer vectors computed for a reshape
+    /// (e.g. PyTorch's x.view(x.size(0), -1) as Shape → Gather → Unsqueeze → Concat → Reshape) use <see cref="Batch"/>
+    /// for the batch size, which is only known at run time.
     /// </summary>
-    internal sealed class OnnxTensors
+    internal static class OnnxTensors
     {
         /// <summary>Stands for the batch dimension in a computed shape.</summary>
         public const long Batch = long.MinValue;
 
-        private readonly Dictionary<string, OnnxTensorProto> _constants = new Dictionary<string, OnnxTensorProto>();
-        private readonly Dictionary<string, long[]> _integers = new Dictionary<string, long[]>();
-
-        public void AddConstant(OnnxTensorProto tensor, string name) => _constants[name] = tensor;
-
-        public bool IsConstant(string name) => _constants.ContainsKey(name) || _integers.ContainsKey(name);
-
-        public OnnxTensorProto? Constant(string name) => _constants.TryGetValue(name, out OnnxTensorProto? tensor) ? tensor : null;
-
-        public void SetIntegers(string name, long[] values) => _integers[name] = values;
-
-        /// <summary>An integer tensor's values, flattened (a computed one, or an int64/int32 constant); null if unknown.</summary>
-        public long[]? Integers(string name)
+        /// <summary>An int64 or int32 tensor's values, flattened; null for other types and external data.</summary>
+        public static long[]? Integers(OnnxTensorProto tensor)
         {
-            if (_integers.TryGetValue(name, out long[]? values)) return values;
-            if (!_constants.TryGetValue(name, out OnnxTensorProto? tensor) || tensor.External) return null;
+            if (tensor.External) return null;
             if (tensor.DataType == OnnxDataType.Int64)
             {
                 if (tensor.RawData is { } raw)

@@ -1,0 +1,11 @@
+using ModelGen.Generator.Layers;
+using ModelGen.Generator.Onnx.Graph;
+
+namespace ModelGen.Generator.Onnx.Operators
+{
+    /// <summary>Relu → the ReLU activation of the layer before it.</summary>
+    internal sealed class ReluOperator : ActivationOperator
+    {
+        public override ActivationSpec Activation(OnnxNode node) => new ActivationSpec(ActivationKind.ReLU, 0f);
+    }
+}

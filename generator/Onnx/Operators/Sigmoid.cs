@@ -1,0 +1,11 @@
+using ModelGen.Generator.Layers;
+using ModelGen.Generator.Onnx.Graph;
+
+namespace ModelGen.Generator.Onnx.Operators
+{
+    /// <summary>Sigmoid → the Sigmoid activation of the layer before it.</summary>
+    internal sealed class SigmoidOperator : ActivationOperator
+    {
+        public override ActivationSpec Activation(OnnxNode node) => new ActivationSpec(ActivationKind.Sigmoid, 0f);
+    }
+}

@@ -1,0 +1,11 @@
+using ModelGen.Generator.Layers;
+using ModelGen.Generator.Onnx.Graph;
+
+namespace ModelGen.Generator.Onnx.Operators
+{
+    /// <summary>Tanh → the Tanh activation of the layer before it.</summary>
+    internal sealed class TanhOperator : ActivationOperator
+    {
+        public override ActivationSpec Activation(OnnxNode node) => new ActivationSpec(ActivationKind.Tanh, 0f);
+    }
+}
