@@ -101,6 +101,8 @@ public sealed class DepthwiseConvolutionKernelTests
     [InlineData(5, 4, 3, 3, 3, 2, Padding.Same, 2, 2)]
     [InlineData(6, 5, 2, 3, 2, 1, Padding.Valid, 1, 3)]
     [InlineData(4, 4, 4, 2, 2, 2, Padding.Same, 1, 1)]
+    [InlineData(5, 5, 1, 5, 5, 1, Padding.Same, 1, 2)]
+    [InlineData(5, 5, 1, 5, 5, 2, Padding.Same, 2, 2)]
     public void Backward_matches_finite_differences(int h, int wd, int channels, int kh, int kw, int stride, Padding padding, int multiplier, int batch)
     {
         ConvGeometry g = ConvGeometry.Create(h, wd, channels, kh, kw, stride, stride, padding);
