@@ -43,21 +43,30 @@ namespace ModelGen.Generator.Parsing
 
         public bool Has(string name) => _values.ContainsKey(name);
 
-        /// <summary>The Block.Filters or Block.Stride placeholder used outside a [Block] (MG0047), or null.</summary>
-        public string? PlaceholderOutsideBlock { get; private set; }
-
         public int Int(string name, int fallback)
         {
             if (!_values.TryGetValue(name, out TypedConstant value)) return fallback;
             if (Usable(value) && value.Value is int i)
             {
-                if (i != FiltersPlaceholder && i != StridePlaceholder) return i;
-                if (_block is { } block) return i == FiltersPlaceholder ? block.Filters : block.Stride;
-                PlaceholderOutsideBlock = i == FiltersPlaceholder ? "Block.Filters" : "Block.Stride";
+                // Inside a block, its [Use]'s values; outside, the resolver reports the placeholder (FindPlaceholderOutsideBlock).
+                if ((i == FiltersPlaceholder || i == StridePlaceholder) && _block is { } block) return i == FiltersPlaceholder ? block.Filters : block.Stride;
                 return i;
             }
             Unreadable = true;
             return fallback;
+        }
+
+        /// <summary>Block.Filters or Block.Stride among the arguments of an attribute outside a block (MG0044): its name, or null.</summary>
+        public string? FindPlaceholderOutsideBlock()
+        {
+            if (_block is not null) return null;
+            foreach (TypedConstant value in _values.Values)
+            {
+                if (value.Kind == TypedConstantKind.Array || !Usable(value) || value.Value is not int i) continue;
+                if (i == FiltersPlaceholder) return "Block.Filters";
+                if (i == StridePlaceholder) return "Block.Stride";
+            }
+            return null;
         }
 
         public bool Bool(string name, bool fallback)

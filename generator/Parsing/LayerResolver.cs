@@ -41,6 +41,7 @@ namespace ModelGen.Generator.Parsing
             bool complete = input is not null;
             long parameterCount = 0;
             bool overflowReported = false;
+            bool unknownInputs = false;
             for (int index = 0; index < declarations.Count; index++)
             {
                 LayerDeclaration declaration = declarations[index];
@@ -81,6 +82,7 @@ namespace ModelGen.Generator.Parsing
                     diagnostics.Add(DiagnosticInfo.Create(Diagnostics.UnknownInput, location, name, className, source, why));
                     inputShapes.Add(null);
                     inputsKnown = false;
+                    unknownInputs = true;
                 }
 
                 bool isLast = index == declarations.Count - 1;
@@ -89,13 +91,14 @@ namespace ModelGen.Generator.Parsing
                     FlattenedImage = declaration.Inputs.Length > 0 && flattened.TryGetValue(declaration.Inputs[0], out Shape? image) ? image : null,
                     SavedName = declaration.SavedName,
                 };
-                LayerSpec? layer = inputsKnown || declaration.Kind.HasSeveralInputs ? declaration.Kind.Read(context, arguments) : null;
+                string? placeholder = arguments.FindPlaceholderOutsideBlock();
+                LayerSpec? layer = placeholder is null && (inputsKnown || declaration.Kind.HasSeveralInputs) ? declaration.Kind.Read(context, arguments) : null;
                 if (arguments.Unreadable)
                 {
                     diagnostics.Add(DiagnosticInfo.Create(Diagnostics.ArgumentNotConstant, location, declaration.Kind.DisplayName, className));
                     layer = null;
                 }
-                if (arguments.PlaceholderOutsideBlock is { } placeholder)
+                if (placeholder is not null)
                 {
                     diagnostics.Add(DiagnosticInfo.Create(Diagnostics.PlaceholderOutsideBlock, location, name, className, placeholder));
                     layer = null;
@@ -134,8 +137,9 @@ namespace ModelGen.Generator.Parsing
                 };
             }
 
-            // Every layer but the last must be read by a later one: the network has one output.
-            for (int index = 0; index < declarations.Count - 1; index++)
+            // Every layer but the last must be read by a later one: the network has one output. (After a wrong
+            // input name, the layer meant to be read would be reported too: that is the same mistake.)
+            for (int index = 0; index < declarations.Count - 1 && !unknownInputs; index++)
             {
                 if (!read.Contains(declarations[index].Name) && names.Contains(declarations[index].Name))
                 {

@@ -21,20 +21,20 @@ public sealed class TrainCommand
 
     private readonly Option<string> _network = new("--network", "-n")
     {
-        Description = "The network: mlp (784 → 128 ReLU → 10 softmax) or cnn (Keras' convnet: two 3×3 convolutions with max pooling, dropout, softmax).",
-        HelpName = "mlp|cnn",
+        Description = "The network: mlp (784 → 128 ReLU → 10 softmax), cnn (Keras' convnet: two 3×3 convolutions with max pooling, dropout, softmax) or resnet (ResNet-20: residual blocks with BatchNormalization, global average pooling, softmax).",
+        HelpName = MnistNetwork.Names,
         DefaultValueFactory = _ => MnistNetwork.Default.Name,
     };
 
     // No default values here: each network has its own recipe, and only what the user gives overrides it.
     private readonly Option<int?> _epochs = new("--epochs", "-e")
     {
-        Description = $"Passes over the training set. Default: {TrainingOptions.Default.Epochs} for mlp, {TrainingOptions.ConvNet.Epochs} for cnn.",
+        Description = $"Passes over the training set. Default: {TrainingOptions.Default.Epochs} for mlp, {TrainingOptions.ConvNet.Epochs} for cnn, {TrainingOptions.ResNet.Epochs} for resnet.",
     };
 
     private readonly Option<int?> _batchSize = new("--batch-size", "-b")
     {
-        Description = $"Images per training step (the last batch of an epoch holds the remainder). Default: {TrainingOptions.Default.BatchSize} for mlp, {TrainingOptions.ConvNet.BatchSize} for cnn.",
+        Description = $"Images per training step (the last batch of an epoch holds the remainder). Default: {TrainingOptions.Default.BatchSize} for mlp, {TrainingOptions.ConvNet.BatchSize} for cnn, {TrainingOptions.ResNet.BatchSize} for resnet.",
     };
 
     private readonly Option<double?> _learningRate = new("--learning-rate", "--lr")

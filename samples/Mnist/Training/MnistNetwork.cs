@@ -38,8 +38,16 @@ public sealed class MnistNetwork
         // A convnet's activations take ~100 times an MLP's per image: smaller test passes keep the workspace modest.
         evaluationBatchSize: 250);
 
+    /// <summary>ResNet-20 with BatchNormalization and global average pooling: Adam 1e-3, batch 128, 8 epochs.</summary>
+    public static MnistNetwork ResNet { get; } = Describe<MnistResNet, MnistResNet.Workspace>(
+        "resnet", nameof(MnistResNet), MnistResNet.Spec,
+        "28×28×1 → ResNet-20: conv 16 + BN + ReLU → 3 stages × 3 residual blocks (16, 32, 64 filters) → global average pool → 10 softmax",
+        TrainingOptions.ResNet, MnistResNet.Workspace.MaxCapacity, seed => new MnistResNet(seed),
+        // A ResNet's activations take about 1 MB per image in training: evaluate in small passes.
+        evaluationBatchSize: 100);
+
     /// <summary>Every network, the default first.</summary>
-    public static IReadOnlyList<MnistNetwork> All { get; } = [Mlp, Cnn];
+    public static IReadOnlyList<MnistNetwork> All { get; } = [Mlp, Cnn, ResNet];
 
     /// <summary>The default network.</summary>
     public static MnistNetwork Default => Mlp;

@@ -19,6 +19,9 @@ public sealed record TrainingOptions(int Epochs, int BatchSize, double LearningR
     /// <summary>Keras' convnet example's recipe: 15 epochs of Adam at 1e-3 on batches of 128.</summary>
     public static TrainingOptions ConvNet { get; } = Default with { Epochs = 15, BatchSize = 128 };
 
+    /// <summary>ResNet-20's recipe here: 8 epochs of Adam at 1e-3 on batches of 128.</summary>
+    public static TrainingOptions ResNet { get; } = Default with { Epochs = 8, BatchSize = 128 };
+
     /// <summary>Keras' default step size for each optimizer: 1e-3 for Adam, 1e-2 for SGD.</summary>
     public static double DefaultLearningRate(OptimizerKind optimizer) => optimizer == OptimizerKind.Adam ? 1e-3 : 1e-2;
 

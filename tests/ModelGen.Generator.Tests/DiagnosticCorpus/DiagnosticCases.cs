@@ -7,9 +7,9 @@ namespace ModelGen.Generator.Tests.DiagnosticCorpus;
 /// </summary>
 public static class DiagnosticCases
 {
-    /// <summary>Every case: the ones below and the layer vocabulary's (<see cref="LayerVocabularyCases"/>).</summary>
+    /// <summary>Every case: the ones below and the layer vocabulary's (<see cref="LayerVocabularyCases"/>) and the graph vocabulary's (<see cref="GraphVocabularyCases"/>).</summary>
     public static IReadOnlyDictionary<string, string> All { get; } =
-        Core().Concat(LayerVocabularyCases.All).ToDictionary(c => c.Key, c => c.Value);
+        Core().Concat(LayerVocabularyCases.All).Concat(GraphVocabularyCases.All).ToDictionary(c => c.Key, c => c.Value);
 
     private static Dictionary<string, string> Core() => new()
     {

@@ -55,6 +55,8 @@ public sealed class DiagnosticCorpusTests
         Assert.Empty(defined.Except(covered).Order());
         Assert.True(DiagnosticCases.All.Count >= 85, "The corpus must have at least 85 cases.");
         Assert.True(LayerVocabularyCases.All.Count >= 20, "The layer vocabulary must have at least 20 cases.");
+        Assert.True(GraphVocabularyCases.All.Count(c => c.Value.Contains("{|MG", StringComparison.Ordinal)) >= 15,
+            "The graph vocabulary must have at least 15 cases of bad declarations.");
     }
 
     /// <summary>The case's source, the generator's diagnostics and the compiler errors, as one text.</summary>

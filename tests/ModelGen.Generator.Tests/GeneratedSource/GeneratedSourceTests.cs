@@ -37,6 +37,38 @@ public sealed class GeneratedSourceTests
     }
 
     [Fact]
+    public Task ResidualBlocks()
+    {
+        // A graph: a block used twice, a residual Add whose input is also read by a convolution (its gradient is
+        // the sum of both, written in Backward), BatchNormalization with its running statistics, global pooling.
+        GeneratedFile file = GenerateOne("""
+            using ModelGen;
+
+            namespace Samples.Graphs;
+
+            [Block]
+            [Conv2D(Block.Filters, 3, Padding = Padding.Same, UseBias = false)]
+            [BatchNormalization(Name = "Bn")]
+            [Add("Bn", Block.Input)]
+            [Activation(Activation.ReLU)]
+            public static class Residual;
+
+            [Model]
+            [Input(6, 6, 2)]
+            [Conv2D(4, 3, Padding = Padding.Same, Name = "Stem")]
+            [Use(typeof(Residual), Filters = 4, Name = "Block1")]
+            [DepthwiseConv2D(3, Activation.ReLU6, Stride = 2, Padding = Padding.Same)]
+            [Conv2D(3, 1, Name = "Narrow", Input = "Block1")]
+            [AveragePooling2D(2, Name = "Pooled")]
+            [Concatenate("DepthwiseConv1", "Pooled")]
+            [GlobalAveragePooling2D]
+            [Dense(3, Activation.Softmax)]
+            public partial class SmallGraph;
+            """, "Samples.Graphs.SmallGraph.g.cs");
+        return Snapshot.Verify(file.Text);
+    }
+
+    [Fact]
     public Task MnistConvNet()
     {
         // Keras' "Simple MNIST convnet": unnamed layers get Conv1, Pool1, …, Flatten1, Dropout1, Dense1.
