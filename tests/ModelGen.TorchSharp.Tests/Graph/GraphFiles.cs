@@ -35,7 +35,8 @@ public sealed class GraphFiles : IDisposable
     }
 
     /// <summary>
-    /// Gives the model non-trivial values where its initialisation has constants: BatchNormalization γ in [0.5, 1.5),
+    /// Gives the model non-trivial values where its initialisation has constants: BatchNormalization γ in [0.5, 4) (large
+    /// enough that a ReLU6 after it clips some values at 6),
     /// β, every bias and the running means in [-0.5, 0.5), running variances in [0.5, 2), num_batches_tracked 3; then
     /// loads them with the generated Load (the file written by <see cref="MinimalSafeTensors"/>).
     /// </summary>
@@ -54,7 +55,7 @@ public sealed class GraphFiles : IDisposable
                 _ when name.EndsWith(".running_mean", StringComparison.Ordinal) || name.EndsWith(".bias", StringComparison.Ordinal)
                     => t with { Values = t.Values.Select(_ => Uniform(-0.5f, 0.5f)).ToArray() },
                 // A BatchNorm weight (γ) is the only 1-D weight.
-                _ when name.EndsWith(".weight", StringComparison.Ordinal) && t.Shape.Length == 1 => t with { Values = t.Values.Select(_ => Uniform(0.5f, 1.5f)).ToArray() },
+                _ when name.EndsWith(".weight", StringComparison.Ordinal) && t.Shape.Length == 1 => t with { Values = t.Values.Select(_ => Uniform(0.5f, 4f)).ToArray() },
                 _ => t,
             };
             changed.Add((name, updated));

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -17,16 +18,21 @@ namespace ModelGen.ReferenceTests.Graph;
 public sealed class GraphTwin : nn.Module<Tensor, Tensor>
 {
     private readonly Func<Tensor, Tensor> _logits;
+    private readonly StrongBox<long> _clippedAtSix;
 
-    private GraphTwin(string name, (int Height, int Width, int Channels) input, IEnumerable<(string Name, nn.Module Module)> children, Func<Tensor, Tensor> logits) : base(name)
+    private GraphTwin(string name, (int Height, int Width, int Channels) input, IEnumerable<(string Name, nn.Module Module)> children, Func<Tensor, Tensor> logits, StrongBox<long>? clippedAtSix = null) : base(name)
     {
         Input = input;
+        _clippedAtSix = clippedAtSix ?? new StrongBox<long>();
         _logits = logits;
         foreach ((string child, nn.Module module) in children) register_module(child, module);
     }
 
     /// <summary>The input image, channels-last as ModelGen's rows are.</summary>
     public (int Height, int Width, int Channels) Input { get; }
+
+    /// <summary>How many values ReLU6 has clipped at 6 in the forwards so far (so a test can show the upper clip was exercised).</summary>
+    public long ClippedAtSix => _clippedAtSix.Value;
 
     /// <summary>The model names, as declared in Models/GraphModels.cs.</summary>
     public static readonly string[] Names = ["TinyResNet", "InvertedResidual", "TwoBranches"];
@@ -96,18 +102,24 @@ public sealed class GraphTwin : nn.Module<Tensor, Tensor>
         Conv2d depthwise = nn.Conv2d(8, 8, 3, padding: 1, groups: 8, bias: false), project = nn.Conv2d(8, 4, 1, bias: false);
         BatchNorm2d expandBn = BatchNorm(8), depthwiseBn = BatchNorm(8), projectBn = BatchNorm(4);
         Linear dense1 = nn.Linear(36, 3);
+        var clipped = new StrongBox<long>();
+        Tensor ReLU6(Tensor x)
+        {
+            clipped.Value += (x > 6).sum().item<long>();
+            return nn.functional.relu6(x);
+        }
         return new GraphTwin("InvertedResidual", (6, 6, 3),
             [("Entry", entry), ("Expand", expand), ("ExpandBn", expandBn), ("DepthwiseConv1", depthwise), ("DepthwiseBn", depthwiseBn),
              ("Project", project), ("ProjectBn", projectBn), ("Dense1", dense1)],
             x =>
             {
                 Tensor e = entry.call(x);
-                Tensor y = nn.functional.relu6(expandBn.call(expand.call(e)));
-                y = nn.functional.relu6(depthwiseBn.call(depthwise.call(y)));
+                Tensor y = ReLU6(expandBn.call(expand.call(e)));
+                y = ReLU6(depthwiseBn.call(depthwise.call(y)));
                 y = projectBn.call(project.call(y)) + e;
                 y = nn.functional.avg_pool2d(y, [2, 2], [2, 2], [0, 0], count_include_pad: false);
                 return dense1.call(y.flatten(1));
-            });
+            }, clipped);
     }
 
     // Narrow 1×1 ReLU and Wide 3×3 same Tanh, both on the input → concatenated along channels (Narrow's first)

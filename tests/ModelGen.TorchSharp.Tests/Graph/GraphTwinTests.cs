@@ -86,6 +86,9 @@ public sealed class GraphTwinTests(ITestOutputHelper output) : IDisposable
             if (!(error <= Tolerance) || Compare.MaxAbs(expected) == 0) failures.Add($"gradient {name} {error:E2} (max|torch| {Compare.MaxAbs(expected):G4})");
         }
         output.WriteLine($"  largest gradient error: {largest:E2}");
+        // ReLU6's upper clip must be exercised too, not only its lower one.
+        output.WriteLine($"  values ReLU6 clipped at 6: {twin.ClippedAtSix}");
+        if (model == "InvertedResidual" && twin.ClippedAtSix == 0) failures.Add("no value reached ReLU6's upper clip: the test does not check it");
 
         // The running statistics the training forward moved, and the counters it advanced.
         Dictionary<string, NamedTensor> saved = _files.Saved(subject), state = twin.StateDictTensors();
