@@ -235,9 +235,9 @@ public static unsafe class Kernels
     {
         CheckShapes(dx.Length, rows, inputs, w.Length, dz.Length, units);
         bool parallel = rows > 1 && Parallel(rows, inputs, units);
-        if ((units < 64 && (long)inputs * units <= 16384) || ((long)inputs * units <= 32768 && rows >= 1024))
+        if ((units < 64 && (long)inputs * units <= 16384) || ((long)inputs * units <= 65536 && rows >= 1024))
         {
-            // Few units, or many rows (a convolution's patch gradient): transpose W once (at most 128 KB,
+            // Few units, or many rows (a convolution's patch gradient, up to ResNet's 3×3×64 → 64): transpose W once (at most 256 KB,
             // on the stack) and reuse the row kernel, dx_row = Σ_u dz_u · Wᵀ_u, whose rows are long and
             // contiguous and which skips the zeros of dz (ReLU's).
             float* wT = stackalloc float[inputs * units];
