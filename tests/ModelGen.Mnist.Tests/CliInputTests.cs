@@ -34,7 +34,7 @@ public sealed class CliInputTests(SyntheticData data) : IClassFixture<SyntheticD
     [InlineData("--seed", "-1", "is not a whole number from 0 to 18446744073709551615.")]
     [InlineData("--seed", "18446744073709551616", "is not a whole number from 0 to 18446744073709551615.")]
     [InlineData("--optimizer", "rmsprop", "is not accepted; give adam or sgd.")]
-    [InlineData("--network", "rnn", "is not accepted; give mlp or cnn.")]
+    [InlineData("--network", "rnn", "is not accepted; give mlp, cnn or resnet.")]
     public async Task A_train_value_that_does_not_parse_names_the_option_the_value_and_what_is_accepted(string option, string value, string accepted)
     {
         string output = _folder.File("out");

@@ -82,7 +82,7 @@ public sealed class TrainCommand
         train._optimizer.CustomParser = OptionValues.OneOf(
             name => Enum.TryParse(name, ignoreCase: true, out OptimizerKind _) && !int.TryParse(name, out _), "adam or sgd");
         train._network.CustomParser = OptionValues.OneOf(
-            name => MnistNetwork.Find(name) is not null, MnistNetwork.Names.Replace("|", " or ", StringComparison.Ordinal));
+            name => MnistNetwork.Find(name) is not null, MnistNetwork.NamesInWords);
         train._epochs.CustomParser = OptionValues.WholeNumber(1, OptionValues.MaxEpochs);
         // The largest batch depends on the network (an unknown network has its own error).
         train._batchSize.CustomParser = r => OptionValues.WholeNumber(1, train.MaxBatchSize(r))(r);

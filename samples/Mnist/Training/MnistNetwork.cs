@@ -73,6 +73,9 @@ public sealed class MnistNetwork
     /// <summary>The names --network accepts, as its help and errors list them.</summary>
     public static string Names => string.Join('|', All.Select(n => n.Name));
 
+    /// <summary>The names as a sentence lists them: "mlp, cnn or resnet".</summary>
+    public static string NamesInWords => string.Join(", ", All.Take(All.Count - 1).Select(n => n.Name)) + " or " + All[^1].Name;
+
     /// <summary>The network called <paramref name="name"/> (any case), or null.</summary>
     public static MnistNetwork? Find(string? name) =>
         All.FirstOrDefault(n => string.Equals(n.Name, name, StringComparison.OrdinalIgnoreCase));
