@@ -19,7 +19,7 @@ public sealed class NetworkOptionTests : IDisposable
     {
         var result = await CliRunner.RunAsync("train", "--network", name, "--out", _folder.Path);
 
-        Assert.Equal($"--network: '{name}' is not accepted; give {MnistNetwork.Names.Replace("|", " or ", StringComparison.Ordinal)}.", CliRunner.AssertOneLineError(result));
+        Assert.Equal($"--network: '{name}' is not accepted; give {MnistNetwork.NamesInWords}.", CliRunner.AssertOneLineError(result));
     }
 
     [Theory]
