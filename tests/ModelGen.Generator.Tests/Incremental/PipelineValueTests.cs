@@ -25,7 +25,7 @@ public sealed class PipelineValueTests
             public partial class Convolutional;
             [Input(4), Dense(2)]
             public partial class NoModelAttribute;
-            [Block, Dense(Block.Filters, Activation.ReLU), Use(typeof(Inner))]
+            [Block, Dense(Block.Filters, Activation.ReLU), Use(typeof(Inner), Filters = Block.Filters)]
             public static class Stack;
             [Block, Dense(Block.Filters), Add("Dense1", Block.Input)]
             public static class Inner;
