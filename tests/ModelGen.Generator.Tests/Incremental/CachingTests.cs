@@ -223,6 +223,36 @@ public sealed class CachingTests
     }
 
     [Fact]
+    public void EditingABlockThatAnotherBlockUsesRegeneratesTheModel()
+    {
+        var (compilation, first) = FirstRun();
+        const string TailPath = "/src/Tail.cs";
+        const string Tail = """
+            using ModelGen;
+
+            namespace App;
+
+            [Block]
+            [Dense(Block.Filters, Activation.ReLU, Name = "Last")]
+            public static class Tail;
+            """;
+        CSharpCompilation nested = Replace(compilation, BlocksPath, Blocks.Replace("public static class Hidden;",
+            "[Use(typeof(Tail), Filters = 5, Name = \"End\")]\npublic static class Hidden;"))
+            .AddSyntaxTrees(TestCompilation.Parse(Tail, TailPath));
+        GeneratorRun second = GeneratorHarness.Run(nested, first.Driver);
+        GeneratorAssert.DidNotCrash(second);
+        Assert.Contains("public const int Stage1EndLastUnits = 5;", Classifier(second));
+
+        GeneratorRun third = GeneratorHarness.Run(Replace(nested, TailPath, Tail.Replace("Name = \"Last\"", "Name = \"Final\"")), second.Driver);
+
+        GeneratorAssert.DidNotCrash(third);
+        Assert.Contains("public const int Stage1EndFinalUnits = 5;", Classifier(third));
+        Assert.DoesNotContain("Stage1EndLastUnits", Classifier(third), StringComparison.Ordinal);
+        Assert.Single(TrackedSteps.Outputs(third.Result, TrackingNames.Resolve), o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Equal(Mnist(second), Mnist(third));
+    }
+
+    [Fact]
     public void BreakingABlockInAnotherFileReportsItInTheModelThatUsesIt()
     {
         var (compilation, first) = FirstRun();
