@@ -6,8 +6,10 @@ using ModelGen.Generator.Parsing;
 namespace ModelGen.Generator
 {
     /// <summary>
-    /// The pipeline: [Model] classes → <see cref="ParseResult"/> (value-equatable) → diagnostics and one
-    /// generated file per valid model. Steps carry tracking names so tests can prove they cache.
+    /// The pipeline: [Model] classes → <see cref="RawModel"/> (their attributes as plain values), joined with the
+    /// [Block] classes they use (<see cref="RawBlock"/>) → <see cref="ParseResult"/> (blocks expanded, layers resolved,
+    /// in a pure step) → diagnostics and one generated file per valid model. Every step's output is value-equatable,
+    /// and steps carry tracking names so tests can prove they cache.
     /// </summary>
     [Generator(LanguageNames.CSharp)]
     public sealed class ModelGenerator : IIncrementalGenerator
@@ -15,12 +17,34 @@ namespace ModelGen.Generator
         /// <inheritdoc />
         public void Initialize(IncrementalGeneratorInitializationContext context)
         {
-            IncrementalValuesProvider<ParseResult> results = context.SyntaxProvider
+            // Each [Model] declaration as plain values (its attributes as written, the blocks it names).
+            IncrementalValuesProvider<RawModel> declarations = context.SyntaxProvider
                 .ForAttributeWithMetadataName(
                     ModelParser.ModelAttributeName,
                     predicate: static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax,
                     transform: static (context, cancellationToken) => ModelParser.Parse(context, cancellationToken))
                 .WithTrackingName(TrackingNames.Parse);
+
+            // Each [Block] declaration as plain values, all of them together.
+            IncrementalValueProvider<System.Collections.Immutable.ImmutableArray<RawBlock>> blocks = context.SyntaxProvider
+                .ForAttributeWithMetadataName(
+                    BlockExpander.BlockAttributeName,
+                    predicate: static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax,
+                    transform: static (context, cancellationToken) => BlockParser.Parse(context, cancellationToken))
+                .WithTrackingName(TrackingNames.Blocks)
+                .Collect();
+
+            // Each model with only the blocks it reaches, so an edit to another block leaves it equal (and what follows cached).
+            IncrementalValuesProvider<ModelWithBlocks> withBlocks = declarations
+                .Combine(blocks)
+                .Select(static (pair, _) => new ModelWithBlocks(pair.Left, new EquatableArray<RawBlock>(
+                    BlockExpander.Reachable(pair.Left.UsedBlocks, BlockExpander.ByKey(pair.Right)))))
+                .WithTrackingName(TrackingNames.BlockUses);
+
+            // The blocks expanded and the layers resolved, from plain values only.
+            IncrementalValuesProvider<ParseResult> results = withBlocks
+                .Select(static (input, cancellationToken) => ModelParser.Resolve(input, cancellationToken))
+                .WithTrackingName(TrackingNames.Resolve);
 
             IncrementalValuesProvider<ModelSpec> models = results
                 .Where(static result => result.Model is not null)
@@ -132,8 +156,14 @@ namespace ModelGen.Generator
     /// <summary>Names of the pipeline steps, for incremental-caching tests.</summary>
     public static class TrackingNames
     {
-        /// <summary>The transform of each [Model] declaration.</summary>
+        /// <summary>The transform of each [Model] declaration: its raw attributes.</summary>
         public const string Parse = "ModelGen.Parse";
+        /// <summary>The transform of each [Block] declaration: its raw layers.</summary>
+        public const string Blocks = "ModelGen.Blocks";
+        /// <summary>Each [Model] declaration joined with the [Block] declarations it uses (directly or through other blocks).</summary>
+        public const string BlockUses = "ModelGen.BlockUses";
+        /// <summary>Each [Model] declaration with its blocks expanded and its layers resolved: a model or diagnostics.</summary>
+        public const string Resolve = "ModelGen.Resolve";
         /// <summary>The valid models that get a generated file.</summary>
         public const string Models = "ModelGen.Models";
         /// <summary>The declarations with diagnostics.</summary>

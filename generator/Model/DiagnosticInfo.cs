@@ -23,6 +23,9 @@ namespace ModelGen.Generator.Model
             new DiagnosticInfo(descriptor.Id, LocationInfo.From(location),
                 new EquatableArray<string>(arguments.Select(Format.Argument)));
 
+        public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, LocationInfo? location, params object?[] arguments) =>
+            new DiagnosticInfo(descriptor.Id, location, new EquatableArray<string>(arguments.Select(Format.Argument)));
+
         public Diagnostic ToDiagnostic() =>
             Diagnostic.Create(Diagnostics.ById[Id], Location?.ToLocation() ?? Microsoft.CodeAnalysis.Location.None,
                 Arguments.Cast<object>().ToArray());

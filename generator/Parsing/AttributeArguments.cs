@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
-using Microsoft.CodeAnalysis;
+using System.Linq;
+using ModelGen.Generator.Model;
 using ModelGen.Generator.Layers;
 
 namespace ModelGen.Generator.Parsing
@@ -10,12 +11,13 @@ namespace ModelGen.Generator.Parsing
 
     /// <summary>
     /// A layer attribute's arguments by parameter name (constructor parameters, optional ones with their
-    /// defaults, and named properties), so a kind reads "filters" whichever constructor was used. A value
+    /// defaults, and named properties), so a kind reads "filters" whichever constructor was used. Reads the values
+    /// the transform captured (<see cref="RawAttribute"/>), never Roslyn's objects. A value
     /// that is missing, of the wrong type or not a constant marks the attribute unreadable (MG0010).
     /// </summary>
     internal sealed class AttributeArguments
     {
-        private readonly Dictionary<string, TypedConstant> _values = new Dictionary<string, TypedConstant>(StringComparer.Ordinal);
+        private readonly Dictionary<string, ArgumentValue> _values = new Dictionary<string, ArgumentValue>(StringComparer.Ordinal);
 
         /// <summary>Block.Filters and Block.Stride (ModelGen.Block): placeholders a [Use] replaces.</summary>
         internal const int FiltersPlaceholder = -1_000_001, StridePlaceholder = -1_000_002;
@@ -25,17 +27,15 @@ namespace ModelGen.Generator.Parsing
 
         private readonly BlockValues? _block;
 
-        public AttributeArguments(AttributeData attribute, BlockValues? block = null)
+        private readonly RawAttribute _attribute;
+
+        public AttributeArguments(RawAttribute attribute, BlockValues? block = null)
         {
             _block = block;
-            IMethodSymbol? constructor = attribute.AttributeConstructor;
-            if (constructor is null || constructor.Parameters.Length != attribute.ConstructorArguments.Length)
-            {
-                Unreadable = true;
-                return;
-            }
-            for (int i = 0; i < constructor.Parameters.Length; i++) _values[constructor.Parameters[i].Name] = attribute.ConstructorArguments[i];
-            foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments) _values[named.Key] = named.Value;
+            _attribute = attribute;
+            Unreadable = !attribute.Readable;
+            if (attribute.Readable)
+                foreach (RawArgument argument in attribute.Arguments) _values[argument.Name] = argument.Value;
         }
 
         /// <summary>Whether some argument could not be read; the parser then reports MG0010.</summary>
@@ -45,9 +45,10 @@ namespace ModelGen.Generator.Parsing
 
         public int Int(string name, int fallback)
         {
-            if (!_values.TryGetValue(name, out TypedConstant value)) return fallback;
-            if (Usable(value) && value.Value is int i)
+            if (!_values.TryGetValue(name, out ArgumentValue? value)) return fallback;
+            if (value.Kind == ArgumentKind.Int)
             {
+                int i = value.Int;
                 // Inside a block, its [Use]'s values; outside, the resolver reports the placeholder (FindPlaceholderOutsideBlock).
                 if ((i == FiltersPlaceholder || i == StridePlaceholder) && _block is { } block) return i == FiltersPlaceholder ? block.Filters : block.Stride;
                 return i;
@@ -60,19 +61,20 @@ namespace ModelGen.Generator.Parsing
         public string? FindPlaceholderOutsideBlock()
         {
             if (_block is not null) return null;
-            foreach (TypedConstant value in _values.Values)
+            // In argument order (constructor parameters, then properties), as the arguments were declared.
+            foreach (RawArgument argument in _attribute.Readable ? _attribute.Arguments : EquatableArray<RawArgument>.Empty)
             {
-                if (value.Kind == TypedConstantKind.Array || !Usable(value) || value.Value is not int i) continue;
-                if (i == FiltersPlaceholder) return "Block.Filters";
-                if (i == StridePlaceholder) return "Block.Stride";
+                if (argument.Value.Kind != ArgumentKind.Int) continue;
+                if (argument.Value.Int == FiltersPlaceholder) return "Block.Filters";
+                if (argument.Value.Int == StridePlaceholder) return "Block.Stride";
             }
             return null;
         }
 
         public bool Bool(string name, bool fallback)
         {
-            if (!_values.TryGetValue(name, out TypedConstant value)) return fallback;
-            if (Usable(value) && value.Value is bool b) return b;
+            if (!_values.TryGetValue(name, out ArgumentValue? value)) return fallback;
+            if (value.Kind == ArgumentKind.Bool) return value.Bool;
             Unreadable = true;
             return fallback;
         }
@@ -80,46 +82,33 @@ namespace ModelGen.Generator.Parsing
         /// <summary>A string array argument (params string[]): null when absent; unreadable when an element is not a string constant.</summary>
         public string[]? Strings(string name)
         {
-            if (!_values.TryGetValue(name, out TypedConstant value)) return null;
-            if (value.Kind != TypedConstantKind.Array || value.IsNull)
-            {
-                Unreadable = true;
-                return null;
-            }
-            var result = new string[value.Values.Length];
-            for (int i = 0; i < result.Length; i++)
-            {
-                if (value.Values[i].Value is not string text)
-                {
-                    Unreadable = true;
-                    return null;
-                }
-                result[i] = text;
-            }
-            return result;
+            if (!_values.TryGetValue(name, out ArgumentValue? value)) return null;
+            if (value.Kind == ArgumentKind.Strings) return value.Texts.ToArray();
+            Unreadable = true;
+            return null;
         }
 
-        /// <summary>A typeof(...) argument: null when absent, unreadable when not a type.</summary>
-        public INamedTypeSymbol? Type(string name)
+        /// <summary>A typeof(...) argument: null when absent, unreadable when not a named type.</summary>
+        public TypeRef? Type(string name)
         {
-            if (!_values.TryGetValue(name, out TypedConstant value)) return null;
-            if (value.Kind == TypedConstantKind.Type && value.Value is INamedTypeSymbol type) return type;
+            if (!_values.TryGetValue(name, out ArgumentValue? value)) return null;
+            if (value.Kind == ArgumentKind.Type && value.Type is not null) return value.Type;
             Unreadable = true;
             return null;
         }
 
         public float Float(string name, float fallback)
         {
-            if (!_values.TryGetValue(name, out TypedConstant value)) return fallback;
-            if (Usable(value) && value.Value is float f) return f;
+            if (!_values.TryGetValue(name, out ArgumentValue? value)) return fallback;
+            if (value.Kind == ArgumentKind.Float) return value.Float;
             Unreadable = true;
             return fallback;
         }
 
         public double Double(string name, double fallback)
         {
-            if (!_values.TryGetValue(name, out TypedConstant value)) return fallback;
-            if (Usable(value) && value.Value is double d) return d;
+            if (!_values.TryGetValue(name, out ArgumentValue? value)) return fallback;
+            if (value.Kind == ArgumentKind.Double) return value.Number;
             Unreadable = true;
             return fallback;
         }
@@ -127,8 +116,9 @@ namespace ModelGen.Generator.Parsing
         /// <summary>The Name property: null when absent or null; unreadable when not a string constant.</summary>
         public string? String(string name)
         {
-            if (!_values.TryGetValue(name, out TypedConstant value)) return null;
-            if (value.Kind == TypedConstantKind.Primitive && (value.Value is string || value.Value is null)) return value.Value as string;
+            if (!_values.TryGetValue(name, out ArgumentValue? value)) return null;
+            if (value.Kind == ArgumentKind.String) return value.Text;
+            if (value.Kind == ArgumentKind.Null) return null;
             Unreadable = true;
             return null;
         }
@@ -168,7 +158,5 @@ namespace ModelGen.Generator.Parsing
             }
             return (PaddingKind)value;
         }
-
-        internal static bool Usable(TypedConstant value) => value.Kind != TypedConstantKind.Error && !value.IsNull;
     }
 }

@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using Microsoft.CodeAnalysis;
 using ModelGen.Generator.Model;
 
 namespace ModelGen.Generator.Parsing
@@ -7,7 +6,7 @@ namespace ModelGen.Generator.Parsing
     /// <summary>Reads [Input(size)] or [Input(height, width, channels)] into the shape of one sample.</summary>
     internal static class InputReader
     {
-        public static Shape? Read(AttributeData data, Location location, string className, List<DiagnosticInfo> diagnostics)
+        public static Shape? Read(RawAttribute data, LocationInfo? location, string className, List<DiagnosticInfo> diagnostics)
         {
             var arguments = new AttributeArguments(data);
             bool flat = arguments.Has("size");
@@ -49,7 +48,7 @@ namespace ModelGen.Generator.Parsing
         }
 
         /// <summary>The input's Name ("input" by default), which layers give as their Input to read it.</summary>
-        public static string Name(AttributeData data, Location location, string className, List<DiagnosticInfo> diagnostics)
+        public static string Name(RawAttribute data, LocationInfo? location, string className, List<DiagnosticInfo> diagnostics)
         {
             var arguments = new AttributeArguments(data);
             string? name = arguments.String("Name");

@@ -1,5 +1,5 @@
-using Microsoft.CodeAnalysis;
 using ModelGen.Generator.Layers;
+using ModelGen.Generator.Model;
 
 namespace ModelGen.Generator.Parsing
 {
@@ -9,7 +9,7 @@ namespace ModelGen.Generator.Parsing
     /// </summary>
     internal sealed class LayerDeclaration
     {
-        public LayerDeclaration(AttributeData data, Location location, LayerKind kind, string name, string? savedName,
+        public LayerDeclaration(RawAttribute data, LocationInfo? location, LayerKind kind, string name, string? savedName,
             string[] inputs, BlockValues? block)
         {
             Data = data;
@@ -21,9 +21,9 @@ namespace ModelGen.Generator.Parsing
             Block = block;
         }
 
-        public AttributeData Data { get; }
+        public RawAttribute Data { get; }
 
-        public Location Location { get; }
+        public LocationInfo? Location { get; }
 
         public LayerKind Kind { get; }
 

@@ -12,13 +12,13 @@ namespace ModelGen.Generator.Parsing
 
         private readonly List<DiagnosticInfo> _diagnostics;
 
-        public LayerReadContext(string className, string name, Shape? input, bool isLast, Location location, List<DiagnosticInfo> diagnostics)
+        public LayerReadContext(string className, string name, Shape? input, bool isLast, LocationInfo? location, List<DiagnosticInfo> diagnostics)
             : this(className, name, new[] { input }, NoNames, isLast, location, diagnostics)
         {
         }
 
         public LayerReadContext(string className, string name, IReadOnlyList<Shape?> inputs, IReadOnlyList<string> inputNames, bool isLast,
-            Location location, List<DiagnosticInfo> diagnostics)
+            LocationInfo? location, List<DiagnosticInfo> diagnostics)
         {
             Inputs = inputs;
             InputNames = inputNames;
@@ -56,7 +56,7 @@ namespace ModelGen.Generator.Parsing
         /// </summary>
         public Shape? FlattenedImage { get; set; }
 
-        public Location Location { get; }
+        public LocationInfo? Location { get; }
 
         public void Report(DiagnosticDescriptor descriptor, params object?[] arguments) =>
             _diagnostics.Add(DiagnosticInfo.Create(descriptor, Location, arguments));

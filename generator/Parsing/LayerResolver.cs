@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using ModelGen.Generator.Emitting;
 using ModelGen.Generator.Layers;
@@ -25,7 +24,7 @@ namespace ModelGen.Generator.Parsing
 
         /// <summary>Returns the resolved layers, or null when one of them could not be resolved.</summary>
         public static List<LayerSpec>? Resolve(List<LayerDeclaration> declarations, Shape? input, string inputName, bool inputDeclared,
-            string className, Location classLocation, List<DiagnosticInfo> diagnostics)
+            string className, LocationInfo? classLocation, List<DiagnosticInfo> diagnostics)
         {
             var layers = new List<LayerSpec>();
             var declaredAt = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -45,7 +44,7 @@ namespace ModelGen.Generator.Parsing
             for (int index = 0; index < declarations.Count; index++)
             {
                 LayerDeclaration declaration = declarations[index];
-                Location location = declaration.Location;
+                LocationInfo? location = declaration.Location;
                 string name = declaration.Name;
                 AttributeArguments arguments = declaration.Arguments();
                 // Read as the expander read them, so a Name or Input of the wrong type marks the attribute unreadable.

@@ -19,12 +19,18 @@ public sealed class PipelineValueTests
             using ModelGen;
             namespace App;
             [Model, Input(4), Dense(8, Activation.LeakyReLU, Slope = 0.1f, Name = "Hidden"), Dense(3, Activation.Softmax)]
-            public partial class Valid;
+            public partial class Valid { public int Count; }
             public partial class Outer { [Model, Input(2), Dense(1)] internal partial class Nested; }
             [Model, Input(9, 7, 2), Conv2D(4, 3, Activation.ReLU, Padding = Padding.Same), MaxPool2D(2), Flatten, Dropout(0.25), Dense(3, Activation.Softmax)]
             public partial class Convolutional;
             [Input(4), Dense(2)]
             public partial class NoModelAttribute;
+            [Block, Dense(Block.Filters, Activation.ReLU), Use(typeof(Inner), Filters = Block.Filters)]
+            public static class Stack;
+            [Block, Dense(Block.Filters), Add("Dense1", Block.Input)]
+            public static class Inner;
+            [Model, Input(6), Use(typeof(Stack), Filters = 6, Repeat = 2), Dense(2, Activation.Softmax)]
+            public partial class Blocked;
             """,
             """
             using ModelGen;
@@ -32,6 +38,7 @@ public sealed class PipelineValueTests
             public class Invalid;
             """);
         GeneratorAssert.DidNotCrash(run);
+        Assert.Contains(run.GeneratedFiles, f => f.HintName == "App.Blocked.g.cs");
 
         var finder = new RoslynObjectFinder();
         int outputs = 0;
@@ -44,7 +51,8 @@ public sealed class PipelineValueTests
         Assert.Empty(finder.Found);
         // The walk must have reached into the values, not stopped at the top.
         var visited = finder.VisitedTypes.Select(t => t.Name).ToHashSet();
-        foreach (string expected in new[] { "ParseResult", "ModelSpec", "DenseSpec", "Conv2DSpec", "MaxPool2DSpec", "FlattenSpec", "DropoutSpec", "Window", "ActivationSpec", "Shape", "ContainingType", "DiagnosticInfo", "LocationInfo", "EquatableArray`1" })
+        foreach (string expected in new[] { "ParseResult", "ModelSpec", "DenseSpec", "Conv2DSpec", "MaxPool2DSpec", "FlattenSpec", "DropoutSpec", "Window", "ActivationSpec", "Shape", "ContainingType", "DiagnosticInfo", "LocationInfo", "EquatableArray`1",
+            "RawModel", "RawBlock", "ModelWithBlocks", "RawLayer", "RawAttribute", "RawArgument", "ArgumentValue", "TypeRef", "UserMember" })
             Assert.Contains(expected, visited);
         Assert.True(outputs >= 6, $"Only {outputs} tracked outputs were walked.");
     }

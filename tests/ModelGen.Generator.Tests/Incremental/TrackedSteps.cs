@@ -6,7 +6,7 @@ namespace ModelGen.Generator.Tests.Incremental;
 public static class TrackedSteps
 {
     /// <summary>The steps the generator names in <see cref="TrackingNames"/>.</summary>
-    public static IReadOnlyList<string> Names { get; } = [TrackingNames.Parse, TrackingNames.Models, TrackingNames.Diagnostics, TrackingNames.MissingModel];
+    public static IReadOnlyList<string> Names { get; } = [TrackingNames.Parse, TrackingNames.Blocks, TrackingNames.BlockUses, TrackingNames.Resolve, TrackingNames.Models, TrackingNames.Diagnostics, TrackingNames.MissingModel];
 
     /// <summary>Every output of the named step with why it was produced; fails if the step did not run.</summary>
     public static IReadOnlyList<(object Value, IncrementalStepRunReason Reason)> Outputs(GeneratorRunResult result, string stepName)
