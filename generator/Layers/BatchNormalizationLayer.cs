@@ -19,6 +19,12 @@ namespace ModelGen.Generator.Layers
         /// <summary>Rows per sample of the [rows, channels] matrix the kernels see: pixels, or 1.</summary>
         public int Pixels => Input.IsImage ? Input.Height * Input.Width : 1;
 
+        /// <summary>
+        /// PyTorch's momentum, 1 − Momentum, taken in decimal as written (the declared 0.9 gives exactly PyTorch's
+        /// 0.1f; 1 − 0.9f in binary would be 0.100000024).
+        /// </summary>
+        public float BatchWeight => (float)(1m - (decimal)double.Parse(Format.Float(Momentum), System.Globalization.CultureInfo.InvariantCulture));
+
         public override long ParameterCount => 2L * Channels;
         public override long BiasCount => Channels;
         public override long StateCount => 2L * Channels;
@@ -85,7 +91,7 @@ namespace ModelGen.Generator.Layers
             w.Line("public const int " + n + "Size = " + n + "Pixels * " + n + "Channels;");
             w.Line("public const float " + n + "Epsilon = " + Format.FloatLiteral(layer.Epsilon) + ";");
             w.Line("/// <summary>PyTorch's momentum, the weight of a training batch in the running statistics (1 − the declared " + Format.Float(layer.Momentum) + ").</summary>");
-            w.Line("public const float " + n + "BatchWeight = " + Format.FloatLiteral((float)(1.0 - layer.Momentum)) + ";");
+            w.Line("public const float " + n + "BatchWeight = " + Format.FloatLiteral(layer.BatchWeight) + ";");
             WeightsAndBiases.WriteConstants(w, n, n + "Channels", n + "Channels", ref parameterEnd);
         }
 
@@ -173,7 +179,7 @@ namespace ModelGen.Generator.Layers
             w.Line("// " + n + " forward, x [" + rows + ", " + c + "] as rows of channels:");
             w.Line("//   training:  μ, σ² [" + c + "] = the batch's mean and biased variance over the rows");
             w.Line("//              running mean ← (1 − m)·running mean + m·μ, running variance ← (1 − m)·running variance + m·σ²·n/(n − 1), m = " +
-                Format.Float((float)(1.0 - layer.Momentum)) + ", n = rows");
+                Format.Float(layer.BatchWeight) + ", n = rows");
             w.Line("//   inference: μ, σ² = the running mean and variance");
             w.Line("//   x̂ = (x − μ)/√(σ² + ε), y [" + rows + ", " + c + "] = γ·x̂ + β");
             w.Open("private void Forward" + n + "(" + ReadOnlySpan + " x, " + Span + " normalized, " + Span + " y, " + Span + " inverseDeviation, global::System.Span<double> sums, int batchSize, bool training)");

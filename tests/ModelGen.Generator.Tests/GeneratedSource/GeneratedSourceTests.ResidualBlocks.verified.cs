@@ -111,7 +111,7 @@ partial class SmallGraph : global::ModelGen.IClassifier<SmallGraph.Workspace>
     public const int Block1BnSize = Block1BnPixels * Block1BnChannels;
     public const float Block1BnEpsilon = 1E-05f;
     /// <summary>PyTorch's momentum, the weight of a training batch in the running statistics (1 − the declared 0.9).</summary>
-    public const float Block1BnBatchWeight = 0.100000024f;
+    public const float Block1BnBatchWeight = 0.1f;
     public const int Block1BnWeightsOffset = Block1Conv1BiasesOffset + Block1Conv1BiasesLength;
     public const int Block1BnWeightsLength = Block1BnChannels;
     public const int Block1BnBiasesOffset = Block1BnWeightsOffset + Block1BnWeightsLength;
@@ -504,7 +504,7 @@ partial class SmallGraph : global::ModelGen.IClassifier<SmallGraph.Workspace>
 
     // Block1Bn forward, x [batch·36, 4] as rows of channels:
     //   training:  μ, σ² [4] = the batch's mean and biased variance over the rows
-    //              running mean ← (1 − m)·running mean + m·μ, running variance ← (1 − m)·running variance + m·σ²·n/(n − 1), m = 0.100000024, n = rows
+    //              running mean ← (1 − m)·running mean + m·μ, running variance ← (1 − m)·running variance + m·σ²·n/(n − 1), m = 0.1, n = rows
     //   inference: μ, σ² = the running mean and variance
     //   x̂ = (x − μ)/√(σ² + ε), y [batch·36, 4] = γ·x̂ + β
     private void ForwardBlock1Bn(global::System.ReadOnlySpan<float> x, global::System.Span<float> normalized, global::System.Span<float> y, global::System.Span<float> inverseDeviation, global::System.Span<double> sums, int batchSize, bool training)
