@@ -13,8 +13,10 @@ namespace ModelGen;
 /// The per-channel statistics and gradient sums are accumulated in double, row after row, in a caller-provided
 /// scratch span (mean first, then the squared deviations from it: two passes, no cancellation), so they match
 /// PyTorch's (which also accumulates floats in double on the CPU) to about 1e-7. The element-wise passes run in
-/// float at the machine's vector width (<see cref="IVectorOps{TVec}"/>), one row at a time. Single-threaded: the
-/// work is a few operations per value, and the fixed order makes every result independent of the thread count.
+/// float at the machine's vector width (<see cref="IVectorOps{TVec}"/>), one row at a time. The sums run on one
+/// core, each channel's in row order, with the channels across the lanes of double vectors (<see cref="ChannelSums"/>:
+/// the same additions as one channel at a time); the element-wise passes split their rows across the cores, each
+/// row in one chunk, so every result is independent of the thread count.
 /// After the sums are used, the scratch is reused as floats for the per-channel coefficients of the row pass.
 /// </remarks>
 public static unsafe class Normalization
@@ -53,20 +55,12 @@ public static unsafe class Normalization
         Span<double> mean = sums.Slice(0, channels), deviation = sums.Slice(channels, channels);
         mean.Clear();
         deviation.Clear();
-        for (int r = 0; r < rows; r++)
+        fixed (float* px = x)
+        fixed (double* pm = mean, pd = deviation)
         {
-            ReadOnlySpan<float> row = x.Slice(r * channels, channels);
-            for (int c = 0; c < channels; c++) mean[c] += row[c];
-        }
-        for (int c = 0; c < channels; c++) mean[c] /= rows;
-        for (int r = 0; r < rows; r++)
-        {
-            ReadOnlySpan<float> row = x.Slice(r * channels, channels);
-            for (int c = 0; c < channels; c++)
-            {
-                double d = row[c] - mean[c];
-                deviation[c] += d * d;
-            }
+            ChannelSums.Add(px, pm, rows, channels);
+            for (int c = 0; c < channels; c++) mean[c] /= rows;
+            ChannelSums.AddSquaredDeviations(px, pm, pd, rows, channels);
         }
         double keep = 1.0 - momentum, unbiased = (double)rows / (rows - 1);
         for (int c = 0; c < channels; c++)
@@ -86,7 +80,11 @@ public static unsafe class Normalization
             meanLow[c] = (float)(mean[c] - meanHigh[c]);
         }
         fixed (float* px = x, pxh = xhat, py = y, pg = gamma, pb = beta, pm = meanHigh, pl = meanLow, pi = batchInvStd)
-            NormalizeRows(px, pm, pl, pi, pg, pb, pxh, py, rows, channels, channels);
+        {
+            var job = new RowJob { X = px, Mean = pm, MeanLow = pl, InvStd = pi, Gamma = pg, Beta = pb, Xhat = pxh, Y = py, Rows = rows, Channels = channels };
+            var args = new KernelArgs { A = (float*)&job };
+            WorkerPool.Run(&NormalizePart, ref args, ParallelRows(rows, channels));
+        }
     }
 
     /// <summary>
@@ -168,15 +166,9 @@ public static unsafe class Normalization
         Span<double> dySum = sums.Slice(0, channels), dyXhatSum = sums.Slice(channels, channels);
         dySum.Clear();
         dyXhatSum.Clear();
-        for (int r = 0; r < rows; r++)
-        {
-            ReadOnlySpan<float> d = dy.Slice(r * channels, channels), h = xhat.Slice(r * channels, channels);
-            for (int c = 0; c < channels; c++)
-            {
-                dySum[c] += d[c];
-                dyXhatSum[c] += (double)d[c] * h[c];
-            }
-        }
+        fixed (float* pdy = dy, ph = xhat)
+        fixed (double* ps = dySum, psh = dyXhatSum)
+            ChannelSums.AddWithProducts(pdy, ph, ps, psh, rows, channels);
         for (int c = 0; c < channels; c++)
         {
             betaGradient[c] = (float)dySum[c];
@@ -190,7 +182,13 @@ public static unsafe class Normalization
             scale[c] = training ? (float)((double)gamma[c] * batchInvStd[c] / rows) : gamma[c] * batchInvStd[c];
         fixed (float* ph = xhat, pdy = dy, pdx = dx, ps = scale, pdb = betaGradient, pdg = gammaGradient)
         {
-            if (training) TrainingInputGradient(ph, pdy, ps, pdb, pdg, pdx, rows, channels);
+            if (training)
+            {
+                // In the row job's fields: xhat, dy, the per-channel scale, dbeta, dgamma and dx.
+                var job = new RowJob { X = ph, Y = pdy, InvStd = ps, Beta = pdb, Gamma = pdg, Xhat = pdx, Rows = rows, Channels = channels };
+                var args = new KernelArgs { A = (float*)&job };
+                WorkerPool.Run(&InputGradientPart, ref args, ParallelRows(rows, channels));
+            }
             else
                 for (int r = 0; r < rows; r++)
                     Multiply(pdy + (long)r * channels, ps, pdx + (long)r * channels, channels);
@@ -198,6 +196,36 @@ public static unsafe class Normalization
     }
 
     // ---- Row passes, at the machine's vector width. ----
+
+    /// <summary>Element-wise passes over at least this many values split their rows across the cores (each row belongs to one chunk, so the bits never depend on it).</summary>
+    private const long ParallelValues = 1 << 18;
+
+    private static bool ParallelRows(int rows, int channels) => Kernels.AllowParallel && rows > 1 && (long)rows * channels >= ParallelValues;
+
+    private struct RowJob
+    {
+        public float* X, Mean, MeanLow, InvStd, Gamma, Beta, Xhat, Y;
+        public int Rows, Channels;
+    }
+
+    private static void NormalizePart(ref KernelArgs a, int chunk, int chunks)
+    {
+        ref RowJob j = ref *(RowJob*)a.A;
+        var (first, end) = WorkerPool.Range(j.Rows, chunk, chunks);
+        if (first >= end) return;
+        long o = (long)first * j.Channels;
+        NormalizeRows(j.X + o, j.Mean, j.MeanLow, j.InvStd, j.Gamma, j.Beta, j.Xhat == null ? null : j.Xhat + o, j.Y + o, end - first, j.Channels, j.Channels);
+    }
+
+    // dx = scale·((rows·dy − dbeta) − xhat·dgamma) for a chunk's rows; rows stays the whole batch's count.
+    private static void InputGradientPart(ref KernelArgs a, int chunk, int chunks)
+    {
+        ref RowJob j = ref *(RowJob*)a.A;
+        var (first, end) = WorkerPool.Range(j.Rows, chunk, chunks);
+        if (first >= end) return;
+        long o = (long)first * j.Channels;
+        TrainingInputGradient(j.X + o, j.Y + o, j.InvStd, j.Beta, j.Gamma, j.Xhat + o, end - first, j.Channels, j.Rows);
+    }
 
     /// <summary>
     /// Rows of <paramref name="count"/> channels, <paramref name="stride"/> floats apart: xhat = ((x − mean) − meanLow)·invStd
@@ -240,20 +268,20 @@ public static unsafe class Normalization
         }
     }
 
-    private static void TrainingInputGradient(float* xhat, float* dy, float* scale, float* dbeta, float* dgamma, float* dx, int rows, int channels)
+    private static void TrainingInputGradient(float* xhat, float* dy, float* scale, float* dbeta, float* dgamma, float* dx, int rows, int channels, int batchRows)
     {
-        if (Vector512.IsHardwareAccelerated) TrainingInputGradient<Ops512, Vector512<float>>(xhat, dy, scale, dbeta, dgamma, dx, rows, channels);
-        else if (Vector256.IsHardwareAccelerated) TrainingInputGradient<Ops256, Vector256<float>>(xhat, dy, scale, dbeta, dgamma, dx, rows, channels);
-        else if (Vector128.IsHardwareAccelerated) TrainingInputGradient<Ops128, Vector128<float>>(xhat, dy, scale, dbeta, dgamma, dx, rows, channels);
-        else TrainingInputGradient<OpsScalar, float>(xhat, dy, scale, dbeta, dgamma, dx, rows, channels);
+        if (Vector512.IsHardwareAccelerated) TrainingInputGradient<Ops512, Vector512<float>>(xhat, dy, scale, dbeta, dgamma, dx, rows, channels, batchRows);
+        else if (Vector256.IsHardwareAccelerated) TrainingInputGradient<Ops256, Vector256<float>>(xhat, dy, scale, dbeta, dgamma, dx, rows, channels, batchRows);
+        else if (Vector128.IsHardwareAccelerated) TrainingInputGradient<Ops128, Vector128<float>>(xhat, dy, scale, dbeta, dgamma, dx, rows, channels, batchRows);
+        else TrainingInputGradient<OpsScalar, float>(xhat, dy, scale, dbeta, dgamma, dx, rows, channels, batchRows);
     }
 
-    /// <summary>dx = scale · ((rows·dy − dbeta) − xhat·dgamma), row by row.</summary>
-    private static void TrainingInputGradient<TOps, TVec>(float* xhat, float* dy, float* scale, float* dbeta, float* dgamma, float* dx, int rows, int channels)
+    /// <summary>dx = scale · ((batchRows·dy − dbeta) − xhat·dgamma), row by row, for <paramref name="rows"/> rows of the batch's <paramref name="batchRows"/>.</summary>
+    private static void TrainingInputGradient<TOps, TVec>(float* xhat, float* dy, float* scale, float* dbeta, float* dgamma, float* dx, int rows, int channels, int batchRows)
         where TOps : struct, IVectorOps<TVec> where TVec : struct
     {
         int lanes = TOps.Count;
-        float n = rows;
+        float n = batchRows;
         TVec vn = TOps.Broadcast(n);
         for (int r = 0; r < rows; r++)
         {

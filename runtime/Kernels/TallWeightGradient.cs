@@ -7,8 +7,8 @@ namespace ModelGen;
 /// dW = xᵀ·dz for tall products: many rows and a small dW, as in a convolution, whose patch matrix has a
 /// row per output pixel of every sample. The rows are cut into a fixed number of blocks, each with its own
 /// partial dW; a block is walked in tiles of rows small enough to stay in L1, and for each dW row the
-/// tile's x[r, i]·dz[r, :] are summed in registers, in row order (for few units, rank-one updates of
-/// the partial from each row's non-zero x instead). When dW's rows and columns are both long (a deep
+/// tile's x[r, i]·dz[r, :] are summed in registers, in row order (for few units that fill whole vectors,
+/// eight dW rows at once; for other few units, rank-one updates of the partial from each row's non-zero x). When dW's rows and columns are both long (a deep
 /// convolution), the partial is kept transposed, dWᵀ [units, inputs], and each of its rows sums the
 /// tile's rows of x weighted by that unit's non-zero dz: a convolution's dz is mostly zeros (max
 /// pooling passes a gradient to one pixel in four, ReLU drops more), so this skips most of the work,
@@ -77,19 +77,24 @@ internal static unsafe class TallWeightGradient
             return;
         }
         Span<int> nonZero = stackalloc int[inputs];
+        // The blocked kernel walks a tile once per eight inputs: its tile of x (at most 32 KB) stays in L1.
+        bool blocked = units < 64 && Blocked(units);
+        int tileRows = blocked ? Math.Clamp(8192 / inputs, 16, TileRows) : TileRows;
         for (int b = firstBlock; b < endBlock; b++)
         {
             var (first, end) = WorkerPool.Range(a.Rows, b, Blocks);
             float* partial = a.C + (long)b * inputs * units;
             new Span<float>(partial, inputs * units).Clear();
             // Each partial element sums its rows in order, tile after tile.
-            for (int tile = first; tile < end; tile += TileRows)
+            for (int tile = first; tile < end; tile += tileRows)
             {
-                int count = Math.Min(TileRows, end - tile);
+                int count = Math.Min(tileRows, end - tile);
                 float* x = a.A + (long)tile * inputs;
                 float* dz = a.B + (long)tile * units;
                 if (units >= 64)
                     for (int i = 0; i < inputs; i++) AccumulateRow(x + i, inputs, dz, units, count, partial + (long)i * units);
+                else if (blocked)
+                    AccumulateBlocked(x, inputs, dz, units, count, partial);
                 else
                     AddRankOne(x, inputs, dz, units, count, partial, nonZero);
             }
@@ -181,6 +186,104 @@ internal static unsafe class TallWeightGradient
             for (int k = 0; k < count; k++) acc = OpsScalar.MultiplyAdd(x[(long)k * stride], dz[(long)k * units + u], acc);
             dw[u] = acc;
         }
+    }
+
+    /// <summary>Inputs per register block of <see cref="AccumulateBlocked"/>.</summary>
+    private const int BlockInputs = 8;
+
+    /// <summary>Whether the few units fill whole vectors, so the register-blocked kernel takes them (a ResNet's 16 and 32 filters).</summary>
+    private static bool Blocked(int units) => units % Lanes == 0;
+
+    /// <summary>Floats per vector on the path the kernels take.</summary>
+    private static int Lanes =>
+        Vector512.IsHardwareAccelerated ? 16 : Vector256.IsHardwareAccelerated ? 8 : Vector128.IsHardwareAccelerated ? 4 : 1;
+
+    /// <summary>
+    /// For few units that fill whole vectors: partial[i, u] += Σ_k x[k, i]·dz[k, u] over the tile's rows in
+    /// row order, for eight inputs and two (or one) vectors of units at a time in sixteen accumulators
+    /// that stay in registers, so each loaded vector of dz feeds eight multiply-adds and no partial row is
+    /// loaded and stored per row. Every element adds the same products in the same order as the rank-one
+    /// updates (<see cref="AddRankOne"/>), which skip zero x: 0·dz adds nothing to a finite sum, so the
+    /// bits are the same; not skipping is cheaper here than the stores of a rank-one update per non-zero.
+    /// </summary>
+    private static void AccumulateBlocked(float* x, int inputs, float* dz, int units, int count, float* partial)
+    {
+        if (Vector512.IsHardwareAccelerated) AccumulateBlocked<Ops512, Vector512<float>>(x, inputs, dz, units, count, partial);
+        else if (Vector256.IsHardwareAccelerated) AccumulateBlocked<Ops256, Vector256<float>>(x, inputs, dz, units, count, partial);
+        else if (Vector128.IsHardwareAccelerated) AccumulateBlocked<Ops128, Vector128<float>>(x, inputs, dz, units, count, partial);
+        else AccumulateBlocked<OpsScalar, float>(x, inputs, dz, units, count, partial);
+    }
+
+    private static void AccumulateBlocked<TOps, TVec>(float* x, int inputs, float* dz, int units, int count, float* partial)
+        where TOps : struct, IVectorOps<TVec> where TVec : struct
+    {
+        int lanes = TOps.Count, i = 0;
+        for (; i <= inputs - BlockInputs; i += BlockInputs)
+        {
+            int u = 0;
+            for (; u <= units - 2 * lanes; u += 2 * lanes) EightInputsTwoVectors<TOps, TVec>(x + i, inputs, dz + u, units, count, partial + (long)i * units + u);
+            for (; u < units; u += lanes) EightInputsOneVector<TOps, TVec>(x + i, inputs, dz + u, units, count, partial + (long)i * units + u);
+        }
+        for (; i < inputs; i++) AccumulateRow<TOps, TVec>(x + i, inputs, dz, units, count, partial + (long)i * units);
+    }
+
+    // dw[j, 0..2·lanes) += Σ_k x[k·stride + j]·dz[k·units + 0..2·lanes) for j < 8, row after row.
+    private static void EightInputsTwoVectors<TOps, TVec>(float* x, int stride, float* dz, int units, int count, float* dw)
+        where TOps : struct, IVectorOps<TVec> where TVec : struct
+    {
+        int lanes = TOps.Count;
+        long w = units;
+        TVec a0 = TOps.Load(dw), b0 = TOps.Load(dw + lanes), a1 = TOps.Load(dw + w), b1 = TOps.Load(dw + w + lanes);
+        TVec a2 = TOps.Load(dw + 2 * w), b2 = TOps.Load(dw + 2 * w + lanes), a3 = TOps.Load(dw + 3 * w), b3 = TOps.Load(dw + 3 * w + lanes);
+        TVec a4 = TOps.Load(dw + 4 * w), b4 = TOps.Load(dw + 4 * w + lanes), a5 = TOps.Load(dw + 5 * w), b5 = TOps.Load(dw + 5 * w + lanes);
+        TVec a6 = TOps.Load(dw + 6 * w), b6 = TOps.Load(dw + 6 * w + lanes), a7 = TOps.Load(dw + 7 * w), b7 = TOps.Load(dw + 7 * w + lanes);
+        for (int k = 0; k < count; k++, x += stride, dz += units)
+        {
+            TVec d0 = TOps.Load(dz), d1 = TOps.Load(dz + lanes);
+            TVec s = TOps.Broadcast(x[0]);
+            a0 = TOps.MultiplyAdd(s, d0, a0); b0 = TOps.MultiplyAdd(s, d1, b0);
+            s = TOps.Broadcast(x[1]);
+            a1 = TOps.MultiplyAdd(s, d0, a1); b1 = TOps.MultiplyAdd(s, d1, b1);
+            s = TOps.Broadcast(x[2]);
+            a2 = TOps.MultiplyAdd(s, d0, a2); b2 = TOps.MultiplyAdd(s, d1, b2);
+            s = TOps.Broadcast(x[3]);
+            a3 = TOps.MultiplyAdd(s, d0, a3); b3 = TOps.MultiplyAdd(s, d1, b3);
+            s = TOps.Broadcast(x[4]);
+            a4 = TOps.MultiplyAdd(s, d0, a4); b4 = TOps.MultiplyAdd(s, d1, b4);
+            s = TOps.Broadcast(x[5]);
+            a5 = TOps.MultiplyAdd(s, d0, a5); b5 = TOps.MultiplyAdd(s, d1, b5);
+            s = TOps.Broadcast(x[6]);
+            a6 = TOps.MultiplyAdd(s, d0, a6); b6 = TOps.MultiplyAdd(s, d1, b6);
+            s = TOps.Broadcast(x[7]);
+            a7 = TOps.MultiplyAdd(s, d0, a7); b7 = TOps.MultiplyAdd(s, d1, b7);
+        }
+        TOps.Store(a0, dw); TOps.Store(b0, dw + lanes); TOps.Store(a1, dw + w); TOps.Store(b1, dw + w + lanes);
+        TOps.Store(a2, dw + 2 * w); TOps.Store(b2, dw + 2 * w + lanes); TOps.Store(a3, dw + 3 * w); TOps.Store(b3, dw + 3 * w + lanes);
+        TOps.Store(a4, dw + 4 * w); TOps.Store(b4, dw + 4 * w + lanes); TOps.Store(a5, dw + 5 * w); TOps.Store(b5, dw + 5 * w + lanes);
+        TOps.Store(a6, dw + 6 * w); TOps.Store(b6, dw + 6 * w + lanes); TOps.Store(a7, dw + 7 * w); TOps.Store(b7, dw + 7 * w + lanes);
+    }
+
+    // dw[j, 0..lanes) += Σ_k x[k·stride + j]·dz[k·units + 0..lanes) for j < 8, row after row.
+    private static void EightInputsOneVector<TOps, TVec>(float* x, int stride, float* dz, int units, int count, float* dw)
+        where TOps : struct, IVectorOps<TVec> where TVec : struct
+    {
+        long w = units;
+        TVec a0 = TOps.Load(dw), a1 = TOps.Load(dw + w), a2 = TOps.Load(dw + 2 * w), a3 = TOps.Load(dw + 3 * w);
+        TVec a4 = TOps.Load(dw + 4 * w), a5 = TOps.Load(dw + 5 * w), a6 = TOps.Load(dw + 6 * w), a7 = TOps.Load(dw + 7 * w);
+        for (int k = 0; k < count; k++, x += stride, dz += units)
+        {
+            TVec d = TOps.Load(dz);
+            a0 = TOps.MultiplyAdd(TOps.Broadcast(x[0]), d, a0);
+            a1 = TOps.MultiplyAdd(TOps.Broadcast(x[1]), d, a1);
+            a2 = TOps.MultiplyAdd(TOps.Broadcast(x[2]), d, a2);
+            a3 = TOps.MultiplyAdd(TOps.Broadcast(x[3]), d, a3);
+            a4 = TOps.MultiplyAdd(TOps.Broadcast(x[4]), d, a4);
+            a5 = TOps.MultiplyAdd(TOps.Broadcast(x[5]), d, a5);
+            a6 = TOps.MultiplyAdd(TOps.Broadcast(x[6]), d, a6);
+            a7 = TOps.MultiplyAdd(TOps.Broadcast(x[7]), d, a7);
+        }
+        TOps.Store(a0, dw); TOps.Store(a1, dw + w); TOps.Store(a2, dw + 2 * w); TOps.Store(a3, dw + 3 * w);
+        TOps.Store(a4, dw + 4 * w); TOps.Store(a5, dw + 5 * w); TOps.Store(a6, dw + 6 * w); TOps.Store(a7, dw + 7 * w);
     }
 
     /// <summary>

@@ -15,6 +15,7 @@ public sealed class KernelTests
     {
         { 1, 784, 128 }, { 32, 784, 128 }, { 32, 128, 10 }, { 17, 131, 72 }, { 5, 3, 2 }, { 64, 200, 67 },
         { 2_053, 27, 13 }, { 1_500, 288, 64 }, { 4_099, 9, 32 }, { 1_030, 40, 75 }, { 4_100, 97, 80 }, { 1_100, 576, 64 },
+        { 2_100, 144, 16 }, { 1_300, 144, 32 }, { 1_200, 16, 32 }, { 1_500, 36, 48 },
     };
 
     private static float[] Sparse(int count, ulong seed)
@@ -97,6 +98,29 @@ public sealed class KernelTests
             for (int r = 0; r < rows; r++) sum += dz[r * units + u];
             Assert.Equal(sum, db[u], 1e-4);
         }
+    }
+
+    // Tall products whose few units fill whole vectors take the register-blocked weight gradient; one more
+    // unit (a partial vector) takes the rank-one updates, which skip zero inputs. Each dW value must be the
+    // same sum in the same order either way, so the first units agree bit for bit (a ResNet's 16 and 32
+    // filters and the MNIST convnet's first layer, 9 inputs and 32 filters).
+    [Theory]
+    [InlineData(2_100, 144, 16)]
+    [InlineData(4_099, 9, 32)]
+    [InlineData(1_300, 37, 32)]
+    public void Blocked_tall_weight_gradient_gives_the_bits_of_the_rank_one_updates(int rows, int inputs, int units)
+    {
+        float[] x = Sparse(rows * inputs, 21), dzWide = Sparse(rows * (units + 1), 22);
+        var dz = new float[rows * units];
+        for (int r = 0; r < rows; r++) dzWide.AsSpan(r * (units + 1), units).CopyTo(dz.AsSpan(r * units, units));
+        var dw = new float[inputs * units];
+        var dwWide = new float[inputs * (units + 1)];
+        Kernels.WeightGradient(x, dz, dw, rows, inputs, units);
+        Kernels.WeightGradient(x, dzWide, dwWide, rows, inputs, units + 1);
+        for (int i = 0; i < inputs; i++)
+            for (int u = 0; u < units; u++)
+                Assert.True(BitConverter.SingleToInt32Bits(dw[i * units + u]) == BitConverter.SingleToInt32Bits(dwWide[i * (units + 1) + u]),
+                    $"dW[{i}, {u}]: blocked {dw[i * units + u]:R}, rank-one {dwWide[i * (units + 1) + u]:R} ({VectorPath.Description})");
     }
 
     [Theory]

@@ -322,4 +322,35 @@ public sealed class NormalizationKernelTests
         };
         Assert.Equal(0, AllocationMeter.Measure(action));
     }
+    // A ResNet stage's shapes (rows = batch · pixels): the row passes split across the cores, each row in one chunk,
+    // and the channel sums stay in row order, so the bits are those of one core.
+    [Theory]
+    [InlineData(20_011, 16)]
+    [InlineData(9_001, 32)]
+    [InlineData(4_999, 64)]
+    public void Large_batches_give_the_bits_of_one_core(int rows, int channels)
+    {
+        var random = new Xoshiro256StarStar(91);
+        float[] x = new float[rows * channels], dy = new float[rows * channels], gamma = new float[channels], beta = new float[channels];
+        for (int i = 0; i < x.Length; i++) { x[i] = 3f + 2f * (random.NextSingle() - 0.5f); dy[i] = random.NextSingle() - 0.5f; }
+        for (int c = 0; c < channels; c++) { gamma[c] = 0.5f + random.NextSingle(); beta[c] = random.NextSingle() - 0.5f; }
+        float[][] Run(bool parallel)
+        {
+            bool before = Kernels.AllowParallel;
+            Kernels.AllowParallel = parallel;
+            try
+            {
+                float[] xhat = new float[x.Length], y = new float[x.Length], inv = new float[channels], mean = new float[channels], variance = new float[channels];
+                float[] dg = new float[channels], db = new float[channels], dx = new float[x.Length];
+                var sums = new double[2 * channels];
+                Normalization.BatchNormTraining(x, xhat, y, gamma, beta, inv, mean, variance, Momentum, Epsilon, sums, rows, channels);
+                Normalization.BatchNormTrainingBackward(xhat, dy, gamma, inv, dg, db, dx, sums, rows, channels);
+                return [xhat, y, inv, mean, variance, dg, db, dx];
+            }
+            finally { Kernels.AllowParallel = before; }
+        }
+        float[][] serial = Run(false), split = Run(true);
+        for (int k = 0; k < serial.Length; k++)
+            Assert.True(serial[k].AsSpan().SequenceEqual(split[k]), $"output {k} differs between one core and {Kernels.Threads}");
+    }
 }
