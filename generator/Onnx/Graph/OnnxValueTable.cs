@@ -118,8 +118,20 @@ namespace ModelGen.Generator.Onnx.Graph
         /// <summary>For a MatMul: the Add node that supplies its bias.</summary>
         public OnnxNode? BiasAdd { get; set; }
 
-        /// <summary>For an activation or a bias Add: the Gemm, MatMul or Conv it folds into.</summary>
+        /// <summary>For an activation or a bias Add: the Gemm, MatMul or Conv it folds into; for a Pad, the AveragePool or Conv.</summary>
         public OnnxNode? FoldedInto { get; set; }
+
+        /// <summary>For a Clip: the activation it computes (ReLU6 for Clip(0, 6)), set by shape inference.</summary>
+        public Layers.ActivationKind? ClipKind { get; set; }
+
+        /// <summary>For a Pad: the zeros it adds, [top, left, bottom, right] (set by shape inference).</summary>
+        public long[]? Pads { get; set; }
+
+        /// <summary>For an AveragePool or Conv: the pads of the Pad nodes folded into it, [top, left, bottom, right].</summary>
+        public long[]? FoldedPads { get; set; }
+
+        /// <summary>For an AveragePool or Conv with Pad nodes folded into it: the tensor before the first of them.</summary>
+        public string? PadInput { get; set; }
     }
 
     /// <summary>
@@ -249,6 +261,19 @@ namespace ModelGen.Generator.Onnx.Graph
             OnnxValue value = this[name];
             if (value.Integers is { } integers) return integers;
             return value.Constant is { } tensor ? OnnxTensors.Integers(tensor) : null;
+        }
+
+        /// <summary>
+        /// Whether <paramref name="node"/> is the only reader of the tensor (after the aliases; removed nodes do not
+        /// count), and the tensor is not the graph's output: only then can the node fold into the one that writes it.
+        /// </summary>
+        public bool OnlyReader(string name, OnnxNode node)
+        {
+            string resolved = Resolve(name);
+            foreach (OnnxValueInfo output in Graph.Outputs) if (Resolve(output.Name) == resolved) return false;
+            foreach (OnnxNode consumer in this[resolved].Consumers)
+                if (consumer != node && !consumer.Removed && consumer.Inputs.Exists(i => i.Length > 0 && Resolve(i) == resolved)) return false;
+            return true;
         }
 
         /// <summary>Whether any node or the graph's output reads the tensor.</summary>

@@ -19,8 +19,6 @@ namespace ModelGen.Generator.Onnx.Operators
         public override bool IsConstant(OnnxNode node, OnnxValueTable values) =>
             OnnxOperatorHelpers.Output(node, values) is { Integers: not null };
 
-        public override bool ChecksChainItself => true;
-
         public override void Infer(OnnxNode node, OnnxValueTable values)
         {
             OnnxValue? output = OnnxOperatorHelpers.Output(node, values);
@@ -39,12 +37,8 @@ namespace ModelGen.Generator.Onnx.Operators
         /// <summary>Reached only when the node could not be evaluated.</summary>
         public override void Convert(OnnxNode node, OnnxConversion conversion)
         {
-            if (node.Inputs.Count == 0 || conversion.Values.Resolve(node.Inputs[0]) == conversion.Head)
-            {
-                // On the chain's data: an operator ModelGen does not import there.
-                conversion.CheckChain(node);
-                throw OnnxProblems.Operator(node.Proto, node.OpType);
-            }
+            // On data: an operator ModelGen does not import there.
+            if (node.Inputs.Count == 0 || conversion.TensorOrNull(node.Inputs[0]) is not null) throw OnnxProblems.Operator(node.Proto, node.OpType);
             throw OnnxProblems.Node(node.Proto, "computes something other than a reshape's target shape",
                 "ModelGen imports " + node.OpType + " only in the integer computation of a Reshape's shape");
         }

@@ -87,10 +87,15 @@ public static class OnnxDiagnosticCases
         ["Int64Input"] = Bad("MG0036", "int64_input"),
 
         // ---------------------------------------------------------------- more graphs, written here
-        ["ActivationFirst"] = Bytes("MG0034", () => new OnnxBuilder().Input("x", null, 4)
+        ["ActivationFirst"] = new("""
+            using ModelGen;
+
+            [OnnxModel("models/net.onnx")]
+            public partial class Net;
+            """, () => File(new OnnxBuilder().Input("x", null, 4)
             .Node("Relu", ["x"], ["r"], "relu").Initializer("w", [2, 4], new float[8])
-            .Node("Gemm", ["r", "w"], ["y"], "fc", OnnxBuilder.IntAttr("transB", 1)).Output("y", null, 2).ToBytes(),
-            "a Relu before any Gemm"),
+            .Node("Gemm", ["r", "w"], ["y"], "fc", OnnxBuilder.IntAttr("transB", 1)).Output("y", null, 2).ToBytes()),
+            "a Relu before any Gemm: an Activation layer of its own, which ModelGen imports"),
         ["ReshapeToAnImage"] = Bytes("MG0034", () => new OnnxBuilder().Input("x", null, 16)
             .Int64Initializer("shape", [4], [-1, 1, 4, 4]).Node("Reshape", ["x", "shape"], ["i"], "reshape")
             .Initializer("w", [2, 16], new float[32]).Node("Gemm", ["i", "w"], ["y"], "fc", OnnxBuilder.IntAttr("transB", 1)).Output("y", null, 2).ToBytes(),
