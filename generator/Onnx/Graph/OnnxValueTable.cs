@@ -36,6 +36,9 @@ namespace ModelGen.Generator.Onnx.Graph
         /// <summary>An integer vector known before run time (<see cref="OnnxTensors.Batch"/> stands for the batch size).</summary>
         public long[]? Integers { get; set; }
 
+        /// <summary>The dims of a computed integer tensor that is not a vector (a Reshape's [-1, 2] of pads); null for a vector.</summary>
+        public long[]? IntegerDims { get; set; }
+
         /// <summary>Set by shape inference for data: one sample's shape as ModelGen holds it (channels-last).</summary>
         public Shape? Shape { get; set; }
 
@@ -261,6 +264,14 @@ namespace ModelGen.Generator.Onnx.Graph
             OnnxValue value = this[name];
             if (value.Integers is { } integers) return integers;
             return value.Constant is { } tensor ? OnnxTensors.Integers(tensor) : null;
+        }
+
+        /// <summary>The dims of an integer tensor whose values <see cref="Integers"/> knows: a constant's, or a computed one's ([length] for a vector).</summary>
+        public long[] IntegerDims(string name)
+        {
+            OnnxValue value = this[name];
+            if (value.Integers is { } integers) return value.IntegerDims ?? new long[] { integers.Length };
+            return value.Constant is { } tensor ? tensor.Dims.ToArray() : Array.Empty<long>();
         }
 
         /// <summary>

@@ -69,6 +69,13 @@ namespace ModelGen.Generator.Onnx.Operators
             ["Concat"] = new ConcatOperator(),
             ["Cast"] = new CastOperator(),
             ["Slice"] = new SliceOperator(),
+            ["ConstantOfShape"] = new ConstantOfShapeOperator(),
+            ["BatchNormalization"] = new BatchNormalizationOperator(),
+            ["GlobalAveragePool"] = new GlobalAveragePoolOperator(),
+            ["ReduceMean"] = new ReduceMeanOperator(),
+            ["AveragePool"] = new AveragePoolOperator(),
+            ["Pad"] = new PadOperator(),
+            ["Clip"] = new ClipOperator(),
         };
 
         /// <summary>The operator of a node's op_type in the default domain, or null when ModelGen does not import it.</summary>
