@@ -175,10 +175,10 @@ public sealed class GraphFixtureTests
             Assert.Equal(shift[c] - mean[c] * scale[c] / MathF.Sqrt(variance[c] + 1e-5f), bias[c], 1e-5f);
     }
 
-    private sealed record SafeTensor(string DType, long[] Shape, float[]? Floats, long Int64);
+    internal sealed record SafeTensor(string DType, long[] Shape, float[]? Floats, long Int64);
 
     /// <summary>safetensors: an 8-byte little-endian header length, a JSON header, then the data.</summary>
-    private static Dictionary<string, SafeTensor> ReadSafeTensors(byte[] file)
+    internal static Dictionary<string, SafeTensor> ReadSafeTensors(byte[] file)
     {
         long headerLength = BinaryPrimitives.ReadInt64LittleEndian(file);
         Assert.Equal(0, headerLength % 8);
