@@ -656,7 +656,7 @@ namespace ModelGen.Generator.Emitting
             foreach (LayerSpec layer in model.Layers)
             {
                 if (layer.StateCount == 0) continue;
-                w.Line("    // " + layer.Name + ", " + Format.Count(layer.StateCount) + " values");
+                w.Line("    // " + layer.Name + " running mean, then running variance: " + Format.Count(layer.StateCount) + " values");
                 WriteFloats(w, import.State!, offset, (int)layer.StateCount);
                 offset += (int)layer.StateCount;
             }
