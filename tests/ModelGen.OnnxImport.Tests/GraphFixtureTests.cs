@@ -57,7 +57,7 @@ public sealed class GraphFixtureTests
             graph.Initializers.Select(t => t.Name + " " + string.Join("x", t.Dims)));
     }
 
-    /// <summary>What each fixture is for: the operators the graph importer will have to map.</summary>
+    /// <summary>What each fixture is for: the operators the graph importer maps (<see cref="GraphImportTests"/>).</summary>
     [Theory]
     [InlineData("resnet_block_preserve", "Add BatchNormalization Conv Flatten Gemm GlobalAveragePool Relu")]
     [InlineData("resnet_block_eval", "Add Conv Flatten Gemm GlobalAveragePool Relu")]
