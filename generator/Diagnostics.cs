@@ -186,7 +186,7 @@ namespace ModelGen.Generator
 
         public static readonly DiagnosticDescriptor OnnxOperatorUnsupported = Error("MG0033",
             "ONNX operator not supported",
-            "'{0}': node {1} is a {2}, which ModelGen does not import; it imports Gemm, MatMul followed by Add, Conv, MaxPool, Relu, LeakyRelu, Sigmoid, Tanh, Softmax, Flatten, Reshape to [N, -1], Dropout, Identity, Transpose between NCHW and NHWC, and the Shape, Gather, Unsqueeze, Concat and Constant nodes that compute a reshape");
+            "'{0}': node {1} is a {2}, which ModelGen does not import; it imports Gemm, MatMul followed by Add, Conv (group 1 or depthwise), MaxPool, AveragePool, GlobalAveragePool, ReduceMean over height and width, BatchNormalization, Add of two tensors, Concat along channels, Relu, LeakyRelu, Sigmoid, Tanh, Clip(0, 6) as ReLU6, Softmax, Flatten, Reshape to [N, -1], Pad before an AveragePool or Conv, Dropout, Identity, Transpose between NCHW and NHWC, and the Shape, Gather, Unsqueeze, Squeeze, Concat, Cast, Slice, Reshape, Transpose, ConstantOfShape and Constant nodes that compute a reshape's shape or a Pad's pads");
 
         public static readonly DiagnosticDescriptor OnnxNodeUnsupported = Error("MG0034",
             "ONNX node not supported",

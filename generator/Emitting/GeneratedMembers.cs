@@ -42,6 +42,11 @@ namespace ModelGen.Generator.Emitting
             {
                 yield return ("ImportedParameters", null);
                 yield return ("LoadImportedParameters", null);
+                if (ModelEmitter.ImportsState(model))
+                {
+                    yield return ("ImportedState", null);
+                    yield return ("ImportedCounters", null);
+                }
                 if (ModelEmitter.TransposesInput(model)) yield return ("CopyInputToChannelsLast", null);
             }
         }

@@ -241,8 +241,21 @@ namespace ModelGen.Generator.Emitting
                 w.Line("/// <summary>Creates the model with the trained parameters of " + import.SourcePath + " (compiled into the program).</summary>");
                 w.Line("public " + c + "() : this(0UL) => LoadImportedParameters();");
                 w.Line();
-                w.Line("/// <summary>Copies the trained parameters of " + import.SourcePath + " into Parameters.</summary>");
-                w.Line("public void LoadImportedParameters() => ImportedParameters.CopyTo(Parameters);");
+                if (ImportsState(model))
+                {
+                    // BatchNormalization's running statistics and batch counts come with the parameters.
+                    w.Line("/// <summary>Copies the trained parameters of " + import.SourcePath + " into Parameters, and its running statistics into State and Counters.</summary>");
+                    w.Open("public void LoadImportedParameters()");
+                    w.Line("ImportedParameters.CopyTo(Parameters);");
+                    w.Line("ImportedState.CopyTo(State);");
+                    w.Line("ImportedCounters.CopyTo(Counters);");
+                    w.Close();
+                }
+                else
+                {
+                    w.Line("/// <summary>Copies the trained parameters of " + import.SourcePath + " into Parameters.</summary>");
+                    w.Line("public void LoadImportedParameters() => ImportedParameters.CopyTo(Parameters);");
+                }
             }
             else
             {
@@ -623,9 +636,37 @@ namespace ModelGen.Generator.Emitting
                 offset += (int)biases;
             }
             w.Line("};");
+            if (ImportsState(model)) WriteImportedState(w, model, import);
             w.Close();
             foreach (ContainingType _ in model.ContainingTypes) w.Close();
             return w.ToString();
+        }
+
+        /// <summary>Whether an imported model has saved values that are not trained (State, Counters) to load with its parameters.</summary>
+        internal static bool ImportsState(ModelSpec model) => model.Import is { State: not null } && HasState(model);
+
+        /// <summary>The imported running statistics (State) and batch counts (Counters), layer by layer as the buffers hold them.</summary>
+        private static void WriteImportedState(SourceWriter w, ModelSpec model, ImportSpec import)
+        {
+            w.Line();
+            w.Line("/// <summary>The running statistics from " + import.SourcePath + ", [StateCount], compiled into the program.</summary>");
+            w.Line("public static global::System.ReadOnlySpan<float> ImportedState => new float[]");
+            w.Line("{");
+            int offset = 0;
+            foreach (LayerSpec layer in model.Layers)
+            {
+                if (layer.StateCount == 0) continue;
+                w.Line("    // " + layer.Name + " running mean, then running variance: " + Format.Count(layer.StateCount) + " values");
+                WriteFloats(w, import.State!, offset, (int)layer.StateCount);
+                offset += (int)layer.StateCount;
+            }
+            w.Line("};");
+            w.Line();
+            w.Line("/// <summary>The batch counts from " + import.SourcePath + " (num_batches_tracked, 0 where the file has none), [CounterCount].</summary>");
+            w.Line("public static global::System.ReadOnlySpan<long> ImportedCounters => new long[]");
+            w.Line("{");
+            foreach (long counter in import.Counters) w.Line("    " + counter.ToString(System.Globalization.CultureInfo.InvariantCulture) + ",");
+            w.Line("};");
         }
 
         private static void WriteFloats(SourceWriter w, Onnx.FloatData values, int offset, int count)

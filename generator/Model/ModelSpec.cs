@@ -49,9 +49,11 @@ namespace ModelGen.Generator.Model
 
     /// <summary>
     /// What an [OnnxModel] class adds to its model: the file it came from, the input layout the file declares
-    /// (the generated class takes that), and the trained parameters in ModelGen's order and layouts.
+    /// (the generated class takes that), and the trained parameters in ModelGen's order and layouts; for models with
+    /// saved values that are not trained (BatchNormalization), those (State) and the counters too.
     /// </summary>
-    internal sealed record ImportSpec(string SourcePath, bool InputChannelsFirst, Onnx.FloatData Parameters, string Description);
+    internal sealed record ImportSpec(string SourcePath, bool InputChannelsFirst, Onnx.FloatData Parameters, string Description,
+        Onnx.FloatData? State = null, EquatableArray<long> Counters = default);
 
     /// <summary>The transform's result: a model when the declaration is valid, and its diagnostics.</summary>
     internal sealed record ParseResult(ModelSpec? Model, EquatableArray<DiagnosticInfo> Diagnostics);

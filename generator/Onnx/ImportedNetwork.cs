@@ -55,13 +55,17 @@ namespace ModelGen.Generator.Onnx
     /// <param name="InputChannelsFirst">Whether the file declares the input as [N, C, H, W]: the generated class then takes that layout.</param>
     /// <param name="Parameters">Every parameter in ModelGen's order and layouts (layer by layer, W then b).</param>
     /// <param name="Description">The file's producer and opset, for the generated file's header.</param>
+    /// <param name="State">The saved values that are not trained (BatchNormalization's running statistics), in the order of State.</param>
+    /// <param name="Counters">The saved int64 counters (num_batches_tracked), in the order of Counters.</param>
     internal sealed record ImportedNetwork(
         Shape Input,
         bool InputChannelsFirst,
         EquatableArray<LayerSpec> Layers,
         LossKind Loss,
         FloatData Parameters,
-        string Description);
+        string Description,
+        FloatData State,
+        EquatableArray<long> Counters);
 
     /// <summary>Why a file cannot be imported: a diagnostic ID and its arguments after the file's name.</summary>
     internal sealed record OnnxProblem(string Id, EquatableArray<string> Arguments)

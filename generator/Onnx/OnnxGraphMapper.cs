@@ -84,7 +84,9 @@ namespace ModelGen.Generator.Onnx
                 if (op.DataInputs(node).All(name => name.Length > 0 && _values[name].IsData)) op.Infer(node, _values);
             }
             OnnxPasses.RemovePassThroughs(_values);
+            OnnxPasses.FoldPads(_values);
             OnnxPasses.FoldBiasAdds(_values);
+            OnnxPasses.FoldReluIntoClip(_values);
             OnnxPasses.FoldActivations(_values);
 
             var conversion = new OnnxConversion(_values, _opset, input.Name);
@@ -94,7 +96,7 @@ namespace ModelGen.Generator.Onnx
                 if (node.Removed) continue;
                 OnnxOperator op = OperatorOf(node);
                 if (op.IsConstant(node, _values)) continue;
-                if (!op.ChecksChainItself) conversion.CheckChain(node);
+                conversion.Begin(node, op.DataInputs(node));
                 op.Convert(node, conversion);
             }
             return Finish(conversion, input);
@@ -161,15 +163,26 @@ namespace ModelGen.Generator.Onnx
                 throw OnnxProblems.Graph("has " + _graph.Outputs.Count + " outputs (" + string.Join(", ", _graph.Outputs.ConvertAll(o => "'" + o.Name + "'")) + ")",
                     "ModelGen imports graphs with one output");
             string output = _graph.Outputs[0].Name;
-            if (_values.Resolve(output) != conversion.Head)
-                throw OnnxProblems.Graph("has its output '" + output + "' elsewhere than at the end of the chain of layers ('" + conversion.Head + "')",
-                    "ModelGen imports a chain of layers from one input to one output");
             List<LayerSpec> layers = conversion.Layers;
-            // Dropout does nothing at inference: at the end of the chain it has nothing to train and is left out.
-            while (layers.Count > 0 && layers[layers.Count - 1] is DropoutSpec) layers.RemoveAt(layers.Count - 1);
             if (layers.Count == 0 || !layers.Exists(l => l.IsTrainable))
                 throw OnnxProblems.Graph("has no Gemm, MatMul or Conv node", "ModelGen imports networks with at least one layer that has parameters");
-            OnnxValue last = conversion.HeadValue;
+            string? outputTensor = conversion.TensorOrNull(output);
+            if (outputTensor is null || layers.Count == 0 || outputTensor != layers[layers.Count - 1].Name)
+                throw OnnxProblems.Graph("has its output '" + output + "' " + (outputTensor is null ? "not computed from its input" : "elsewhere than at the last of its layers"),
+                    "ModelGen imports graphs whose output is computed from the one input by the last node");
+            // Every layer leads to the output: the layers after it read it.
+            var read = new HashSet<string>(StringComparer.Ordinal);
+            foreach (LayerSpec layer in layers) foreach (string name in layer.InputNames) read.Add(name);
+            for (int i = 0; i < layers.Count - 1; i++)
+            {
+                if (!read.Contains(layers[i].Name))
+                    throw OnnxProblems.Node(conversion.NodeOf(layers[i].Name)!.Proto, "writes a tensor that no node on the way to the graph's output reads",
+                        "ModelGen imports graphs whose every node leads to the one output");
+            }
+            // Dropout does nothing at inference: at the end of the graph it has nothing to train and is left out.
+            while (layers.Count > 1 && layers[layers.Count - 1] is DropoutSpec dropout && dropout.InputNames[0] == layers[layers.Count - 2].Name)
+                layers.RemoveAt(layers.Count - 1);
+            OnnxValue last = _values[output];
             Shape shape = last.Shape!.Value;
             if (last.Layout == OnnxLayout.ChannelsFirst && shape.IsImage && shape.Channels > 1)
                 throw OnnxProblems.Graph("ends with a channels-first image " + OnnxValue.ChannelsFirstText(shape),
@@ -183,7 +196,7 @@ namespace ModelGen.Generator.Onnx
             string description = "written by " + producer + ", opset " + _opset.ToString(CultureInfo.InvariantCulture) +
                 ", IR version " + _model.IrVersion.ToString(CultureInfo.InvariantCulture);
             return new ImportedNetwork(input.Shape!.Value, input.Layout == OnnxLayout.ChannelsFirst, new EquatableArray<LayerSpec>(layers), loss,
-                new FloatData(conversion.Parameters.ToArray()), description);
+                new FloatData(conversion.Parameters.ToArray()), description, new FloatData(conversion.State.ToArray()), new EquatableArray<long>(conversion.Counters));
         }
     }
 }

@@ -111,7 +111,7 @@ namespace ModelGen.Generator.Onnx
             ImportedNetwork network = file.Network!;
             var model = new ModelSpec(declaration.Namespace, declaration.ContainingTypes, declaration.ClassName, network.Input,
                 network.Layers, network.Loss,
-                new ImportSpec(declaration.Path, network.InputChannelsFirst, network.Parameters, network.Description));
+                new ImportSpec(declaration.Path, network.InputChannelsFirst, network.Parameters, network.Description, network.State, network.Counters));
             string? conflict = NameConflict(model, declaration);
             if (conflict is not null) return Fail(Diagnostics.NameConflict, declaration.ClassName, conflict, "rename it");
             return new ParseResult(model, EquatableArray<DiagnosticInfo>.Empty);

@@ -57,7 +57,7 @@ public sealed class GraphFixtureTests
             graph.Initializers.Select(t => t.Name + " " + string.Join("x", t.Dims)));
     }
 
-    /// <summary>What each fixture is for: the operators the graph importer will have to map.</summary>
+    /// <summary>What each fixture is for: the operators the graph importer maps (<see cref="GraphImportTests"/>).</summary>
     [Theory]
     [InlineData("resnet_block_preserve", "Add BatchNormalization Conv Flatten Gemm GlobalAveragePool Relu")]
     [InlineData("resnet_block_eval", "Add Conv Flatten Gemm GlobalAveragePool Relu")]
@@ -175,10 +175,10 @@ public sealed class GraphFixtureTests
             Assert.Equal(shift[c] - mean[c] * scale[c] / MathF.Sqrt(variance[c] + 1e-5f), bias[c], 1e-5f);
     }
 
-    private sealed record SafeTensor(string DType, long[] Shape, float[]? Floats, long Int64);
+    internal sealed record SafeTensor(string DType, long[] Shape, float[]? Floats, long Int64);
 
     /// <summary>safetensors: an 8-byte little-endian header length, a JSON header, then the data.</summary>
-    private static Dictionary<string, SafeTensor> ReadSafeTensors(byte[] file)
+    internal static Dictionary<string, SafeTensor> ReadSafeTensors(byte[] file)
     {
         long headerLength = BinaryPrimitives.ReadInt64LittleEndian(file);
         Assert.Equal(0, headerLength % 8);

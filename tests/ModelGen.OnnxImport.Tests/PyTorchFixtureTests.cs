@@ -49,3 +49,26 @@ public sealed class AsymmetricPadsTests
         Close.Equal(Ort.Run(onnx, inputs, [5, 1, 6, 6]), imported.PredictBatch(inputs));
     }
 }
+
+/// <summary>
+/// Two files of bad/ that were made as files ModelGen would refuse but that the graph importer maps: conv_grouped.onnx
+/// (group 2 on 2 channels: a depthwise convolution with multiplier 2) and unsupported_op.onnx (a BatchNormalization of
+/// [N, 8] after a Gemm). Each import agrees with ONNX Runtime.
+/// </summary>
+public sealed class FormerlyUnsupportedTests
+{
+    [Theory]
+    [InlineData("conv_grouped", new long[] { 2, 6, 6 })]
+    [InlineData("unsupported_op", new long[] { 4 })]
+    public void ImportMatchesOnnxRuntime(string name, long[] sampleShape)
+    {
+        byte[] onnx = File.ReadAllBytes(Path.Combine(Fixtures.Folder, "bad", name + ".onnx"));
+        ImportedModel imported = ImportCompiler.Compile(onnx);
+        int size = (int)sampleShape.Aggregate(1L, (a, b) => a * b);
+        Assert.Equal(size, imported.InputSize);
+        float[] inputs = ModelGen.Tests.OnnxFiles.TestNetworks.Random(5 * size, 23, 1f);
+        float[] expected = Ort.Run(onnx, inputs, [5, .. sampleShape]);
+        Close.Equal(expected, imported.PredictBatch(inputs));
+        Close.Equal(expected, imported.PredictEach(inputs));
+    }
+}

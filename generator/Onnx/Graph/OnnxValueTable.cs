@@ -36,6 +36,9 @@ namespace ModelGen.Generator.Onnx.Graph
         /// <summary>An integer vector known before run time (<see cref="OnnxTensors.Batch"/> stands for the batch size).</summary>
         public long[]? Integers { get; set; }
 
+        /// <summary>The dims of a computed integer tensor that is not a vector (a Reshape's [-1, 2] of pads); null for a vector.</summary>
+        public long[]? IntegerDims { get; set; }
+
         /// <summary>Set by shape inference for data: one sample's shape as ModelGen holds it (channels-last).</summary>
         public Shape? Shape { get; set; }
 
@@ -118,8 +121,20 @@ namespace ModelGen.Generator.Onnx.Graph
         /// <summary>For a MatMul: the Add node that supplies its bias.</summary>
         public OnnxNode? BiasAdd { get; set; }
 
-        /// <summary>For an activation or a bias Add: the Gemm, MatMul or Conv it folds into.</summary>
+        /// <summary>For an activation or a bias Add: the Gemm, MatMul or Conv it folds into; for a Pad, the AveragePool or Conv.</summary>
         public OnnxNode? FoldedInto { get; set; }
+
+        /// <summary>For a Clip: the activation it computes (ReLU6 for Clip(0, 6)), set by shape inference.</summary>
+        public Layers.ActivationKind? ClipKind { get; set; }
+
+        /// <summary>For a Pad: the zeros it adds, [top, left, bottom, right] (set by shape inference).</summary>
+        public long[]? Pads { get; set; }
+
+        /// <summary>For an AveragePool or Conv: the pads of the Pad nodes folded into it, [top, left, bottom, right].</summary>
+        public long[]? FoldedPads { get; set; }
+
+        /// <summary>For an AveragePool or Conv with Pad nodes folded into it: the tensor before the first of them.</summary>
+        public string? PadInput { get; set; }
     }
 
     /// <summary>
@@ -249,6 +264,27 @@ namespace ModelGen.Generator.Onnx.Graph
             OnnxValue value = this[name];
             if (value.Integers is { } integers) return integers;
             return value.Constant is { } tensor ? OnnxTensors.Integers(tensor) : null;
+        }
+
+        /// <summary>The dims of an integer tensor whose values <see cref="Integers"/> knows: a constant's, or a computed one's ([length] for a vector).</summary>
+        public long[] IntegerDims(string name)
+        {
+            OnnxValue value = this[name];
+            if (value.Integers is { } integers) return value.IntegerDims ?? new long[] { integers.Length };
+            return value.Constant is { } tensor ? tensor.Dims.ToArray() : Array.Empty<long>();
+        }
+
+        /// <summary>
+        /// Whether <paramref name="node"/> is the only reader of the tensor (after the aliases; removed nodes do not
+        /// count), and the tensor is not the graph's output: only then can the node fold into the one that writes it.
+        /// </summary>
+        public bool OnlyReader(string name, OnnxNode node)
+        {
+            string resolved = Resolve(name);
+            foreach (OnnxValueInfo output in Graph.Outputs) if (Resolve(output.Name) == resolved) return false;
+            foreach (OnnxNode consumer in this[resolved].Consumers)
+                if (consumer != node && !consumer.Removed && consumer.Inputs.Exists(i => i.Length > 0 && Resolve(i) == resolved)) return false;
+            return true;
         }
 
         /// <summary>Whether any node or the graph's output reads the tensor.</summary>

@@ -7,7 +7,7 @@ namespace ModelGen.Generator.Onnx.Operators
     /// <summary>LeakyRelu (alpha 0.01 unless given) → the LeakyReLU activation of the layer before it.</summary>
     internal sealed class LeakyReluOperator : ActivationOperator
     {
-        public override ActivationSpec Activation(OnnxNode node)
+        public override ActivationSpec Activation(OnnxNode node, OnnxValueTable values)
         {
             float alpha = node.Attribute("alpha")?.F ?? 0.01f;
             // alpha ≥ 0 keeps the function non-decreasing, which folding through a max pool needs.

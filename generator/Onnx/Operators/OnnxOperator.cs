@@ -25,7 +25,9 @@ namespace ModelGen.Generator.Onnx.Operators
 
         /// <summary>
         /// The inputs that carry data (the others are weights and settings); by default the first ("" when the node has
-        /// none, which no value is). <see cref="Infer"/> runs only when each of them is known data.
+        /// none, which no value is). <see cref="Infer"/> runs only when each of them is known data, and conversion only
+        /// when each is computed from the graph's input. Operators whose inputs may be data or constants (Add, Concat,
+        /// the integer operators) list none and check their inputs themselves.
         /// </summary>
         public virtual IEnumerable<string> DataInputs(OnnxNode node)
         {
@@ -37,12 +39,6 @@ namespace ModelGen.Generator.Onnx.Operators
         /// shape): such nodes are evaluated by <see cref="Infer"/> and not part of the chain of layers.
         /// </summary>
         public virtual bool IsConstant(OnnxNode node, OnnxValueTable values) => false;
-
-        /// <summary>
-        /// False (the default) when the mapper is to check, before <see cref="Convert"/>, that the node reads the chain's
-        /// value (<see cref="OnnxConversion.CheckChain"/>).
-        /// </summary>
-        public virtual bool ChecksChainItself => false;
     }
 
     /// <summary>The operators ModelGen imports, by op_type.</summary>
@@ -73,6 +69,13 @@ namespace ModelGen.Generator.Onnx.Operators
             ["Concat"] = new ConcatOperator(),
             ["Cast"] = new CastOperator(),
             ["Slice"] = new SliceOperator(),
+            ["ConstantOfShape"] = new ConstantOfShapeOperator(),
+            ["BatchNormalization"] = new BatchNormalizationOperator(),
+            ["GlobalAveragePool"] = new GlobalAveragePoolOperator(),
+            ["ReduceMean"] = new ReduceMeanOperator(),
+            ["AveragePool"] = new AveragePoolOperator(),
+            ["Pad"] = new PadOperator(),
+            ["Clip"] = new ClipOperator(),
         };
 
         /// <summary>The operator of a node's op_type in the default domain, or null when ModelGen does not import it.</summary>

@@ -16,10 +16,16 @@ namespace ModelGen.Generator.Onnx.Operators
                     "the kernel shape must match the weights");
         }
 
-        /// <summary>strides, pads, dilations and auto_pad of a Conv or MaxPool on <paramref name="input"/>, as a ModelGen window.</summary>
-        public static Window Of(OnnxNode node, OnnxValue input, int kh, int kw)
+        /// <summary>
+        /// strides, pads, dilations and auto_pad of a Conv or pooling node on <paramref name="input"/>, as a ModelGen window;
+        /// <paramref name="extraPads"/> [top, left, bottom, right] are the zeros of Pad nodes folded into it (the node
+        /// itself sees the padded image, which auto_pad's padding is computed for).
+        /// </summary>
+        public static Window Of(OnnxNode node, OnnxValue input, int kh, int kw, long[]? extraPads = null)
         {
-            Shape shape = input.Shape!.Value;
+            long[] extra = extraPads ?? new long[4];
+            Shape unpadded = input.Shape!.Value;
+            Shape shape = OnnxConversion.Image(unpadded.Height + extra[0] + extra[2], unpadded.Width + extra[1] + extra[3], unpadded.Channels);
             OnnxAttributeProto? dilations = node.Attribute("dilations");
             if (dilations is not null && dilations.Ints.Exists(d => d != 1))
                 throw OnnxProblems.Node(node.Proto, "has dilations " + OnnxValueTable.Ints(dilations.Ints), "ModelGen imports dilation 1");
@@ -56,7 +62,7 @@ namespace ModelGen.Generator.Onnx.Operators
                 default:
                     throw OnnxProblems.Node(node.Proto, "has auto_pad " + autoPad, "ModelGen imports auto_pad NOTSET (explicit pads), VALID or SAME_UPPER");
             }
-            Window? window = Window.FromPads(shape, kh, kw, (int)sh, (int)sw, top, left, bottom, right);
+            Window? window = Window.FromPads(unpadded, kh, kw, (int)sh, (int)sw, top + extra[0], left + extra[1], bottom + extra[2], right + extra[3]);
             if (window is null)
                 throw OnnxProblems.Node(node.Proto, "has a " + Format.Int(kh) + "×" + Format.Int(kw) + " window that does not fit its input " + input.Text, "the window must fit the padded image");
             return window;

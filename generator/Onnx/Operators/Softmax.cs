@@ -4,16 +4,16 @@ using ModelGen.Generator.Onnx.Graph;
 
 namespace ModelGen.Generator.Onnx.Operators
 {
-    /// <summary>Softmax over each sample's classes → the Softmax activation of the Dense layer before it; only as the last node.</summary>
+    /// <summary>Softmax over each sample's classes → the Softmax activation of the Dense layer before it (never a layer of its own); only as the last node.</summary>
     internal sealed class SoftmaxOperator : ActivationOperator
     {
-        public override ActivationSpec Activation(OnnxNode node) => new ActivationSpec(ActivationKind.Softmax, 0f);
+        public override ActivationSpec Activation(OnnxNode node, OnnxValueTable values) => new ActivationSpec(ActivationKind.Softmax, 0f);
 
         public override bool Monotone => false;
 
         public override void Convert(OnnxNode node, OnnxConversion conversion)
         {
-            if (conversion.Values[node.Inputs[0]].Layout != OnnxLayout.Flat || conversion.LastLayer is not DenseSpec)
+            if (conversion.Values[node.Inputs[0]].Layout != OnnxLayout.Flat || node.FoldedInto is null)
                 throw OnnxProblems.Node(node.Proto, "does not follow a Gemm or MatMul", "ModelGen imports Softmax only on the output of a Gemm (or MatMul and Add), as the last node");
             // Opset 13 made the default axis -1; before, it was 1, which is also the last axis of [N, classes].
             long axis = node.Attribute("axis")?.I ?? (conversion.Opset >= 13 ? -1 : 1);

@@ -6,6 +6,6 @@ namespace ModelGen.Generator.Onnx.Operators
     /// <summary>Tanh → the Tanh activation of the layer before it.</summary>
     internal sealed class TanhOperator : ActivationOperator
     {
-        public override ActivationSpec Activation(OnnxNode node) => new ActivationSpec(ActivationKind.Tanh, 0f);
+        public override ActivationSpec Activation(OnnxNode node, OnnxValueTable values) => new ActivationSpec(ActivationKind.Tanh, 0f);
     }
 }

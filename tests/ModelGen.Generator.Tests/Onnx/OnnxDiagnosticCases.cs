@@ -38,6 +38,42 @@ public static class OnnxDiagnosticCases
 
     private static byte[] Mlp() => TestNetworks.TorchMlp(inputs: 4, hidden: 3, outputs: 2).ToBytes();
 
+    private const string Valid = """
+        using ModelGen;
+
+        [OnnxModel("models/net.onnx")]
+        public partial class Net;
+        """;
+
+    /// <summary>A graph whose input is an NCHW image x.</summary>
+    private static OnnxBuilder Image(int channels, int height, int width) => new OnnxBuilder().Input("x", null, channels, height, width);
+
+    /// <summary>Flatten and Gemm to 2 classes after <paramref name="input"/> (<paramref name="size"/> values per sample), the graph's output; the file's bytes.</summary>
+    private static byte[] Head(this OnnxBuilder builder, string input, int size) => builder
+        .Node("Flatten", [input], ["flat"], "flatten").Initializer("fc.weight", [2, size], new float[2 * size])
+        .Node("Gemm", ["flat", "fc.weight"], ["y"], "fc", OnnxBuilder.IntAttr("transB", 1)).Output("y", null, 2).ToBytes();
+
+    /// <summary>Conv (no bias) then BatchNormalization of its 2 channels, with these attributes, then the head.</summary>
+    private static byte[] BatchNorm(byte[]? attribute = null, int scaleChannels = 2, float variance = 1f) => Image(1, 4, 4)
+        .Initializer("conv.weight", [2, 1, 3, 3], new float[18]).Node("Conv", ["x", "conv.weight"], ["c"], "/conv/Conv")
+        .Initializer("bn.weight", [scaleChannels], Enumerable.Repeat(1f, scaleChannels).ToArray()).Initializer("bn.bias", [2], new float[2])
+        .Initializer("bn.running_mean", [2], new float[2]).Initializer("bn.running_var", [2], [variance, variance])
+        .Node("BatchNormalization", ["c", "bn.weight", "bn.bias", "bn.running_mean", "bn.running_var"], ["n"], "/bn/BatchNormalization",
+            attribute is null ? [] : [attribute])
+        .Head("n", 8);
+
+    /// <summary>Pad of the 2-channel input (pads [0, 0, 1, 1, 0, 0, 1, 1] unless given) then AveragePool 2×2 stride 2, then the head.</summary>
+    private static byte[] PadThenPool(byte[]? attribute = null, float? value = null, long[]? pads = null)
+    {
+        long[] amounts = pads ?? [0, 0, 1, 1, 0, 0, 1, 1];
+        var builder = Image(2, 4, 4).Int64Initializer("pads", [8], amounts);
+        if (value is { } v) builder.Initializer("value", [], [v]);
+        builder.Node("Pad", value is null ? ["x", "pads"] : ["x", "pads", "value"], ["p"], "pad", attribute is null ? [] : [attribute]);
+        int channels = 2 + (int)amounts[1] + (int)amounts[5];
+        return builder.Node("AveragePool", ["p"], ["a"], "pool", OnnxBuilder.IntsAttr("kernel_shape", 2, 2), OnnxBuilder.IntsAttr("strides", 2, 2))
+            .Head("a", channels * 9);
+    }
+
     public static IReadOnlyDictionary<string, OnnxCase> All { get; } = new Dictionary<string, OnnxCase>
     {
         // ---------------------------------------------------------------- valid, for contrast
@@ -71,9 +107,12 @@ public static class OnnxDiagnosticCases
             "ModelGen's text copy in obj/ with its base64 damaged"),
 
         // ---------------------------------------------------------------- graphs ModelGen does not import (PyTorch fixtures)
-        ["UnsupportedOperator"] = Bad("MG0033", "unsupported_op"),
+        ["UnsupportedOperator"] = Bytes("MG0033", () => Image(2, 4, 4).Node("LRN", ["x"], ["l"], "lrn", OnnxBuilder.IntAttr("size", 3)).Head("l", 32),
+            "an LRN node (local response normalization) before a Flatten and a Gemm"),
         ["ConvDilation2"] = Bad("MG0034", "conv_dilation2"),
-        ["GroupedConv"] = Bad("MG0034", "conv_grouped"),
+        ["GroupedConv"] = Bytes("MG0034", () => Image(4, 4, 4).Initializer("conv.weight", [4, 2, 3, 3], new float[72])
+            .Node("Conv", ["x", "conv.weight"], ["c"], "conv", OnnxBuilder.IntAttr("group", 2)).Head("c", 16),
+            "a Conv with group 2 on 4 channels (neither 1 nor the channels: a grouped, not depthwise, convolution)"),
         ["MissingInitializer"] = Bad("MG0035", "missing_initializer"),
         ["ShapeMismatch"] = Bad("MG0035", "shape_mismatch"),
         ["ExternalData"] = Bad("MG0035", "external_data"),
@@ -87,10 +126,15 @@ public static class OnnxDiagnosticCases
         ["Int64Input"] = Bad("MG0036", "int64_input"),
 
         // ---------------------------------------------------------------- more graphs, written here
-        ["ActivationFirst"] = Bytes("MG0034", () => new OnnxBuilder().Input("x", null, 4)
+        ["ActivationFirst"] = new("""
+            using ModelGen;
+
+            [OnnxModel("models/net.onnx")]
+            public partial class Net;
+            """, () => File(new OnnxBuilder().Input("x", null, 4)
             .Node("Relu", ["x"], ["r"], "relu").Initializer("w", [2, 4], new float[8])
-            .Node("Gemm", ["r", "w"], ["y"], "fc", OnnxBuilder.IntAttr("transB", 1)).Output("y", null, 2).ToBytes(),
-            "a Relu before any Gemm"),
+            .Node("Gemm", ["r", "w"], ["y"], "fc", OnnxBuilder.IntAttr("transB", 1)).Output("y", null, 2).ToBytes()),
+            "a Relu before any Gemm: an Activation layer of its own, which ModelGen imports"),
         ["ReshapeToAnImage"] = Bytes("MG0034", () => new OnnxBuilder().Input("x", null, 16)
             .Int64Initializer("shape", [4], [-1, 1, 4, 4]).Node("Reshape", ["x", "shape"], ["i"], "reshape")
             .Initializer("w", [2, 16], new float[32]).Node("Gemm", ["i", "w"], ["y"], "fc", OnnxBuilder.IntAttr("transB", 1)).Output("y", null, 2).ToBytes(),
@@ -104,6 +148,76 @@ public static class OnnxDiagnosticCases
             "a Gemm whose weights are float16"),
         ["NoTrainableLayer"] = Bytes("MG0036", () => new OnnxBuilder().Input("x", null, 4).Node("Identity", ["x"], ["y"], "id").Output("y", null, 4).ToBytes(),
             "a graph of one Identity node"),
+
+        // ---------------------------------------------------------------- graph operators used in ways ModelGen does not import
+        ["DepthwiseWeightsShape"] = Bytes("MG0035", () => Image(2, 4, 4).Initializer("dw.weight", [2, 2, 3, 3], new float[36])
+            .Node("Conv", ["x", "dw.weight"], ["c"], "dw", OnnxBuilder.IntAttr("group", 2)).Head("c", 8),
+            "a depthwise Conv (group 2 on 2 channels) whose weights are [2, 2, 3, 3] instead of [2·multiplier, 1, 3, 3]"),
+        ["BatchNormTrainingMode"] = Bytes("MG0034", () => BatchNorm(OnnxBuilder.IntAttr("training_mode", 1)),
+            "a BatchNormalization with training_mode 1"),
+        ["BatchNormMomentum"] = Bytes("MG0034", () => BatchNorm(OnnxBuilder.FloatAttr("momentum", 1.5f)), "a BatchNormalization with momentum 1.5"),
+        ["BatchNormEpsilon"] = Bytes("MG0034", () => BatchNorm(OnnxBuilder.FloatAttr("epsilon", 0f)), "a BatchNormalization with epsilon 0"),
+        ["BatchNormScaleShape"] = Bytes("MG0035", () => BatchNorm(scaleChannels: 3), "a BatchNormalization of 2 channels whose scale has 3 values"),
+        ["BatchNormNegativeVariance"] = Bytes("MG0035", () => BatchNorm(variance: -1f), "a BatchNormalization whose running variance is -1"),
+        ["BatchNormOnNhwc"] = Bytes("MG0034", () => Image(2, 4, 4).Node("Transpose", ["x"], ["t"], "to_nhwc", OnnxBuilder.IntsAttr("perm", 0, 2, 3, 1))
+            .Initializer("s", [4], [1, 1, 1, 1]).Initializer("b", [4], new float[4]).Initializer("m", [4], new float[4]).Initializer("v", [4], [1, 1, 1, 1])
+            .Node("BatchNormalization", ["t", "s", "b", "m", "v"], ["n"], "bn").Node("Transpose", ["n"], ["u"], "to_nchw", OnnxBuilder.IntsAttr("perm", 0, 3, 1, 2))
+            .Head("u", 32),
+            "a BatchNormalization of an NHWC image (axis 1 is its height)"),
+        ["AveragePoolCeilMode"] = Bytes("MG0034", () => Image(2, 4, 4)
+            .Node("AveragePool", ["x"], ["p"], "pool", OnnxBuilder.IntsAttr("kernel_shape", 3, 3), OnnxBuilder.IntsAttr("strides", 2, 2), OnnxBuilder.IntAttr("ceil_mode", 1))
+            .Head("p", 8), "an AveragePool with ceil_mode 1"),
+        ["AveragePoolWithoutKernel"] = Bytes("MG0034", () => Image(2, 4, 4).Node("AveragePool", ["x"], ["p"], "pool").Head("p", 32),
+            "an AveragePool without kernel_shape"),
+        ["PadReflect"] = Bytes("MG0034", () => PadThenPool(OnnxBuilder.TextAttr("mode", "reflect")), "a Pad with mode reflect before an AveragePool"),
+        ["PadWithOnes"] = Bytes("MG0034", () => PadThenPool(value: 1f), "a Pad of ones (constant_value 1) before an AveragePool"),
+        ["PadOnChannels"] = Bytes("MG0034", () => PadThenPool(pads: [0, 1, 0, 0, 0, 1, 0, 0]), "a Pad of the channels (pads [0, 1, 0, 0, 0, 1, 0, 0])"),
+        ["PadBeforeMaxPool"] = Bytes("MG0034", () => Image(2, 4, 4).Int64Initializer("pads", [8], [0, 0, 1, 1, 0, 0, 1, 1])
+            .Node("Pad", ["x", "pads"], ["p"], "pad").Node("MaxPool", ["p"], ["m"], "pool", OnnxBuilder.IntsAttr("kernel_shape", 2, 2), OnnxBuilder.IntsAttr("strides", 2, 2))
+            .Head("m", 18), "a zero Pad before a MaxPool (whose padding is −∞, not 0)"),
+        ["PadIntoPoolThatExcludesPads"] = Bytes("MG0034", () => Image(2, 4, 4).Int64Initializer("pads", [8], [0, 0, 1, 1, 0, 0, 1, 1])
+            .Node("Pad", ["x", "pads"], ["p"], "pad")
+            .Node("AveragePool", ["p"], ["a"], "pool", OnnxBuilder.IntsAttr("kernel_shape", 3, 3), OnnxBuilder.IntsAttr("pads", 1, 1, 1, 1))
+            .Head("a", 72), "a zero Pad before an AveragePool with pads of its own and count_include_pad 0 (two kinds of padding)"),
+        ["PadWithComputedPads"] = Bytes("MG0034", () => Image(2, 4, 4).Node("Shape", ["x"], ["s"], "shape").Node("Pad", ["x", "s"], ["p"], "pad")
+            .Node("AveragePool", ["p"], ["a"], "pool", OnnxBuilder.IntsAttr("kernel_shape", 2, 2), OnnxBuilder.IntsAttr("strides", 2, 2)).Head("a", 8),
+            "a Pad whose pads are the input's shape (4 values, with the batch, which is known only at run time)"),
+        ["ClipToOne"] = Bytes("MG0034", () => Image(2, 4, 4).Initializer("lo", [], [0f]).Initializer("hi", [], [1f])
+            .Node("Clip", ["x", "lo", "hi"], ["c"], "clip").Head("c", 32), "a Clip(0, 1) (not ReLU6)"),
+        ["ClipWithComputedBound"] = Bytes("MG0034", () => Image(2, 4, 4).Node("Relu", ["x"], ["r"], "relu").Node("Clip", ["x", "r"], ["c"], "clip").Head("c", 32),
+            "a Clip whose min is a tensor computed from the input"),
+        ["GlobalAveragePoolOfFeatures"] = Bytes("MG0034", () => new OnnxBuilder().Input("x", null, 6).Node("GlobalAveragePool", ["x"], ["g"], "gap").Head("g", 6),
+            "a GlobalAveragePool of [N, 6]"),
+        ["ReduceMeanOverChannels"] = Bytes("MG0034", () => Image(2, 4, 4).Node("ReduceMean", ["x"], ["r"], "mean", OnnxBuilder.IntsAttr("axes", 1), OnnxBuilder.IntAttr("keepdims", 0))
+            .Head("r", 16), "a ReduceMean over axis 1 (the channels) of NCHW"),
+        ["ReduceMeanOverEverything"] = Bytes("MG0034", () => Image(2, 4, 4).Node("ReduceMean", ["x"], ["r"], "mean", OnnxBuilder.IntAttr("keepdims", 0)).Head("r", 1),
+            "a ReduceMean without axes (every axis, the batch too)"),
+        ["ConcatAlongHeight"] = Bytes("MG0034", () => Image(2, 4, 4).Node("Relu", ["x"], ["r"], "relu")
+            .Node("Concat", ["x", "r"], ["c"], "concat", OnnxBuilder.IntAttr("axis", 2)).Head("c", 64), "a Concat of two NCHW images along axis 2 (the height)"),
+        ["ConcatOfDifferentSizes"] = Bytes("MG0034", () => Image(2, 4, 4)
+            .Node("MaxPool", ["x"], ["m"], "pool", OnnxBuilder.IntsAttr("kernel_shape", 2, 2), OnnxBuilder.IntsAttr("strides", 2, 2))
+            .Node("Concat", ["x", "m"], ["c"], "concat", OnnxBuilder.IntAttr("axis", 1)).Head("c", 40), "a Concat of a 4×4 image and a 2×2 one along the channels"),
+        ["ConcatTwice"] = Bytes("MG0034", () => Image(2, 4, 4).Node("Concat", ["x", "x"], ["c"], "concat", OnnxBuilder.IntAttr("axis", 1)).Head("c", 64),
+            "a Concat of the input with itself"),
+        ["AddWithBroadcast"] = Bytes("MG0034", () => Image(2, 4, 4)
+            .Node("MaxPool", ["x"], ["m"], "pool", OnnxBuilder.IntsAttr("kernel_shape", 2, 2), OnnxBuilder.IntsAttr("strides", 2, 2))
+            .Node("Add", ["x", "m"], ["a"], "add").Head("a", 32), "an Add of [N, 2, 4, 4] and [N, 2, 2, 2] (broadcasting)"),
+        ["AddOfAConstant"] = Bytes("MG0034", () => Image(2, 4, 4).Initializer("shift", [2, 4, 4], new float[32])
+            .Node("Add", ["x", "shift"], ["a"], "add").Head("a", 32), "an Add of the input and an initializer (no MatMul before it)"),
+        ["AddToItself"] = Bytes("MG0034", () => Image(2, 4, 4).Node("Add", ["x", "x"], ["a"], "add").Head("a", 32), "an Add of the input and itself"),
+        ["UnusedBranch"] = Bytes("MG0034", () => Image(2, 4, 4).Initializer("w", [3, 2, 1, 1], new float[6])
+            .Node("Conv", ["x", "w"], ["unused"], "dead_end").Head("x", 32), "a Conv whose output nothing reads, before the Flatten and Gemm of the output"),
+        ["OutputBeforeTheLastNode"] = Bytes("MG0036", () => Image(2, 4, 4)
+            .Node("Flatten", ["x"], ["flat"], "flatten").Initializer("fc.weight", [2, 32], new float[64])
+            .Node("Gemm", ["flat", "fc.weight"], ["y"], "fc", OnnxBuilder.IntAttr("transB", 1)).Output("y", null, 2)
+            .Initializer("w", [3, 2, 1, 1], new float[6]).Node("Conv", ["x", "w"], ["unused"], "dead_end").ToBytes(),
+            "the Gemm of the output, then a Conv whose output nothing reads"),
+
+        // ---------------------------------------------------------------- graphs that import, for contrast
+        ["GroupedConvIsDepthwise"] = new(Valid, () => File(System.IO.File.ReadAllBytes(Path.Combine(BadFolder(), "conv_grouped.onnx"))),
+            "tests/fixtures/pytorch/bad/conv_grouped.onnx: group 2 on 2 channels is a depthwise convolution (multiplier 2), which ModelGen imports"),
+        ["BatchNormOfFeatures"] = new(Valid, () => File(System.IO.File.ReadAllBytes(Path.Combine(BadFolder(), "unsupported_op.onnx"))),
+            "tests/fixtures/pytorch/bad/unsupported_op.onnx: a BatchNormalization of [N, 8] after a Gemm, which ModelGen imports"),
 
         // ---------------------------------------------------------------- the declaration and the project
         ["NotInAdditionalFiles"] = new(Marked("MG0030"), () => [], "no additional files at all"),
