@@ -18,6 +18,11 @@ public static class CompareCommand
     public static int Run(HarnessOptions options, TextWriter output)
     {
         ComparePlan plan = options.Quick ? ComparePlan.Quick : ComparePlan.Full;
+        plan = plan with
+        {
+            ResNetEpochRepetitions = options.ResNetRepetitions ?? plan.ResNetEpochRepetitions,
+            ResNetTrainBatches = options.ResNetBatches ?? plan.ResNetTrainBatches,
+        };
         var clock = Stopwatch.StartNew();
         string loadBefore = MachineInfo.LoadAverage();
         MachineInfo machine = MachineInfo.Current();
@@ -96,6 +101,9 @@ public static class CompareCommand
         // The convnet last, once the MLP rows are done, so their conditions are as before.
         metrics.Add(ConvNetComparison.Run(plan, data, output, checks));
 
+        // The ResNet rows after the convnet's, for the same reason.
+        metrics.AddRange(ResNetComparison.Run(plan, options.Threads, data, output, checks));
+
         metrics.Add(MetricResult.Bytes("bytes_per_training_step", "bytes allocated per training step", step));
         metrics.Add(MetricResult.Bytes("bytes_per_single_inference", "bytes allocated per single-image inference", single));
         // Bulk samples were turned into per-image times; their bytes stay per call (see PerImage).
@@ -116,6 +124,8 @@ public static class CompareCommand
                 ["single-image"] = plan.SingleRepetitions,
                 ["bulk"] = plan.BulkRepetitions,
                 ["convnet epoch"] = plan.ConvEpochRepetitions,
+                ["resnet epoch"] = plan.ResNetEpochRepetitions,
+                ["resnet bulk"] = plan.ResNetBulkRepetitions,
             },
             metrics, checks);
 
