@@ -23,11 +23,17 @@ public sealed class HarnessOptions
     /// <summary>Batches of 128 per timed ResNet pass, 0 for a whole epoch, or null for the plan's (--resnet-batches).</summary>
     public int? ResNetBatches { get; private init; }
 
+    /// <summary>Which rows "compare" measures (--rows mlp,convnet,resnet; all by default).</summary>
+    public IReadOnlySet<string> Rows { get; private init; } = AllRows;
+
+    /// <summary>The row groups --rows knows: the MLP's rows (with the bytes rows), the convnet's, the ResNet's.</summary>
+    public static readonly IReadOnlySet<string> AllRows = new HashSet<string> { "mlp", "convnet", "resnet" };
+
     /// <summary>Arguments this parser does not know (for "bench", they go to BenchmarkDotNet).</summary>
     public IReadOnlyList<string> Rest { get; private init; } = [];
 
     public const string Usage =
-        "usage: ModelGen.Benchmarks compare [--quick] [--threads N] [--output DIR] [--data DIR] [--resnet-repetitions N] [--resnet-batches N]\n" +
+        "usage: ModelGen.Benchmarks compare [--quick] [--threads N] [--output DIR] [--data DIR] [--rows mlp,convnet,resnet] [--resnet-repetitions N] [--resnet-batches N]\n" +
         "       ModelGen.Benchmarks bench [--threads N] [--output DIR] [--data DIR] [BenchmarkDotNet options, e.g. --filter *Kernel*]";
 
     /// <summary>Reads the options; unknown ones are an error unless <paramref name="allowRest"/>.</summary>
@@ -39,6 +45,7 @@ public sealed class HarnessOptions
         string output = DefaultOutputFolder();
         string? data = null;
         int? resNetRepetitions = null, resNetBatches = null;
+        IReadOnlySet<string> rows = AllRows;
         var rest = new List<string>();
         for (int i = 0; i < args.Count; i++)
         {
@@ -58,6 +65,12 @@ public sealed class HarnessOptions
                 case "--data":
                     data = Path.GetFullPath(Value(args, ref i));
                     break;
+                case "--rows":
+                    string list = Value(args, ref i);
+                    rows = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
+                    if (rows.Count == 0 || rows.Any(r => !AllRows.Contains(r)))
+                        throw new BenchmarkException($"--rows: '{list}' is not a comma-separated list of {string.Join(", ", AllRows)}.");
+                    break;
                 case "--resnet-repetitions":
                     resNetRepetitions = Count(args, ref i, 1);
                     break;
@@ -73,7 +86,7 @@ public sealed class HarnessOptions
         return new HarnessOptions
         {
             Threads = threads, Quick = quick, OutputFolder = output, DataFolder = data, Rest = rest,
-            ResNetRepetitions = resNetRepetitions, ResNetBatches = resNetBatches,
+            ResNetRepetitions = resNetRepetitions, ResNetBatches = resNetBatches, Rows = rows,
         };
     }
 

@@ -144,33 +144,32 @@ public sealed class TorchSharpResNetEngine : IDisposable
     /// <summary>The network: stem, nine blocks, global average pooling, classifier (logits; the softmax is in the loss).</summary>
     private sealed class ResNetTwin : nn.Module<Tensor, Tensor>
     {
-        private readonly Conv2d _stem;
-        private readonly BatchNorm2d _stemBn;
-        private readonly BasicBlock[] _blocks;
-        private readonly Linear _classifier;
+        // Field names are the state_dict names: RegisterComponents names modules after their fields.
+        private readonly Conv2d Stem;
+        private readonly BatchNorm2d StemBn;
+        private readonly BasicBlock[] _blocks; // registered one by one, under their saved names
+        private readonly Linear Classifier;
 
         public ResNetTwin() : base("MnistResNet")
         {
-            _stem = nn.Conv2d(1, 16, 3, padding: 1, bias: false);
-            _stemBn = nn.BatchNorm2d(16, eps: 1e-5, momentum: 0.1);
+            Stem = nn.Conv2d(1, 16, 3, padding: 1, bias: false);
+            StemBn = nn.BatchNorm2d(16, eps: 1e-5, momentum: 0.1);
             _blocks =
             [
                 new("Stage1", 16, 16, false), new("Stage1_2", 16, 16, false), new("Stage1_3", 16, 16, false),
                 new("Stage2Down", 16, 32, true), new("Stage2", 32, 32, false), new("Stage2_2", 32, 32, false),
                 new("Stage3Down", 32, 64, true), new("Stage3", 64, 64, false), new("Stage3_2", 64, 64, false),
             ];
-            _classifier = nn.Linear(64, 10);
-            register_module("Stem", _stem);
-            register_module("StemBn", _stemBn);
+            Classifier = nn.Linear(64, 10);
+            RegisterComponents();
             foreach (BasicBlock block in _blocks) register_module(block.SavedName, block);
-            register_module("Classifier", _classifier);
         }
 
         public override Tensor forward(Tensor x)
         {
-            x = nn.functional.relu(_stemBn.forward(_stem.forward(x)));
+            x = nn.functional.relu(StemBn.forward(Stem.forward(x)));
             foreach (BasicBlock block in _blocks) x = block.forward(x);
-            return _classifier.forward(x.mean([2, 3])); // global average pooling
+            return Classifier.forward(x.mean([2, 3])); // global average pooling
         }
     }
 
@@ -181,31 +180,27 @@ public sealed class TorchSharpResNetEngine : IDisposable
     private sealed class BasicBlock : nn.Module<Tensor, Tensor>
     {
         private static readonly long[] KerasSamePad = [0, 1, 0, 1]; // left, right, top, bottom
-        private readonly Conv2d _conv1, _conv2;
-        private readonly BatchNorm2d _bn1, _bn2;
-        private readonly Conv2d? _shortcut;
-        private readonly BatchNorm2d? _shortcutBn;
+        // Field names are the state_dict names (RegisterComponents); the shortcut's are null in a block that keeps its size.
+        private readonly Conv2d Conv1, Conv2;
+        private readonly BatchNorm2d Bn1, Bn2;
+        private readonly Conv2d? Shortcut;
+        private readonly BatchNorm2d? ShortcutBn;
 
         public BasicBlock(string name, int inputs, int filters, bool downsample) : base(name)
         {
             SavedName = name;
-            _conv1 = downsample
+            Conv1 = downsample
                 ? nn.Conv2d(inputs, filters, 3, stride: 2, padding: 0L, bias: false)
                 : nn.Conv2d(inputs, filters, 3, padding: 1, bias: false);
-            _bn1 = nn.BatchNorm2d(filters, eps: 1e-5, momentum: 0.1);
-            _conv2 = nn.Conv2d(filters, filters, 3, padding: 1, bias: false);
-            _bn2 = nn.BatchNorm2d(filters, eps: 1e-5, momentum: 0.1);
-            register_module("Conv1", _conv1);
-            register_module("Bn1", _bn1);
-            register_module("Conv2", _conv2);
-            register_module("Bn2", _bn2);
+            Bn1 = nn.BatchNorm2d(filters, eps: 1e-5, momentum: 0.1);
+            Conv2 = nn.Conv2d(filters, filters, 3, padding: 1, bias: false);
+            Bn2 = nn.BatchNorm2d(filters, eps: 1e-5, momentum: 0.1);
             if (downsample)
             {
-                _shortcut = nn.Conv2d(inputs, filters, 1, stride: 2, bias: false);
-                _shortcutBn = nn.BatchNorm2d(filters, eps: 1e-5, momentum: 0.1);
-                register_module("Shortcut", _shortcut);
-                register_module("ShortcutBn", _shortcutBn);
+                Shortcut = nn.Conv2d(inputs, filters, 1, stride: 2, bias: false);
+                ShortcutBn = nn.BatchNorm2d(filters, eps: 1e-5, momentum: 0.1);
             }
+            RegisterComponents();
         }
 
         /// <summary>The block's prefix in the state_dict ("Stage2Down").</summary>
@@ -213,10 +208,10 @@ public sealed class TorchSharpResNetEngine : IDisposable
 
         public override Tensor forward(Tensor x)
         {
-            Tensor y = _shortcut is null ? _conv1.forward(x) : _conv1.forward(nn.functional.pad(x, KerasSamePad));
-            y = nn.functional.relu(_bn1.forward(y));
-            y = _bn2.forward(_conv2.forward(y));
-            Tensor shortcut = _shortcut is null ? x : _shortcutBn!.forward(_shortcut.forward(x));
+            Tensor y = Shortcut is null ? Conv1.forward(x) : Conv1.forward(nn.functional.pad(x, KerasSamePad));
+            y = nn.functional.relu(Bn1.forward(y));
+            y = Bn2.forward(Conv2.forward(y));
+            Tensor shortcut = Shortcut is null ? x : ShortcutBn!.forward(Shortcut.forward(x));
             return nn.functional.relu(y + shortcut);
         }
     }
