@@ -54,16 +54,7 @@ public static class CompareCommand
                 ["TorchSharp"] = Version(typeof(TorchSharp.torch)),
                 ["ONNX Runtime"] = Version(typeof(Microsoft.ML.OnnxRuntime.InferenceSession)),
             },
-            new Dictionary<string, int>
-            {
-                ["epoch"] = plan.EpochRepetitions,
-                ["step"] = plan.StepRepetitions,
-                ["single-image"] = plan.SingleRepetitions,
-                ["bulk"] = plan.BulkRepetitions,
-                ["convnet epoch"] = plan.ConvEpochRepetitions,
-                ["resnet epoch"] = plan.ResNetEpochRepetitions,
-                ["resnet bulk"] = plan.ResNetBulkRepetitions,
-            },
+            Repetitions(plan, options.Rows),
             metrics, checks);
 
         string markdown = MarkdownReport.Format(report);
@@ -157,6 +148,26 @@ public static class CompareCommand
         bytesRows.Add(MetricResult.Bytes("bytes_per_single_inference", "bytes allocated per single-image inference", single));
         // Bulk samples were turned into per-image times; their bytes stay per call (see PerImage).
         bytesRows.Add(MetricResult.Bytes("bytes_per_bulk_inference", $"bytes allocated per bulk inference call ({count:N0} images)", bulk));
+    }
+
+    // The repetitions of the row groups that ran, for the report's header.
+    private static Dictionary<string, int> Repetitions(ComparePlan plan, IReadOnlySet<string> rows)
+    {
+        var repetitions = new Dictionary<string, int>();
+        if (rows.Contains("mlp"))
+        {
+            repetitions["epoch"] = plan.EpochRepetitions;
+            repetitions["step"] = plan.StepRepetitions;
+            repetitions["single-image"] = plan.SingleRepetitions;
+            repetitions["bulk"] = plan.BulkRepetitions;
+        }
+        if (rows.Contains("convnet")) repetitions["convnet epoch"] = plan.ConvEpochRepetitions;
+        if (rows.Contains("resnet"))
+        {
+            repetitions["resnet epoch"] = plan.ResNetEpochRepetitions;
+            repetitions["resnet bulk"] = plan.ResNetBulkRepetitions;
+        }
+        return repetitions;
     }
 
     // A fresh permutation per round, from a seed that depends only on the round: both engines get it.
