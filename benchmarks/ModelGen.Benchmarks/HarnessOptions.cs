@@ -17,11 +17,23 @@ public sealed class HarnessOptions
     /// <summary>A folder with the MNIST files to use instead of the cache, or null.</summary>
     public string? DataFolder { get; private init; }
 
+    /// <summary>Timed ResNet training passes per engine, or null for the plan's (--resnet-repetitions).</summary>
+    public int? ResNetRepetitions { get; private init; }
+
+    /// <summary>Batches of 128 per timed ResNet pass, 0 for a whole epoch, or null for the plan's (--resnet-batches).</summary>
+    public int? ResNetBatches { get; private init; }
+
+    /// <summary>Which rows "compare" measures (--rows mlp,convnet,resnet; all by default).</summary>
+    public IReadOnlySet<string> Rows { get; private init; } = AllRows;
+
+    /// <summary>The row groups --rows knows: the MLP's rows (with the bytes rows), the convnet's, the ResNet's.</summary>
+    public static readonly IReadOnlySet<string> AllRows = new HashSet<string> { "mlp", "convnet", "resnet" };
+
     /// <summary>Arguments this parser does not know (for "bench", they go to BenchmarkDotNet).</summary>
     public IReadOnlyList<string> Rest { get; private init; } = [];
 
     public const string Usage =
-        "usage: ModelGen.Benchmarks compare [--quick] [--threads N] [--output DIR] [--data DIR]\n" +
+        "usage: ModelGen.Benchmarks compare [--quick] [--threads N] [--output DIR] [--data DIR] [--rows mlp,convnet,resnet] [--resnet-repetitions N] [--resnet-batches N]\n" +
         "       ModelGen.Benchmarks bench [--threads N] [--output DIR] [--data DIR] [BenchmarkDotNet options, e.g. --filter *Kernel*]";
 
     /// <summary>Reads the options; unknown ones are an error unless <paramref name="allowRest"/>.</summary>
@@ -32,6 +44,8 @@ public sealed class HarnessOptions
         bool quick = false;
         string output = DefaultOutputFolder();
         string? data = null;
+        int? resNetRepetitions = null, resNetBatches = null;
+        IReadOnlySet<string> rows = AllRows;
         var rest = new List<string>();
         for (int i = 0; i < args.Count; i++)
         {
@@ -51,13 +65,37 @@ public sealed class HarnessOptions
                 case "--data":
                     data = Path.GetFullPath(Value(args, ref i));
                     break;
+                case "--rows":
+                    string list = Value(args, ref i);
+                    rows = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
+                    if (rows.Count == 0 || rows.Any(r => !AllRows.Contains(r)))
+                        throw new BenchmarkException($"--rows: '{list}' is not a comma-separated list of {string.Join(", ", AllRows)}.");
+                    break;
+                case "--resnet-repetitions":
+                    resNetRepetitions = Count(args, ref i, 1);
+                    break;
+                case "--resnet-batches":
+                    resNetBatches = Count(args, ref i, 0);
+                    break;
                 default:
                     if (!allowRest) throw new BenchmarkException($"unknown option '{args[i]}'.\n{Usage}");
                     rest.Add(args[i]);
                     break;
             }
         }
-        return new HarnessOptions { Threads = threads, Quick = quick, OutputFolder = output, DataFolder = data, Rest = rest };
+        return new HarnessOptions
+        {
+            Threads = threads, Quick = quick, OutputFolder = output, DataFolder = data, Rest = rest,
+            ResNetRepetitions = resNetRepetitions, ResNetBatches = resNetBatches, Rows = rows,
+        };
+    }
+
+    private static int Count(IReadOnlyList<string> args, ref int i, int minimum)
+    {
+        string option = args[i], text = Value(args, ref i);
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int count) || count < minimum || count > 100_000)
+            throw new BenchmarkException($"{option}: '{text}' is not a whole number from {minimum} to 100000.");
+        return count;
     }
 
     private static string Value(IReadOnlyList<string> args, ref int i)

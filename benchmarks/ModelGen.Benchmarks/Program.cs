@@ -3,7 +3,7 @@ using ModelGen.Benchmarks;
 using ModelGen.Benchmarks.Bench;
 using ModelGen.Benchmarks.Compare;
 
-// ModelGen.Benchmarks compare [--quick] [--threads N] [--output DIR] [--data DIR]
+// ModelGen.Benchmarks compare [--quick] [--threads N] [--output DIR] [--data DIR] [--rows mlp,convnet,resnet] [--resnet-repetitions N] [--resnet-batches N]
 // ModelGen.Benchmarks bench [--threads N] [--output DIR] [--data DIR] [BenchmarkDotNet options]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;

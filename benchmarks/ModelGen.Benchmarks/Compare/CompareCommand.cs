@@ -18,6 +18,11 @@ public static class CompareCommand
     public static int Run(HarnessOptions options, TextWriter output)
     {
         ComparePlan plan = options.Quick ? ComparePlan.Quick : ComparePlan.Full;
+        plan = plan with
+        {
+            ResNetEpochRepetitions = options.ResNetRepetitions ?? plan.ResNetEpochRepetitions,
+            ResNetTrainBatches = options.ResNetBatches ?? plan.ResNetTrainBatches,
+        };
         var clock = Stopwatch.StartNew();
         string loadBefore = MachineInfo.LoadAverage();
         MachineInfo machine = MachineInfo.Current();
@@ -28,10 +33,56 @@ public static class CompareCommand
         if (data.Train.Count < 60_000) output.WriteLine($"note: the training set has {data.Train.Count} images, so an epoch is shorter than MNIST's 60 000");
 
         TorchSharpEngine.Initialize(options.Threads);
-        var modelGen = new ModelGenEngine(data.Train, data.Test, ComparePlan.BatchSize, Seed);
-        using var torch = new TorchSharpEngine(data.Train, data.Test, ComparePlan.BatchSize, modelGen.Model.Parameters);
         var checks = new List<string>();
         var metrics = new List<MetricResult>();
+        var bytesRows = new List<MetricResult>();
+        if (options.Rows.Contains("mlp")) RunMlp(options, plan, data, output, metrics, bytesRows, checks);
+
+        // The convnet last, once the MLP rows are done, so their conditions are as before.
+        if (options.Rows.Contains("convnet")) metrics.Add(ConvNetComparison.Run(plan, data, output, checks));
+
+        // The ResNet rows after the convnet's, for the same reason.
+        if (options.Rows.Contains("resnet")) metrics.AddRange(ResNetComparison.Run(plan, options.Threads, data, output, checks));
+
+        metrics.AddRange(bytesRows);
+
+        var report = new CompareReport(
+            DateTimeOffset.UtcNow, machine, loadBefore, MachineInfo.LoadAverage(), options.Threads, options.Quick,
+            data.Description, data.IsMnist, data.NonZeroShare,
+            new Dictionary<string, string>
+            {
+                ["TorchSharp"] = Version(typeof(TorchSharp.torch)),
+                ["ONNX Runtime"] = Version(typeof(Microsoft.ML.OnnxRuntime.InferenceSession)),
+            },
+            Repetitions(plan, options.Rows),
+            metrics, checks);
+
+        string markdown = MarkdownReport.Format(report);
+        output.WriteLine();
+        output.Write(markdown);
+        string name = options.Quick ? "compare-quick" : "compare";
+        string jsonPath = Path.Combine(options.OutputFolder, name + ".json"), markdownPath = Path.Combine(options.OutputFolder, name + ".md");
+        try
+        {
+            AtomicFile.Write(jsonPath, stream => stream.Write(JsonReport.Format(report)));
+            AtomicFile.Write(markdownPath, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(markdown)));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BenchmarkException($"cannot write the results to {options.OutputFolder}: {e.Message}");
+        }
+        output.WriteLine();
+        output.WriteLine($"wrote {jsonPath} and {markdownPath} ({clock.Elapsed.TotalSeconds:0} s in all)");
+        return 0;
+    }
+
+    // The MLP's rows: training epoch and step against TorchSharp, single-image and bulk inference against
+    // TorchSharp and ONNX Runtime, and the bytes each allocates (added at the end of the table, in bytesRows).
+    private static void RunMlp(HarnessOptions options, ComparePlan plan, BenchmarkData data, TextWriter output,
+        List<MetricResult> metrics, List<MetricResult> bytesRows, List<string> checks)
+    {
+        var modelGen = new ModelGenEngine(data.Train, data.Test, ComparePlan.BatchSize, Seed);
+        using var torch = new TorchSharpEngine(data.Train, data.Test, ComparePlan.BatchSize, modelGen.Model.Parameters);
 
         // Warm-up, untimed: JIT tiers, libtorch's allocator and thread pool.
         modelGen.TrainSteps(0, 200);
@@ -93,49 +144,30 @@ public static class CompareCommand
         ]);
         metrics.Add(MetricResult.Time("bulk_inference", $"bulk inference ({count:N0} images in one call), per image", "µs", 1e6, bulk));
 
-        // The convnet last, once the MLP rows are done, so their conditions are as before.
-        metrics.Add(ConvNetComparison.Run(plan, data, output, checks));
-
-        metrics.Add(MetricResult.Bytes("bytes_per_training_step", "bytes allocated per training step", step));
-        metrics.Add(MetricResult.Bytes("bytes_per_single_inference", "bytes allocated per single-image inference", single));
+        bytesRows.Add(MetricResult.Bytes("bytes_per_training_step", "bytes allocated per training step", step));
+        bytesRows.Add(MetricResult.Bytes("bytes_per_single_inference", "bytes allocated per single-image inference", single));
         // Bulk samples were turned into per-image times; their bytes stay per call (see PerImage).
-        metrics.Add(MetricResult.Bytes("bytes_per_bulk_inference", $"bytes allocated per bulk inference call ({count:N0} images)", bulk));
+        bytesRows.Add(MetricResult.Bytes("bytes_per_bulk_inference", $"bytes allocated per bulk inference call ({count:N0} images)", bulk));
+    }
 
-        var report = new CompareReport(
-            DateTimeOffset.UtcNow, machine, loadBefore, MachineInfo.LoadAverage(), options.Threads, options.Quick,
-            data.Description, data.IsMnist, data.NonZeroShare,
-            new Dictionary<string, string>
-            {
-                ["TorchSharp"] = Version(typeof(TorchSharp.torch)),
-                ["ONNX Runtime"] = Version(typeof(Microsoft.ML.OnnxRuntime.InferenceSession)),
-            },
-            new Dictionary<string, int>
-            {
-                ["epoch"] = plan.EpochRepetitions,
-                ["step"] = plan.StepRepetitions,
-                ["single-image"] = plan.SingleRepetitions,
-                ["bulk"] = plan.BulkRepetitions,
-                ["convnet epoch"] = plan.ConvEpochRepetitions,
-            },
-            metrics, checks);
-
-        string markdown = MarkdownReport.Format(report);
-        output.WriteLine();
-        output.Write(markdown);
-        string name = options.Quick ? "compare-quick" : "compare";
-        string jsonPath = Path.Combine(options.OutputFolder, name + ".json"), markdownPath = Path.Combine(options.OutputFolder, name + ".md");
-        try
+    // The repetitions of the row groups that ran, for the report's header.
+    private static Dictionary<string, int> Repetitions(ComparePlan plan, IReadOnlySet<string> rows)
+    {
+        var repetitions = new Dictionary<string, int>();
+        if (rows.Contains("mlp"))
         {
-            AtomicFile.Write(jsonPath, stream => stream.Write(JsonReport.Format(report)));
-            AtomicFile.Write(markdownPath, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(markdown)));
+            repetitions["epoch"] = plan.EpochRepetitions;
+            repetitions["step"] = plan.StepRepetitions;
+            repetitions["single-image"] = plan.SingleRepetitions;
+            repetitions["bulk"] = plan.BulkRepetitions;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        if (rows.Contains("convnet")) repetitions["convnet epoch"] = plan.ConvEpochRepetitions;
+        if (rows.Contains("resnet"))
         {
-            throw new BenchmarkException($"cannot write the results to {options.OutputFolder}: {e.Message}");
+            repetitions["resnet epoch"] = plan.ResNetEpochRepetitions;
+            repetitions["resnet bulk"] = plan.ResNetBulkRepetitions;
         }
-        output.WriteLine();
-        output.WriteLine($"wrote {jsonPath} and {markdownPath} ({clock.Elapsed.TotalSeconds:0} s in all)");
-        return 0;
+        return repetitions;
     }
 
     // A fresh permutation per round, from a seed that depends only on the round: both engines get it.

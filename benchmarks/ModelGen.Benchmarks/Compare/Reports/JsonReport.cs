@@ -4,8 +4,9 @@ namespace ModelGen.Benchmarks.Compare.Reports;
 
 /// <summary>
 /// The comparison as JSON: the conditions, then "metrics", one object per metric with each engine's
-/// figure (null when the engine is not in that row), the ratios to ModelGen (engine / ModelGen, so above
-/// 1 means ModelGen is faster) and every repetition's figure.
+/// figure (the median; null when the engine is not in that row), the ratios to ModelGen (engine / ModelGen, so
+/// above 1 means ModelGen is faster), each engine's best repetition ("ENGINE_best") and the ratios of the bests
+/// ("ratio_ENGINE_best"), and every repetition's figure.
 /// </summary>
 public static class JsonReport
 {
@@ -55,6 +56,10 @@ public static class JsonReport
                 json.WriteString("unit", metric.Unit);
                 foreach (string engine in MetricResult.Engines) Number(json, engine, metric.Figures.TryGetValue(engine, out double v) ? v : null);
                 foreach (string engine in MetricResult.Engines.Skip(1)) Number(json, "ratio_" + engine, metric.Ratio(engine));
+                // The figures above are medians; beside them, each engine's best repetition and the ratios of the bests
+                // (TorchSharp's times are bimodal on shared VMs: the median alone can hide which mode a run was in).
+                foreach (string engine in MetricResult.Engines) Number(json, engine + "_best", metric.Best.TryGetValue(engine, out double b) ? b : null);
+                foreach (string engine in MetricResult.Engines.Skip(1)) Number(json, "ratio_" + engine + "_best", metric.BestRatio(engine));
                 json.WriteStartObject("repetitions");
                 foreach (var (engine, values) in metric.Repetitions)
                 {

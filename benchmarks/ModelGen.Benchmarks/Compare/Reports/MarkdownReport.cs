@@ -28,6 +28,18 @@ public static class MarkdownReport
             text.AppendLine(" |");
         }
         text.AppendLine();
+        text.AppendLine("Best repetition of each engine (the table above gives medians), and the ratios of the bests:");
+        text.AppendLine();
+        text.AppendLine($"| | ModelGen | TorchSharp | {ort} | ONNX Runtime (1 thread) | TorchSharp / ModelGen | {ort} / ModelGen | ONNX Runtime (1 thread) / ModelGen |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (MetricResult metric in report.Metrics.Where(m => m.IsTime))
+        {
+            text.Append("| ").Append(metric.Title);
+            foreach (string engine in MetricResult.Engines) text.Append(" | ").Append(metric.Best.TryGetValue(engine, out double best) ? Format(metric, best) : "—");
+            foreach (string engine in MetricResult.Engines.Skip(1)) text.Append(" | ").Append(metric.BestRatio(engine) is { } r ? r.ToString("0.0", CultureInfo.InvariantCulture) + "×" : "—");
+            text.AppendLine(" |");
+        }
+        text.AppendLine();
         text.AppendLine("Ratios above 1 mean ModelGen is faster. Bytes are managed (.NET) bytes allocated per call on the calling thread; libtorch's and ONNX Runtime's native allocations are not counted.");
         if (report.Checks.Count > 0)
         {
@@ -40,6 +52,11 @@ public static class MarkdownReport
     private static string Figure(MetricResult metric, string engine)
     {
         if (!metric.Figures.TryGetValue(engine, out double value)) return "—";
+        return Format(metric, value);
+    }
+
+    private static string Format(MetricResult metric, double value)
+    {
         return metric.Unit switch
         {
             "bytes" => value.ToString("N0", CultureInfo.InvariantCulture),

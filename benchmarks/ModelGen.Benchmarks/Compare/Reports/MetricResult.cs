@@ -37,9 +37,18 @@ public sealed class MetricResult
     /// <summary>Each engine's figure in every repetition, in <see cref="Unit"/>.</summary>
     public IReadOnlyDictionary<string, double[]> Repetitions { get; }
 
+    /// <summary>Each engine's best (lowest) figure over its repetitions, in <see cref="Unit"/>; engines not in this row are absent.</summary>
+    public IReadOnlyDictionary<string, double> Best => Repetitions.Where(r => r.Value.Length > 0).ToDictionary(r => r.Key, r => r.Value.Min());
+
     /// <summary>How many times longer <paramref name="engine"/> takes than ModelGen (above 1: ModelGen is faster), or null.</summary>
     public double? Ratio(string engine) =>
         IsTime && Figures.TryGetValue(engine, out double other) && Figures.TryGetValue(ModelGenKey, out double ours) && ours > 0
+            ? other / ours
+            : null;
+
+    /// <summary>How many times longer <paramref name="engine"/>'s best repetition takes than ModelGen's best (above 1: ModelGen is faster), or null.</summary>
+    public double? BestRatio(string engine) =>
+        IsTime && Best.TryGetValue(engine, out double other) && Best.TryGetValue(ModelGenKey, out double ours) && ours > 0
             ? other / ours
             : null;
 
