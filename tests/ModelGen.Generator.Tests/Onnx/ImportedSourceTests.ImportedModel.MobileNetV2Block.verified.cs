@@ -91,7 +91,7 @@ partial class Net : global::ModelGen.IRegressor<Net.Workspace>
     public const int bn1Size = bn1Pixels * bn1Channels;
     public const float bn1Epsilon = 1E-05f;
     /// <summary>PyTorch's momentum, the weight of a training batch in the running statistics (1 − the declared 0.9).</summary>
-    public const float bn1BatchWeight = 0.100000024f;
+    public const float bn1BatchWeight = 0.1f;
     public const int bn1WeightsOffset = expandBiasesOffset + expandBiasesLength;
     public const int bn1WeightsLength = bn1Channels;
     public const int bn1BiasesOffset = bn1WeightsOffset + bn1WeightsLength;
@@ -124,7 +124,7 @@ partial class Net : global::ModelGen.IRegressor<Net.Workspace>
     public const int bn2Size = bn2Pixels * bn2Channels;
     public const float bn2Epsilon = 1E-05f;
     /// <summary>PyTorch's momentum, the weight of a training batch in the running statistics (1 − the declared 0.9).</summary>
-    public const float bn2BatchWeight = 0.100000024f;
+    public const float bn2BatchWeight = 0.1f;
     public const int bn2WeightsOffset = depthwiseBiasesOffset + depthwiseBiasesLength;
     public const int bn2WeightsLength = bn2Channels;
     public const int bn2BiasesOffset = bn2WeightsOffset + bn2WeightsLength;
@@ -165,7 +165,7 @@ partial class Net : global::ModelGen.IRegressor<Net.Workspace>
     public const int bn3Size = bn3Pixels * bn3Channels;
     public const float bn3Epsilon = 1E-05f;
     /// <summary>PyTorch's momentum, the weight of a training batch in the running statistics (1 − the declared 0.9).</summary>
-    public const float bn3BatchWeight = 0.100000024f;
+    public const float bn3BatchWeight = 0.1f;
     public const int bn3WeightsOffset = projectBiasesOffset + projectBiasesLength;
     public const int bn3WeightsLength = bn3Channels;
     public const int bn3BiasesOffset = bn3WeightsOffset + bn3WeightsLength;
@@ -499,7 +499,7 @@ partial class Net : global::ModelGen.IRegressor<Net.Workspace>
 
     // bn1 forward, x [batch·64, 8] as rows of channels:
     //   training:  μ, σ² [8] = the batch's mean and biased variance over the rows
-    //              running mean ← (1 − m)·running mean + m·μ, running variance ← (1 − m)·running variance + m·σ²·n/(n − 1), m = 0.100000024, n = rows
+    //              running mean ← (1 − m)·running mean + m·μ, running variance ← (1 − m)·running variance + m·σ²·n/(n − 1), m = 0.1, n = rows
     //   inference: μ, σ² = the running mean and variance
     //   x̂ = (x − μ)/√(σ² + ε), y [batch·64, 8] = γ·x̂ + β
     private void Forwardbn1(global::System.ReadOnlySpan<float> x, global::System.Span<float> normalized, global::System.Span<float> y, global::System.Span<float> inverseDeviation, global::System.Span<double> sums, int batchSize, bool training)
@@ -563,7 +563,7 @@ partial class Net : global::ModelGen.IRegressor<Net.Workspace>
 
     // bn2 forward, x [batch·64, 8] as rows of channels:
     //   training:  μ, σ² [8] = the batch's mean and biased variance over the rows
-    //              running mean ← (1 − m)·running mean + m·μ, running variance ← (1 − m)·running variance + m·σ²·n/(n − 1), m = 0.100000024, n = rows
+    //              running mean ← (1 − m)·running mean + m·μ, running variance ← (1 − m)·running variance + m·σ²·n/(n − 1), m = 0.1, n = rows
     //   inference: μ, σ² = the running mean and variance
     //   x̂ = (x − μ)/√(σ² + ε), y [batch·64, 8] = γ·x̂ + β
     private void Forwardbn2(global::System.ReadOnlySpan<float> x, global::System.Span<float> normalized, global::System.Span<float> y, global::System.Span<float> inverseDeviation, global::System.Span<double> sums, int batchSize, bool training)
@@ -633,7 +633,7 @@ partial class Net : global::ModelGen.IRegressor<Net.Workspace>
 
     // bn3 forward, x [batch·64, 4] as rows of channels:
     //   training:  μ, σ² [4] = the batch's mean and biased variance over the rows
-    //              running mean ← (1 − m)·running mean + m·μ, running variance ← (1 − m)·running variance + m·σ²·n/(n − 1), m = 0.100000024, n = rows
+    //              running mean ← (1 − m)·running mean + m·μ, running variance ← (1 − m)·running variance + m·σ²·n/(n − 1), m = 0.1, n = rows
     //   inference: μ, σ² = the running mean and variance
     //   x̂ = (x − μ)/√(σ² + ε), y [batch·64, 4] = γ·x̂ + β
     private void Forwardbn3(global::System.ReadOnlySpan<float> x, global::System.Span<float> normalized, global::System.Span<float> y, global::System.Span<float> inverseDeviation, global::System.Span<double> sums, int batchSize, bool training)
