@@ -5,7 +5,7 @@ namespace ModelGen.Mnist.Tests;
 /// two runs into one --out at once. After any of them, --out holds the complete previous set or the
 /// complete new one, and nothing temporary is left.
 /// </summary>
-[Collection(ProcessTimingCollection.Name)]
+[Collection(ProcessTimingGroup.Name)]
 public sealed class CliInterruptionTests(SyntheticData data) : IClassFixture<SyntheticData>, IDisposable
 {
     // The test hook that makes train wait before writing each output file, so a test can interrupt the save.

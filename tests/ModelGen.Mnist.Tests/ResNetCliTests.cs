@@ -11,7 +11,7 @@ namespace ModelGen.Mnist.Tests;
 /// the graph model through the sample's command line, its file with BatchNormalization's running statistics, and
 /// the same seed giving the same file byte for byte.
 /// </summary>
-[Collection(ProcessTimingCollection.Name)]
+[Collection(ProcessTimingGroup.Name)]
 public sealed class ResNetCliTests : IDisposable
 {
     private readonly TestFolder _data = new();

@@ -6,7 +6,7 @@ namespace ModelGen.Mnist.Tests;
 /// of CPU while the test waits for them.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class ProcessTimingCollection
+public sealed class ProcessTimingGroup
 {
     public const string Name = "Process timing";
 }
