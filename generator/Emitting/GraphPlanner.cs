@@ -87,7 +87,7 @@ namespace ModelGen.Generator.Emitting
                 }
             }
             foreach (LayerSlot slot in slots) slot.InChain = chain;
-            return new GraphPlan(slots, chain);
+            return new GraphPlan(slots);
         }
 
         private static SlotInput Read(ModelSpec model, string name, LayerSlot? producer) => producer is null
@@ -95,20 +95,11 @@ namespace ModelGen.Generator.Emitting
             : new SlotInput(name, producer, producer.RunOutput, producer.SavedOutput);
     }
 
-    /// <summary>The planned layers, in forward order, and whether the network is a straight chain.</summary>
+    /// <summary>The planned layers, in forward order (each slot says whether the network is a straight chain).</summary>
     internal sealed class GraphPlan
     {
-        public GraphPlan(IReadOnlyList<LayerSlot> slots, bool isChain)
-        {
-            Slots = slots;
-            IsChain = isChain;
-        }
+        public GraphPlan(IReadOnlyList<LayerSlot> slots) => Slots = slots;
 
         public IReadOnlyList<LayerSlot> Slots { get; }
-
-        /// <summary>Whether every layer reads the one before it (the first, the input): the comments then say so.</summary>
-        public bool IsChain { get; }
-
-        public LayerSlot Output => Slots[Slots.Count - 1];
     }
 }
