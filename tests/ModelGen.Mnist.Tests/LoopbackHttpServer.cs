@@ -45,6 +45,8 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
             try { client = await _listener.AcceptTcpClientAsync(_stop.Token); }
             catch (OperationCanceledException) { return; }
             catch (ObjectDisposedException) { return; }
+            // Stopped before the loop first reached Accept (a test that never made a request): nothing to serve.
+            catch (InvalidOperationException) when (_stop.IsCancellationRequested) { return; }
             _ = Task.Run(() => HandleAsync(client));
         }
     }
