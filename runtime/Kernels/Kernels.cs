@@ -75,9 +75,19 @@ public static unsafe class Kernels
         AccumulateRowBlock(a.A, a.B, a.C, a.D, first, end, a.Inputs, a.Units);
     }
 
+    /// <summary>Blocks of at least this many rows may take <see cref="RegisterTiles"/>.</summary>
+    private const int TiledRows = 16;
+
     /// <summary>Rows [first, end) of y = x·M (+ start when <paramref name="start"/> is not null), M [inputs, units].</summary>
     private static void AccumulateRowBlock(float* x, float* m, float* start, float* y, int first, int end, int inputs, int units)
     {
+        if (RegisterTiles.Suits(units) && end - first >= TiledRows && RegisterTiles.Dense(x + (long)first * inputs, end - first, inputs))
+        {
+            // Dense rows (a convolution's patches): tiles of y in registers, the same sums.
+            var tiles = new RegisterTiles.Operands { A = x, ARow = inputs, AStep = 1, B = m, BStep = units, Steps = inputs, Start = start, C = y, CRow = units, Columns = units };
+            RegisterTiles.Rows(tiles, first, end);
+            return;
+        }
         if (NarrowProduct.Suits(end - first, inputs, units))
         {
             NarrowProduct.Accumulate(x, m, start, y, first, end, inputs, units);

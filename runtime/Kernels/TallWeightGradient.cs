@@ -44,12 +44,15 @@ internal static unsafe class TallWeightGradient
         int size = inputs * units;
         float[] partials = t_partials ??= [];
         if (partials.Length < Blocks * size) t_partials = partials = new float[Blocks * size];
+        // Dense gradients (after BatchNormalization) take the register tiles; sparse ones (after max
+        // pooling) the transposed partials, which skip dz's zeros. Both give the same bits.
+        bool tiled = RegisterTiles.Suits(units) && RegisterTiles.Dense(dz, rows, units);
         fixed (float* pp = partials)
         {
-            var args = new KernelArgs { A = x, B = dz, C = pp, Rows = rows, Inputs = inputs, Units = units };
+            var args = new KernelArgs { A = x, B = dz, C = pp, Rows = rows, Inputs = inputs, Units = units, Length = tiled ? 1 : 0 };
             WorkerPool.Run(&BlockPart, ref args, parallel);
             // The sum over blocks, in block order (a + b = b + a exactly, so both layouts sum alike).
-            if (Transposed(inputs, units))
+            if (!tiled && Transposed(inputs, units))
             {
                 var sum = new Span<float>(pp, size);
                 for (int b = 1; b < Blocks; b++) TensorPrimitives.Add(new ReadOnlySpan<float>(pp + (long)b * size, size), sum, sum);
@@ -71,6 +74,11 @@ internal static unsafe class TallWeightGradient
     {
         var (firstBlock, endBlock) = WorkerPool.Range(Blocks, chunk, chunks);
         int inputs = a.Inputs, units = a.Units;
+        if (a.Length == 1)
+        {
+            TiledBlocks(ref a, firstBlock, endBlock);
+            return;
+        }
         if (Transposed(inputs, units))
         {
             TransposedBlocks(ref a, firstBlock, endBlock);
@@ -97,6 +105,30 @@ internal static unsafe class TallWeightGradient
                     AccumulateBlocked(x, inputs, dz, units, count, partial);
                 else
                     AddRankOne(x, inputs, dz, units, count, partial, nonZero);
+            }
+        }
+    }
+
+    // Blocks [firstBlock, endBlock) into partials dW, by register tiles of dW rows: dW[i, :] += x[k, i]·dz[k, :]
+    // for the tile's rows k in order. A tile's dz (at most 24 KB) stays in L1 while every tile of dW rows
+    // walks it; x is read a few columns at a time, so the cache lines of its rows are reused across tiles.
+    private static void TiledBlocks(ref KernelArgs a, int firstBlock, int endBlock)
+    {
+        int inputs = a.Inputs, units = a.Units, tileRows = Math.Clamp(6144 / units, 16, 256);
+        for (int b = firstBlock; b < endBlock; b++)
+        {
+            var (first, end) = WorkerPool.Range(a.Rows, b, Blocks);
+            float* partial = a.C + (long)b * inputs * units;
+            new Span<float>(partial, inputs * units).Clear();
+            for (int tile = first; tile < end; tile += tileRows)
+            {
+                var tiles = new RegisterTiles.Operands
+                {
+                    A = a.A + (long)tile * inputs, ARow = 1, AStep = inputs,
+                    B = a.B + (long)tile * units, BStep = units, Steps = Math.Min(tileRows, end - tile),
+                    C = partial, CRow = units, Columns = units, Accumulate = true,
+                };
+                RegisterTiles.Rows(tiles, 0, inputs);
             }
         }
     }

@@ -39,6 +39,10 @@ public sealed class KernelTests
     [InlineData(37, 128, 10)] // few columns: rows across the lanes (NarrowProduct), a short last block
     [InlineData(5, 20, 3)]
     [InlineData(18, 512, 16)]
+    [InlineData(50, 144, 16)] // dense rows on the 512-bit path: register tiles of 16 rows, then single rows
+    [InlineData(31, 288, 32)] // tiles of 12 rows × 2 vectors
+    [InlineData(20, 576, 64)] // tiles of 6 rows × 4 vectors
+    [InlineData(53, 27, 112)] // 64 + 32 + 16 columns: every tile kind in one product
     public void A_batch_gives_each_row_the_bits_it_gets_alone(int rows, int inputs, int units)
     {
         float[] x = Sparse(rows * inputs, 11), w = TestData.Uniform(inputs * units, 12), b = TestData.Uniform(units, 13);
@@ -100,14 +104,18 @@ public sealed class KernelTests
         }
     }
 
-    // Tall products whose few units fill whole vectors take the register-blocked weight gradient; one more
-    // unit (a partial vector) takes the rank-one updates, which skip zero inputs. Each dW value must be the
-    // same sum in the same order either way, so the first units agree bit for bit (a ResNet's 16 and 32
-    // filters and the MNIST convnet's first layer, 9 inputs and 32 filters).
+    // Tall products whose few units fill whole vectors take the register tiles (512-bit path, dense dz) or
+    // the register-blocked weight gradient; one more unit (a partial vector) takes the rank-one updates,
+    // which skip zero inputs, or for 64 units and more the transposed partials, which skip dz's zeros. Each
+    // dW value must be the same sum in the same order either way, so the first units agree bit for bit
+    // (a ResNet's 16, 32 and 64 filters and the MNIST convnet's first layer, 9 inputs and 32 filters).
     [Theory]
     [InlineData(2_100, 144, 16)]
     [InlineData(4_099, 9, 32)]
     [InlineData(1_300, 37, 32)]
+    [InlineData(1_500, 288, 32)]
+    [InlineData(1_100, 576, 64)]
+    [InlineData(1_700, 150, 64)]
     public void Blocked_tall_weight_gradient_gives_the_bits_of_the_rank_one_updates(int rows, int inputs, int units)
     {
         float[] x = Sparse(rows * inputs, 21), dzWide = Sparse(rows * (units + 1), 22);
