@@ -147,14 +147,14 @@ namespace ModelGen.Generator.Layers
             string n = layer.Name;
             long patches = (long)layer.Output.Height * layer.Output.Width * layer.PatchSize;
             yield return new WorkspaceBuffer(n + "Patches", "float", n + "OutputPixels * " + n + "PatchSize", patches,
-                n + ": the patch matrix, [Capacity · " + n + "OutputPixels, " + n + "PatchSize], kept for the weight gradient.");
+                n + ": room for the patch matrix, [Capacity · " + n + "OutputPixels, " + n + "PatchSize]; the kernels make patches in it as they need them.");
             string formula = layer.Activation.Row.ForwardFormula ?? "z";
             yield return new WorkspaceBuffer(n + "Activations", "float", n + "OutputSize", layer.Output.Size,
                 n + ": y = " + formula + " and dLoss/dy (turned into dLoss/dz in place); each [Capacity, " + n + "OutputHeight, " + n + "OutputWidth, " + n + "Filters].");
             yield return new WorkspaceBuffer(n + "Deltas", "float", n + "OutputSize", layer.Output.Size, null);
             if (slot.NeedsInputGradient)
                 yield return new WorkspaceBuffer(n + "PatchDeltas", "float", n + "OutputPixels * " + n + "PatchSize", patches,
-                    n + ": dLoss/dpatches, before col2im adds them onto the input.");
+                    n + ": room for dLoss/dpatches, which col2im adds onto the input as they are computed.");
         }
 
         public override void WriteForwardCall(SourceWriter w, LayerSlot slot) =>
@@ -167,14 +167,14 @@ namespace ModelGen.Generator.Layers
             string n = layer.Name, pixels = "batch·" + Format.Int(layer.Output.Height) + "·" + Format.Int(layer.Output.Width);
             string k = Format.Int(layer.PatchSize), f = Format.Int(layer.Filters);
             w.Line("// " + n + " forward, " + activation.Display + ":");
-            w.Line("//   patches [" + pixels + ", " + k + "] = im2col(x [batch, " + layer.Input.Dimensions + "]), " + layer.Window.Describe("windows"));
+            w.Line("//   patches [" + pixels + ", " + k + "] = im2col(x [batch, " + layer.Input.Dimensions + "]), " + layer.Window.Describe("windows") +
+                "; made a sample at a time, each multiplied while in cache");
             w.Line("//   z [" + pixels + ", " + f + "] = patches · W [" + k + ", " + f + "] + b [" + f + "]   (W [" +
                 Format.Int(layer.Window.Height) + ", " + Format.Int(layer.Window.Width) + ", " + Format.Int(layer.Input.Channels) + ", " + f + "] read as a matrix)");
             w.Line("//   y [batch, " + layer.Output.Dimensions + "] = " + (activation.ForwardFormula is null ? "z" : activation.ForwardFormula + "   (in place over z)") +
                 "; z's rows are y's pixels, channels-last");
             w.Open("private void Forward" + n + "(" + ReadOnlySpan + " x, " + Span + " patches, " + Span + " y, int batchSize)");
-            w.Line("global::ModelGen.Convolution.Im2Col(x, patches, batchSize, " + n + "Geometry);");
-            w.Line("global::ModelGen.Kernels.Affine(patches, " + n + "Weights, " + n + "Biases, y, batchSize * " + n + "OutputPixels, " + n + "PatchSize, " + n + "Filters);");
+            w.Line("global::ModelGen.Convolution.Forward(x, patches, " + n + "Weights, " + n + "Biases, y, batchSize, " + n + "Geometry, " + n + "Filters);");
             if (activation.ForwardCall is not null) w.Line(activation.ForwardCall("y.Slice(0, batchSize * " + n + "OutputSize)"));
             w.Close();
             w.Line();
@@ -182,7 +182,7 @@ namespace ModelGen.Generator.Layers
 
         public override void WriteBackwardCall(SourceWriter w, LayerSlot slot)
         {
-            var args = new List<string> { "workspace." + slot.Name + "Patches" };
+            var args = new List<string> { slot.SavedInput, "workspace." + slot.Name + "Patches" };
             if (Spec(slot).Activation.Row.NeedsOutputInBackward) args.Add(slot.SavedOutput);
             args.Add(slot.OutputDeltas!);
             if (slot.NeedsInputGradient)
@@ -204,7 +204,7 @@ namespace ModelGen.Generator.Layers
             w.Line(activation.DerivativeFormula is null
                 ? "//   dz [" + pixels + ", " + f + "] = dy, which arrives in `deltas`"
                 : "//   dz [" + pixels + ", " + f + "] = dy ⊙ " + activation.DerivativeFormula + "   (in place: `deltas` holds dy, then dz)");
-            w.Line("//   dW [" + k + ", " + f + "] = patchesᵀ [" + k + ", " + pixels + "] · dz [" + pixels + ", " + f + "]");
+            w.Line("//   dW [" + k + ", " + f + "] = patchesᵀ [" + k + ", " + pixels + "] · dz [" + pixels + ", " + f + "]   (patches = im2col(x) again, a tile of rows at a time)");
             w.Line(layer.HasBias ? "//   db [" + f + "] = sum of dz over the batch and the pixels" : WeightsAndBiases.NoBiasComment);
             if (slot.NeedsInputGradient)
             {
@@ -216,7 +216,7 @@ namespace ModelGen.Generator.Layers
                 w.Line("//   no dx: " + Emitting.ModelEmitter.NoInputGradientReason(slot));
             }
 
-            var parameters = new List<string> { ReadOnlySpan + " patches" };
+            var parameters = new List<string> { ReadOnlySpan + " x", Span + " patches" };
             if (activation.NeedsOutputInBackward) parameters.Add(ReadOnlySpan + " y");
             parameters.Add(Span + " deltas");
             if (slot.NeedsInputGradient)
@@ -229,12 +229,11 @@ namespace ModelGen.Generator.Layers
             w.Line("int rows = batchSize * " + n + "OutputPixels;");
             if (activation.BackwardCall is not null)
                 w.Line(activation.BackwardCall("y.Slice(0, rows * " + n + "Filters)", "deltas.Slice(0, rows * " + n + "Filters)"));
-            w.Line("global::ModelGen.Kernels.WeightGradient(patches, deltas, " + n + "WeightGradients, rows, " + n + "PatchSize, " + n + "Filters);");
+            w.Line("global::ModelGen.Convolution.WeightGradient(x, patches, deltas, " + n + "WeightGradients, batchSize, " + n + "Geometry, " + n + "Filters);");
             w.Line(layer.HasBias ? "global::ModelGen.Kernels.BiasGradient(deltas, " + n + "BiasGradients, rows, " + n + "Filters);" : n + "BiasGradients.Clear();");
             if (slot.NeedsInputGradient)
             {
-                w.Line("global::ModelGen.Kernels.InputGradient(deltas, " + n + "Weights, patchDeltas, rows, " + n + "PatchSize, " + n + "Filters);");
-                w.Line("global::ModelGen.Convolution.Col2Im(patchDeltas, dx, batchSize, " + n + "Geometry);");
+                w.Line("global::ModelGen.Convolution.InputGradient(deltas, " + n + "Weights, patchDeltas, dx, batchSize, " + n + "Geometry, " + n + "Filters);");
             }
             w.Close();
             w.Line();

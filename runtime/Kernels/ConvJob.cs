@@ -11,6 +11,10 @@ internal unsafe struct ConvJob
     public float* Source, Target;
     public int* Positions;
     public int Batch;
+
+    /// <summary>The fused products' matrix (W, or Wᵀ for the patch gradient), bias and output, and the filter count.</summary>
+    public float* Matrix, Biases, Output;
+    public int Filters;
     public ConvGeometry Geometry;
 
     /// <summary>Runs <paramref name="body"/> over the job's chunks (see <see cref="WorkerPool.Run"/>).</summary>

@@ -14,7 +14,7 @@ namespace ModelGen;
 /// calls split the batch across the cores; each sample's output belongs to one chunk and is written in
 /// the same order as by <see cref="ConvolutionReference"/>, so results equal the reference bit for bit.
 /// </remarks>
-public static unsafe class Convolution
+public static unsafe partial class Convolution
 {
     /// <summary>patches [batch · OutputPixels, PatchSize] = the window of every output pixel of x [batch, InputSize]; overwrites patches.</summary>
     public static void Im2Col(ReadOnlySpan<float> x, Span<float> patches, int batch, in ConvGeometry g)
@@ -54,37 +54,56 @@ public static unsafe class Convolution
 
     private static void Im2ColSample(float* x, float* patches, int n, in ConvGeometry g)
     {
-        int c = g.Channels, runLength = g.WindowWidth * c;
         float* image = x + (long)n * g.InputSize;
         float* row = patches + (long)n * g.OutputPixels * g.PatchSize;
         for (int oy = 0; oy < g.OutputHeight; oy++)
-        {
-            int top = oy * g.StrideHeight - g.PadTop;
             for (int ox = 0; ox < g.OutputWidth; ox++, row += g.PatchSize)
-            {
-                var (left, before, length) = Clip(ox, g);
-                for (int ky = 0; ky < g.WindowHeight; ky++)
-                {
-                    int iy = top + ky;
-                    float* target = row + ky * runLength;
-                    if ((uint)iy >= (uint)g.InputHeight || length == 0)
-                    {
-                        Runs.Clear(target, runLength);
-                        continue;
-                    }
-                    Runs.Clear(target, before);
-                    Runs.Copy(image + ((long)iy * g.InputWidth + left) * c + before, target + before, length);
-                    Runs.Clear(target + before + length, runLength - before - length);
-                }
-            }
+                CopyWindow(image, oy, ox, row, g);
+    }
+
+    /// <summary>Rows [first, first + count) of the batch's patch matrix (rows are samples' output pixels in order) into target [count, PatchSize].</summary>
+    internal static void Im2ColRows(float* x, long first, int count, float* target, in ConvGeometry g)
+    {
+        int n = (int)(first / g.OutputPixels), pixel = (int)(first % g.OutputPixels);
+        int oy = pixel / g.OutputWidth, ox = pixel % g.OutputWidth;
+        for (int k = 0; k < count; k++, target += g.PatchSize)
+        {
+            CopyWindow(x + (long)n * g.InputSize, oy, ox, target, g);
+            if (++ox < g.OutputWidth) continue;
+            ox = 0;
+            if (++oy < g.OutputHeight) continue;
+            oy = 0;
+            n++;
         }
     }
 
-    private static void Col2ImSample(float* dpatches, float* dx, int n, in ConvGeometry g)
+    // The window of output pixel (oy, ox) of one image into a patch row, zeros where it hangs over the border.
+    private static void CopyWindow(float* image, int oy, int ox, float* row, in ConvGeometry g)
+    {
+        int c = g.Channels, runLength = g.WindowWidth * c, top = oy * g.StrideHeight - g.PadTop;
+        var (left, before, length) = Clip(ox, g);
+        for (int ky = 0; ky < g.WindowHeight; ky++)
+        {
+            int iy = top + ky;
+            float* target = row + ky * runLength;
+            if ((uint)iy >= (uint)g.InputHeight || length == 0)
+            {
+                Runs.Clear(target, runLength);
+                continue;
+            }
+            Runs.Clear(target, before);
+            Runs.Copy(image + ((long)iy * g.InputWidth + left) * c + before, target + before, length);
+            Runs.Clear(target + before + length, runLength - before - length);
+        }
+    }
+
+    private static void Col2ImSample(float* dpatches, float* dx, int n, in ConvGeometry g) =>
+        Col2ImImage(dpatches + (long)n * g.OutputPixels * g.PatchSize, dx + (long)n * g.InputSize, g);
+
+    // One image's gradient from its patch gradient rows [OutputPixels, PatchSize]; overwrites the image.
+    private static void Col2ImImage(float* row, float* image, in ConvGeometry g)
     {
         int c = g.Channels, runLength = g.WindowWidth * c;
-        float* image = dx + (long)n * g.InputSize;
-        float* row = dpatches + (long)n * g.OutputPixels * g.PatchSize;
         new Span<float>(image, g.InputSize).Clear();
         for (int oy = 0; oy < g.OutputHeight; oy++)
         {

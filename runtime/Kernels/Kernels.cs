@@ -79,7 +79,7 @@ public static unsafe class Kernels
     private const int TiledRows = 16;
 
     /// <summary>Rows [first, end) of y = x·M (+ start when <paramref name="start"/> is not null), M [inputs, units].</summary>
-    private static void AccumulateRowBlock(float* x, float* m, float* start, float* y, int first, int end, int inputs, int units)
+    internal static void AccumulateRowBlock(float* x, float* m, float* start, float* y, int first, int end, int inputs, int units)
     {
         if (RegisterTiles.Suits(units) && end - first >= TiledRows && RegisterTiles.Dense(x + (long)first * inputs, end - first, inputs))
         {
@@ -122,7 +122,7 @@ public static unsafe class Kernels
         int rows, int inputs, int units)
     {
         CheckShapes(x.Length, rows, inputs, dw.Length, dz.Length, units);
-        if (units < 64 && (long)inputs * units <= 16384 && (long)rows * units <= 16384)
+        if (NarrowWeightGradientSuits(rows, inputs, units))
         {
             NarrowWeightGradient(x, dz, dw, rows, inputs, units);
             return;
@@ -138,6 +138,10 @@ public static unsafe class Kernels
             WorkerPool.Run(&WeightGradientPart, ref args, inputs > 1 && Parallel(rows, inputs, units));
         }
     }
+
+    /// <summary>Whether <see cref="WeightGradient"/> computes dWᵀ on the stack for this shape.</summary>
+    internal static bool NarrowWeightGradientSuits(int rows, int inputs, int units) =>
+        units < 64 && (long)inputs * units <= 16384 && (long)rows * units <= 16384;
 
     // Rows of dW (one per input feature) are independent: each chunk owns a block of them, lists the
     // non-zero rows of its block of x's columns, and sums each dW row over them in registers.
@@ -245,7 +249,7 @@ public static unsafe class Kernels
     {
         CheckShapes(dx.Length, rows, inputs, w.Length, dz.Length, units);
         bool parallel = rows > 1 && Parallel(rows, inputs, units);
-        if ((units < 64 && (long)inputs * units <= 16384) || ((long)inputs * units <= 65536 && rows >= 1024))
+        if (TransposesWeights(rows, inputs, units))
         {
             // Few units, or many rows (a convolution's patch gradient, up to ResNet's 3×3×64 → 64): transpose W once (at most 256 KB,
             // on the stack) and reuse the row kernel, dx_row = Σ_u dz_u · Wᵀ_u, whose rows are long and
@@ -266,6 +270,10 @@ public static unsafe class Kernels
             WorkerPool.Run(&DotInputGradientPart, ref args, parallel);
         }
     }
+
+    /// <summary>Whether <see cref="InputGradient"/> multiplies by a transposed copy of W (at most 256 KB, on the stack) for this shape.</summary>
+    internal static bool TransposesWeights(int rows, int inputs, int units) =>
+        (units < 64 && (long)inputs * units <= 16384) || ((long)inputs * units <= 65536 && rows >= 1024);
 
     // dx = dz·(Wᵀ) as a row product with M = Wᵀ [units, inputs]; Inputs/Units are M's shape here.
     private static void TransposedInputGradientPart(ref KernelArgs a, int chunk, int chunks)

@@ -39,17 +39,33 @@ internal static unsafe class TallWeightGradient
     /// <summary>Whether the partials are kept transposed, dWᵀ [units, inputs], summed from each unit's non-zero dz.</summary>
     private static bool Transposed(int inputs, int units) => units >= 64 && units <= MaxTransposedUnits && inputs >= 64;
 
-    public static void Run(float* x, float* dz, float* dw, int rows, int inputs, int units, bool parallel)
+    /// <summary>Rows per register-tile pass: the tile's dz (at most 24 KB) stays in L1 while every tile of dW rows walks it.</summary>
+    private static int TiledRows(int units) => Math.Clamp(6144 / units, 16, 256);
+
+    /// <summary>
+    /// Whether <see cref="Run"/> can make the patch matrix's rows from a convolution's images as it goes
+    /// (register tiles: dense dz, whole vectors of units), giving what <see cref="Kernels.WeightGradient"/>
+    /// gives on the whole patch matrix; the scratch then needs Blocks · TiledRows rows.
+    /// </summary>
+    public static bool SuitsImages(float* dz, int rows, int inputs, int units) =>
+        !Kernels.NarrowWeightGradientSuits(rows, inputs, units) && Suits(rows, inputs, units) && RegisterTiles.Suits(units)
+        && rows >= Blocks * TiledRows(units) && RegisterTiles.Dense(dz, rows, units);
+
+    /// <summary>
+    /// dW = xᵀ·dz; with <paramref name="images"/>, x is that convolution's input images and each tile of
+    /// patch rows is made by im2col into <paramref name="scratch"/> (see <see cref="SuitsImages"/>).
+    /// </summary>
+    public static void Run(float* x, float* dz, float* dw, int rows, int inputs, int units, bool parallel, ConvGeometry* images = null, float* scratch = null)
     {
         int size = inputs * units;
         float[] partials = t_partials ??= [];
         if (partials.Length < Blocks * size) t_partials = partials = new float[Blocks * size];
         // Dense gradients (after BatchNormalization) take the register tiles; sparse ones (after max
         // pooling) the transposed partials, which skip dz's zeros. Both give the same bits.
-        bool tiled = RegisterTiles.Suits(units) && RegisterTiles.Dense(dz, rows, units);
+        bool tiled = images != null || (RegisterTiles.Suits(units) && RegisterTiles.Dense(dz, rows, units));
         fixed (float* pp = partials)
         {
-            var args = new KernelArgs { A = x, B = dz, C = pp, Rows = rows, Inputs = inputs, Units = units, Length = tiled ? 1 : 0 };
+            var args = new KernelArgs { A = x, B = dz, C = pp, D = scratch, Images = images, Rows = rows, Inputs = inputs, Units = units, Length = tiled ? 1 : 0 };
             WorkerPool.Run(&BlockPart, ref args, parallel);
             // The sum over blocks, in block order (a + b = b + a exactly, so both layouts sum alike).
             if (!tiled && Transposed(inputs, units))
@@ -110,11 +126,13 @@ internal static unsafe class TallWeightGradient
     }
 
     // Blocks [firstBlock, endBlock) into partials dW, by register tiles of dW rows: dW[i, :] += x[k, i]·dz[k, :]
-    // for the tile's rows k in order. A tile's dz (at most 24 KB) stays in L1 while every tile of dW rows
-    // walks it; x is read a few columns at a time, so the cache lines of its rows are reused across tiles.
+    // for the tile's rows k in order. A tile's dz stays in L1 while every tile of dW rows walks it; x is read
+    // a few columns at a time, so the cache lines of its rows are reused across tiles. From images, each tile
+    // of x is made first, in the scratch rows of the chunk's first block.
     private static void TiledBlocks(ref KernelArgs a, int firstBlock, int endBlock)
     {
-        int inputs = a.Inputs, units = a.Units, tileRows = Math.Clamp(6144 / units, 16, 256);
+        int inputs = a.Inputs, units = a.Units, tileRows = TiledRows(units);
+        float* scratch = a.D + (long)firstBlock * tileRows * inputs;
         for (int b = firstBlock; b < endBlock; b++)
         {
             var (first, end) = WorkerPool.Range(a.Rows, b, Blocks);
@@ -122,10 +140,17 @@ internal static unsafe class TallWeightGradient
             new Span<float>(partial, inputs * units).Clear();
             for (int tile = first; tile < end; tile += tileRows)
             {
+                int count = Math.Min(tileRows, end - tile);
+                float* x = a.A + (long)tile * inputs;
+                if (a.Images != null)
+                {
+                    Convolution.Im2ColRows(a.A, tile, count, scratch, *a.Images);
+                    x = scratch;
+                }
                 var tiles = new RegisterTiles.Operands
                 {
-                    A = a.A + (long)tile * inputs, ARow = 1, AStep = inputs,
-                    B = a.B + (long)tile * units, BStep = units, Steps = Math.Min(tileRows, end - tile),
+                    A = x, ARow = 1, AStep = inputs,
+                    B = a.B + (long)tile * units, BStep = units, Steps = count,
                     C = partial, CRow = units, Columns = units, Accumulate = true,
                 };
                 RegisterTiles.Rows(tiles, 0, inputs);

@@ -13,6 +13,7 @@ internal interface IChunkJob
 internal unsafe struct KernelArgs
 {
     public float* A, B, C, D;
+    public ConvGeometry* Images;
     public int Rows, Inputs, Units, Length;
     public float S0, S1, S2, S3;
 }

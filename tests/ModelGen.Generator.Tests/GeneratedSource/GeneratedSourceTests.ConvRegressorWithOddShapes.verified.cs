@@ -222,10 +222,10 @@ partial class OddConvRegressor : global::ModelGen.IRegressor<OddConvRegressor.Wo
 
         // The layers in reverse; each turns its output's gradient into its parameters' gradients
         // and, when an earlier layer has parameters, the gradient of its input.
-        BackwardHead(workspace.HeadPatches, workspace.HeadActivations, workspace.HeadDeltas, workspace.HeadPatchDeltas, workspace.Dropout1Deltas, batchSize);
+        BackwardHead(workspace.Dropout1Activations, workspace.HeadPatches, workspace.HeadActivations, workspace.HeadDeltas, workspace.HeadPatchDeltas, workspace.Dropout1Deltas, batchSize);
         BackwardDropout1(workspace.Dropout1Deltas, workspace.Dropout1MaskBuffer, workspace.PoolDeltas, batchSize, workspace.Training);
         BackwardPool(workspace.PoolDeltas, workspace.PoolPositions, workspace.StemDeltas, batchSize);
-        BackwardStem(workspace.StemPatches, workspace.StemActivations, workspace.StemDeltas, batchSize);
+        BackwardStem(workspace.Inputs, workspace.StemPatches, workspace.StemActivations, workspace.StemDeltas, batchSize);
     }
 
     /// <summary>
@@ -266,26 +266,25 @@ partial class OddConvRegressor : global::ModelGen.IRegressor<OddConvRegressor.Wo
     }
 
     // Stem forward, LeakyReLU(0.1):
-    //   patches [batch·9·7, 18] = im2col(x [batch, 17, 13, 3]), 3×2 windows, stride 2, same (padding 1 top, 0 left)
+    //   patches [batch·9·7, 18] = im2col(x [batch, 17, 13, 3]), 3×2 windows, stride 2, same (padding 1 top, 0 left); made a sample at a time, each multiplied while in cache
     //   z [batch·9·7, 8] = patches · W [18, 8] + b [8]   (W [3, 2, 3, 8] read as a matrix)
     //   y [batch, 9, 7, 8] = z > 0 ? z : 0.1f * z   (in place over z); z's rows are y's pixels, channels-last
     private void ForwardStem(global::System.ReadOnlySpan<float> x, global::System.Span<float> patches, global::System.Span<float> y, int batchSize)
     {
-        global::ModelGen.Convolution.Im2Col(x, patches, batchSize, StemGeometry);
-        global::ModelGen.Kernels.Affine(patches, StemWeights, StemBiases, y, batchSize * StemOutputPixels, StemPatchSize, StemFilters);
+        global::ModelGen.Convolution.Forward(x, patches, StemWeights, StemBiases, y, batchSize, StemGeometry, StemFilters);
         global::ModelGen.Activations.LeakyReLU(y.Slice(0, batchSize * StemOutputSize), 0.1f);
     }
 
     // Stem backward, LeakyReLU(0.1):
     //   dz [batch·9·7, 8] = dy ⊙ (y > 0 ? 1 : 0.1f)   (in place: `deltas` holds dy, then dz)
-    //   dW [18, 8] = patchesᵀ [18, batch·9·7] · dz [batch·9·7, 8]
+    //   dW [18, 8] = patchesᵀ [18, batch·9·7] · dz [batch·9·7, 8]   (patches = im2col(x) again, a tile of rows at a time)
     //   db [8] = sum of dz over the batch and the pixels
     //   no dx: the network's input needs no gradient
-    private void BackwardStem(global::System.ReadOnlySpan<float> patches, global::System.ReadOnlySpan<float> y, global::System.Span<float> deltas, int batchSize)
+    private void BackwardStem(global::System.ReadOnlySpan<float> x, global::System.Span<float> patches, global::System.ReadOnlySpan<float> y, global::System.Span<float> deltas, int batchSize)
     {
         int rows = batchSize * StemOutputPixels;
         global::ModelGen.Activations.LeakyReLUBackward(y.Slice(0, rows * StemFilters), deltas.Slice(0, rows * StemFilters), 0.1f);
-        global::ModelGen.Kernels.WeightGradient(patches, deltas, StemWeightGradients, rows, StemPatchSize, StemFilters);
+        global::ModelGen.Convolution.WeightGradient(x, patches, deltas, StemWeightGradients, batchSize, StemGeometry, StemFilters);
         global::ModelGen.Kernels.BiasGradient(deltas, StemBiasGradients, rows, StemFilters);
     }
 
@@ -332,30 +331,28 @@ partial class OddConvRegressor : global::ModelGen.IRegressor<OddConvRegressor.Wo
     }
 
     // Head forward, Tanh:
-    //   patches [batch·4·3, 8] = im2col(x [batch, 4, 3, 8]), 1×1 windows, stride 1, valid (no padding)
+    //   patches [batch·4·3, 8] = im2col(x [batch, 4, 3, 8]), 1×1 windows, stride 1, valid (no padding); made a sample at a time, each multiplied while in cache
     //   z [batch·4·3, 2] = patches · W [8, 2] + b [2]   (W [1, 1, 8, 2] read as a matrix)
     //   y [batch, 4, 3, 2] = tanh(z)   (in place over z); z's rows are y's pixels, channels-last
     private void ForwardHead(global::System.ReadOnlySpan<float> x, global::System.Span<float> patches, global::System.Span<float> y, int batchSize)
     {
-        global::ModelGen.Convolution.Im2Col(x, patches, batchSize, HeadGeometry);
-        global::ModelGen.Kernels.Affine(patches, HeadWeights, HeadBiases, y, batchSize * HeadOutputPixels, HeadPatchSize, HeadFilters);
+        global::ModelGen.Convolution.Forward(x, patches, HeadWeights, HeadBiases, y, batchSize, HeadGeometry, HeadFilters);
         global::ModelGen.Activations.Tanh(y.Slice(0, batchSize * HeadOutputSize));
     }
 
     // Head backward, Tanh:
     //   dz [batch·4·3, 2] = dy ⊙ (1 - y²)   (in place: `deltas` holds dy, then dz)
-    //   dW [8, 2] = patchesᵀ [8, batch·4·3] · dz [batch·4·3, 2]
+    //   dW [8, 2] = patchesᵀ [8, batch·4·3] · dz [batch·4·3, 2]   (patches = im2col(x) again, a tile of rows at a time)
     //   db [2] = sum of dz over the batch and the pixels
     //   dpatches [batch·4·3, 8] = dz · Wᵀ [2, 8]
     //   dx [batch, 4, 3, 8] = col2im(dpatches): each window's gradient added back where it was read
-    private void BackwardHead(global::System.ReadOnlySpan<float> patches, global::System.ReadOnlySpan<float> y, global::System.Span<float> deltas, global::System.Span<float> patchDeltas, global::System.Span<float> dx, int batchSize)
+    private void BackwardHead(global::System.ReadOnlySpan<float> x, global::System.Span<float> patches, global::System.ReadOnlySpan<float> y, global::System.Span<float> deltas, global::System.Span<float> patchDeltas, global::System.Span<float> dx, int batchSize)
     {
         int rows = batchSize * HeadOutputPixels;
         global::ModelGen.Activations.TanhBackward(y.Slice(0, rows * HeadFilters), deltas.Slice(0, rows * HeadFilters));
-        global::ModelGen.Kernels.WeightGradient(patches, deltas, HeadWeightGradients, rows, HeadPatchSize, HeadFilters);
+        global::ModelGen.Convolution.WeightGradient(x, patches, deltas, HeadWeightGradients, batchSize, HeadGeometry, HeadFilters);
         global::ModelGen.Kernels.BiasGradient(deltas, HeadBiasGradients, rows, HeadFilters);
-        global::ModelGen.Kernels.InputGradient(deltas, HeadWeights, patchDeltas, rows, HeadPatchSize, HeadFilters);
-        global::ModelGen.Convolution.Col2Im(patchDeltas, dx, batchSize, HeadGeometry);
+        global::ModelGen.Convolution.InputGradient(deltas, HeadWeights, patchDeltas, dx, batchSize, HeadGeometry, HeadFilters);
     }
 
     // The tensors of a saved model, named and shaped as in PyTorch's state_dict: name, offset in Parameters, layout.
@@ -424,7 +421,7 @@ partial class OddConvRegressor : global::ModelGen.IRegressor<OddConvRegressor.Wo
         // x: the inputs of the last Forward, [Capacity, InputSize].
         internal readonly float[] Inputs;
 
-        // Stem: the patch matrix, [Capacity · StemOutputPixels, StemPatchSize], kept for the weight gradient.
+        // Stem: room for the patch matrix, [Capacity · StemOutputPixels, StemPatchSize]; the kernels make patches in it as they need them.
         internal readonly float[] StemPatches;
 
         // Stem: y = z > 0 ? z : 0.1f * z and dLoss/dy (turned into dLoss/dz in place); each [Capacity, StemOutputHeight, StemOutputWidth, StemFilters].
@@ -441,14 +438,14 @@ partial class OddConvRegressor : global::ModelGen.IRegressor<OddConvRegressor.Wo
         internal readonly float[] Dropout1MaskBuffer;
         internal readonly float[] Dropout1Deltas;
 
-        // Head: the patch matrix, [Capacity · HeadOutputPixels, HeadPatchSize], kept for the weight gradient.
+        // Head: room for the patch matrix, [Capacity · HeadOutputPixels, HeadPatchSize]; the kernels make patches in it as they need them.
         internal readonly float[] HeadPatches;
 
         // Head: y = tanh(z) and dLoss/dy (turned into dLoss/dz in place); each [Capacity, HeadOutputHeight, HeadOutputWidth, HeadFilters].
         internal readonly float[] HeadActivations;
         internal readonly float[] HeadDeltas;
 
-        // Head: dLoss/dpatches, before col2im adds them onto the input.
+        // Head: room for dLoss/dpatches, which col2im adds onto the input as they are computed.
         internal readonly float[] HeadPatchDeltas;
     }
 }

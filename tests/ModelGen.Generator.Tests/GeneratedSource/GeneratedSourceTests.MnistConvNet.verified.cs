@@ -275,9 +275,9 @@ partial class MnistConvNet : global::ModelGen.IClassifier<MnistConvNet.Workspace
         BackwardDense1(workspace.Dropout1Activations, workspace.Dense1Deltas, workspace.Dropout1Deltas, batchSize);
         BackwardDropout1(workspace.Dropout1Deltas, workspace.Dropout1MaskBuffer, workspace.Pool2Deltas, batchSize, workspace.Training);
         BackwardPool2(workspace.Pool2Deltas, workspace.Pool2Positions, workspace.Conv2Deltas, batchSize);
-        BackwardConv2(workspace.Conv2Patches, workspace.Conv2Activations, workspace.Conv2Deltas, workspace.Conv2PatchDeltas, workspace.Pool1Deltas, batchSize);
+        BackwardConv2(workspace.Pool1Activations, workspace.Conv2Patches, workspace.Conv2Activations, workspace.Conv2Deltas, workspace.Conv2PatchDeltas, workspace.Pool1Deltas, batchSize);
         BackwardPool1(workspace.Pool1Deltas, workspace.Pool1Positions, workspace.Conv1Deltas, batchSize);
-        BackwardConv1(workspace.Conv1Patches, workspace.Conv1Activations, workspace.Conv1Deltas, batchSize);
+        BackwardConv1(workspace.Inputs, workspace.Conv1Patches, workspace.Conv1Activations, workspace.Conv1Deltas, batchSize);
     }
 
     /// <summary>
@@ -339,26 +339,25 @@ partial class MnistConvNet : global::ModelGen.IClassifier<MnistConvNet.Workspace
     }
 
     // Conv1 forward, ReLU:
-    //   patches [batch·26·26, 9] = im2col(x [batch, 28, 28, 1]), 3×3 windows, stride 1, valid (no padding)
+    //   patches [batch·26·26, 9] = im2col(x [batch, 28, 28, 1]), 3×3 windows, stride 1, valid (no padding); made a sample at a time, each multiplied while in cache
     //   z [batch·26·26, 32] = patches · W [9, 32] + b [32]   (W [3, 3, 1, 32] read as a matrix)
     //   y [batch, 26, 26, 32] = max(z, 0)   (in place over z); z's rows are y's pixels, channels-last
     private void ForwardConv1(global::System.ReadOnlySpan<float> x, global::System.Span<float> patches, global::System.Span<float> y, int batchSize)
     {
-        global::ModelGen.Convolution.Im2Col(x, patches, batchSize, Conv1Geometry);
-        global::ModelGen.Kernels.Affine(patches, Conv1Weights, Conv1Biases, y, batchSize * Conv1OutputPixels, Conv1PatchSize, Conv1Filters);
+        global::ModelGen.Convolution.Forward(x, patches, Conv1Weights, Conv1Biases, y, batchSize, Conv1Geometry, Conv1Filters);
         global::ModelGen.Activations.ReLU(y.Slice(0, batchSize * Conv1OutputSize));
     }
 
     // Conv1 backward, ReLU:
     //   dz [batch·26·26, 32] = dy ⊙ [y > 0]   (in place: `deltas` holds dy, then dz)
-    //   dW [9, 32] = patchesᵀ [9, batch·26·26] · dz [batch·26·26, 32]
+    //   dW [9, 32] = patchesᵀ [9, batch·26·26] · dz [batch·26·26, 32]   (patches = im2col(x) again, a tile of rows at a time)
     //   db [32] = sum of dz over the batch and the pixels
     //   no dx: the network's input needs no gradient
-    private void BackwardConv1(global::System.ReadOnlySpan<float> patches, global::System.ReadOnlySpan<float> y, global::System.Span<float> deltas, int batchSize)
+    private void BackwardConv1(global::System.ReadOnlySpan<float> x, global::System.Span<float> patches, global::System.ReadOnlySpan<float> y, global::System.Span<float> deltas, int batchSize)
     {
         int rows = batchSize * Conv1OutputPixels;
         global::ModelGen.Activations.ReLUBackward(y.Slice(0, rows * Conv1Filters), deltas.Slice(0, rows * Conv1Filters));
-        global::ModelGen.Kernels.WeightGradient(patches, deltas, Conv1WeightGradients, rows, Conv1PatchSize, Conv1Filters);
+        global::ModelGen.Convolution.WeightGradient(x, patches, deltas, Conv1WeightGradients, batchSize, Conv1Geometry, Conv1Filters);
         global::ModelGen.Kernels.BiasGradient(deltas, Conv1BiasGradients, rows, Conv1Filters);
     }
 
@@ -378,30 +377,28 @@ partial class MnistConvNet : global::ModelGen.IClassifier<MnistConvNet.Workspace
     }
 
     // Conv2 forward, ReLU:
-    //   patches [batch·11·11, 288] = im2col(x [batch, 13, 13, 32]), 3×3 windows, stride 1, valid (no padding)
+    //   patches [batch·11·11, 288] = im2col(x [batch, 13, 13, 32]), 3×3 windows, stride 1, valid (no padding); made a sample at a time, each multiplied while in cache
     //   z [batch·11·11, 64] = patches · W [288, 64] + b [64]   (W [3, 3, 32, 64] read as a matrix)
     //   y [batch, 11, 11, 64] = max(z, 0)   (in place over z); z's rows are y's pixels, channels-last
     private void ForwardConv2(global::System.ReadOnlySpan<float> x, global::System.Span<float> patches, global::System.Span<float> y, int batchSize)
     {
-        global::ModelGen.Convolution.Im2Col(x, patches, batchSize, Conv2Geometry);
-        global::ModelGen.Kernels.Affine(patches, Conv2Weights, Conv2Biases, y, batchSize * Conv2OutputPixels, Conv2PatchSize, Conv2Filters);
+        global::ModelGen.Convolution.Forward(x, patches, Conv2Weights, Conv2Biases, y, batchSize, Conv2Geometry, Conv2Filters);
         global::ModelGen.Activations.ReLU(y.Slice(0, batchSize * Conv2OutputSize));
     }
 
     // Conv2 backward, ReLU:
     //   dz [batch·11·11, 64] = dy ⊙ [y > 0]   (in place: `deltas` holds dy, then dz)
-    //   dW [288, 64] = patchesᵀ [288, batch·11·11] · dz [batch·11·11, 64]
+    //   dW [288, 64] = patchesᵀ [288, batch·11·11] · dz [batch·11·11, 64]   (patches = im2col(x) again, a tile of rows at a time)
     //   db [64] = sum of dz over the batch and the pixels
     //   dpatches [batch·11·11, 288] = dz · Wᵀ [64, 288]
     //   dx [batch, 13, 13, 32] = col2im(dpatches): each window's gradient added back where it was read
-    private void BackwardConv2(global::System.ReadOnlySpan<float> patches, global::System.ReadOnlySpan<float> y, global::System.Span<float> deltas, global::System.Span<float> patchDeltas, global::System.Span<float> dx, int batchSize)
+    private void BackwardConv2(global::System.ReadOnlySpan<float> x, global::System.Span<float> patches, global::System.ReadOnlySpan<float> y, global::System.Span<float> deltas, global::System.Span<float> patchDeltas, global::System.Span<float> dx, int batchSize)
     {
         int rows = batchSize * Conv2OutputPixels;
         global::ModelGen.Activations.ReLUBackward(y.Slice(0, rows * Conv2Filters), deltas.Slice(0, rows * Conv2Filters));
-        global::ModelGen.Kernels.WeightGradient(patches, deltas, Conv2WeightGradients, rows, Conv2PatchSize, Conv2Filters);
+        global::ModelGen.Convolution.WeightGradient(x, patches, deltas, Conv2WeightGradients, batchSize, Conv2Geometry, Conv2Filters);
         global::ModelGen.Kernels.BiasGradient(deltas, Conv2BiasGradients, rows, Conv2Filters);
-        global::ModelGen.Kernels.InputGradient(deltas, Conv2Weights, patchDeltas, rows, Conv2PatchSize, Conv2Filters);
-        global::ModelGen.Convolution.Col2Im(patchDeltas, dx, batchSize, Conv2Geometry);
+        global::ModelGen.Convolution.InputGradient(deltas, Conv2Weights, patchDeltas, dx, batchSize, Conv2Geometry, Conv2Filters);
     }
 
     // Pool2 forward:
@@ -541,7 +538,7 @@ partial class MnistConvNet : global::ModelGen.IClassifier<MnistConvNet.Workspace
         // x: the inputs of the last Forward, [Capacity, InputSize].
         internal readonly float[] Inputs;
 
-        // Conv1: the patch matrix, [Capacity · Conv1OutputPixels, Conv1PatchSize], kept for the weight gradient.
+        // Conv1: room for the patch matrix, [Capacity · Conv1OutputPixels, Conv1PatchSize]; the kernels make patches in it as they need them.
         internal readonly float[] Conv1Patches;
 
         // Conv1: y = max(z, 0) and dLoss/dy (turned into dLoss/dz in place); each [Capacity, Conv1OutputHeight, Conv1OutputWidth, Conv1Filters].
@@ -553,14 +550,14 @@ partial class MnistConvNet : global::ModelGen.IClassifier<MnistConvNet.Workspace
         internal readonly int[] Pool1Positions;
         internal readonly float[] Pool1Deltas;
 
-        // Conv2: the patch matrix, [Capacity · Conv2OutputPixels, Conv2PatchSize], kept for the weight gradient.
+        // Conv2: room for the patch matrix, [Capacity · Conv2OutputPixels, Conv2PatchSize]; the kernels make patches in it as they need them.
         internal readonly float[] Conv2Patches;
 
         // Conv2: y = max(z, 0) and dLoss/dy (turned into dLoss/dz in place); each [Capacity, Conv2OutputHeight, Conv2OutputWidth, Conv2Filters].
         internal readonly float[] Conv2Activations;
         internal readonly float[] Conv2Deltas;
 
-        // Conv2: dLoss/dpatches, before col2im adds them onto the input.
+        // Conv2: room for dLoss/dpatches, which col2im adds onto the input as they are computed.
         internal readonly float[] Conv2PatchDeltas;
 
         // Pool2: the maxima y, where each came from in its sample's input, and dLoss/dy; each [Capacity, Pool2OutputSize].

@@ -378,7 +378,7 @@ partial class SmallGraph : global::ModelGen.IClassifier<SmallGraph.Workspace>
         // Concatenate1: Pooled's gradient is its channels of dy, [4, 7)
         global::ModelGen.Merging.SliceChannels(workspace.Concatenate1Deltas, workspace.PooledDeltas, batchSize * Concatenate1Pixels, 3, 4, Concatenate1Channels);
         BackwardPooled(workspace.PooledDeltas, workspace.NarrowDeltas, batchSize);
-        BackwardNarrow(workspace.NarrowPatches, workspace.NarrowDeltas, workspace.NarrowPatchDeltas, workspace.Block1Activation1Deltas, batchSize);
+        BackwardNarrow(workspace.Block1Activation1Activations, workspace.NarrowPatches, workspace.NarrowDeltas, workspace.NarrowPatchDeltas, workspace.Block1Activation1Deltas, batchSize);
         BackwardDepthwiseConv1(workspace.Block1Activation1Activations, workspace.DepthwiseConv1Activations, workspace.DepthwiseConv1Deltas, workspace.Block1Activation1PartialDeltas, batchSize);
         // Block1Activation1 is read by DepthwiseConv1 and Narrow: its gradient is the sum of theirs, so DepthwiseConv1's part is added to what the others wrote
         global::ModelGen.Merging.AddInto(workspace.Block1Activation1Deltas.AsSpan(0, batchSize * 144), workspace.Block1Activation1PartialDeltas.AsSpan(0, batchSize * 144));
@@ -387,10 +387,10 @@ partial class SmallGraph : global::ModelGen.IClassifier<SmallGraph.Workspace>
         workspace.Block1Add1Deltas.AsSpan(0, batchSize * Block1Add1Size).CopyTo(workspace.Block1BnDeltas);
         workspace.Block1Add1Deltas.AsSpan(0, batchSize * Block1Add1Size).CopyTo(workspace.StemDeltas);
         BackwardBlock1Bn(workspace.Block1BnNormalized, workspace.Block1BnDeltas, workspace.Block1BnInverseDeviation, workspace.Block1Conv1Deltas, workspace.Block1BnSums, batchSize, workspace.Training);
-        BackwardBlock1Conv1(workspace.Block1Conv1Patches, workspace.Block1Conv1Deltas, workspace.Block1Conv1PatchDeltas, workspace.StemPartialDeltas, batchSize);
+        BackwardBlock1Conv1(workspace.StemActivations, workspace.Block1Conv1Patches, workspace.Block1Conv1Deltas, workspace.Block1Conv1PatchDeltas, workspace.StemPartialDeltas, batchSize);
         // Stem is read by Block1Conv1 and Block1Add1: its gradient is the sum of theirs, so Block1Conv1's part is added to what the others wrote
         global::ModelGen.Merging.AddInto(workspace.StemDeltas.AsSpan(0, batchSize * 144), workspace.StemPartialDeltas.AsSpan(0, batchSize * 144));
-        BackwardStem(workspace.StemPatches, workspace.StemDeltas, batchSize);
+        BackwardStem(workspace.Inputs, workspace.StemPatches, workspace.StemDeltas, batchSize);
     }
 
     /// <summary>
@@ -456,50 +456,47 @@ partial class SmallGraph : global::ModelGen.IClassifier<SmallGraph.Workspace>
     }
 
     // Stem forward, Identity:
-    //   patches [batch·6·6, 18] = im2col(x [batch, 6, 6, 2]), 3×3 windows, stride 1, same (padding 1 top, 1 left)
+    //   patches [batch·6·6, 18] = im2col(x [batch, 6, 6, 2]), 3×3 windows, stride 1, same (padding 1 top, 1 left); made a sample at a time, each multiplied while in cache
     //   z [batch·6·6, 4] = patches · W [18, 4] + b [4]   (W [3, 3, 2, 4] read as a matrix)
     //   y [batch, 6, 6, 4] = z; z's rows are y's pixels, channels-last
     private void ForwardStem(global::System.ReadOnlySpan<float> x, global::System.Span<float> patches, global::System.Span<float> y, int batchSize)
     {
-        global::ModelGen.Convolution.Im2Col(x, patches, batchSize, StemGeometry);
-        global::ModelGen.Kernels.Affine(patches, StemWeights, StemBiases, y, batchSize * StemOutputPixels, StemPatchSize, StemFilters);
+        global::ModelGen.Convolution.Forward(x, patches, StemWeights, StemBiases, y, batchSize, StemGeometry, StemFilters);
     }
 
     // Stem backward, Identity:
     //   dz [batch·6·6, 4] = dy, which arrives in `deltas`
-    //   dW [18, 4] = patchesᵀ [18, batch·6·6] · dz [batch·6·6, 4]
+    //   dW [18, 4] = patchesᵀ [18, batch·6·6] · dz [batch·6·6, 4]   (patches = im2col(x) again, a tile of rows at a time)
     //   db [4] = sum of dz over the batch and the pixels
     //   no dx: the network's input needs no gradient
-    private void BackwardStem(global::System.ReadOnlySpan<float> patches, global::System.Span<float> deltas, int batchSize)
+    private void BackwardStem(global::System.ReadOnlySpan<float> x, global::System.Span<float> patches, global::System.Span<float> deltas, int batchSize)
     {
         int rows = batchSize * StemOutputPixels;
-        global::ModelGen.Kernels.WeightGradient(patches, deltas, StemWeightGradients, rows, StemPatchSize, StemFilters);
+        global::ModelGen.Convolution.WeightGradient(x, patches, deltas, StemWeightGradients, batchSize, StemGeometry, StemFilters);
         global::ModelGen.Kernels.BiasGradient(deltas, StemBiasGradients, rows, StemFilters);
     }
 
     // Block1Conv1 forward, Identity:
-    //   patches [batch·6·6, 36] = im2col(x [batch, 6, 6, 4]), 3×3 windows, stride 1, same (padding 1 top, 1 left)
+    //   patches [batch·6·6, 36] = im2col(x [batch, 6, 6, 4]), 3×3 windows, stride 1, same (padding 1 top, 1 left); made a sample at a time, each multiplied while in cache
     //   z [batch·6·6, 4] = patches · W [36, 4] + b [4]   (W [3, 3, 4, 4] read as a matrix)
     //   y [batch, 6, 6, 4] = z; z's rows are y's pixels, channels-last
     private void ForwardBlock1Conv1(global::System.ReadOnlySpan<float> x, global::System.Span<float> patches, global::System.Span<float> y, int batchSize)
     {
-        global::ModelGen.Convolution.Im2Col(x, patches, batchSize, Block1Conv1Geometry);
-        global::ModelGen.Kernels.Affine(patches, Block1Conv1Weights, Block1Conv1Biases, y, batchSize * Block1Conv1OutputPixels, Block1Conv1PatchSize, Block1Conv1Filters);
+        global::ModelGen.Convolution.Forward(x, patches, Block1Conv1Weights, Block1Conv1Biases, y, batchSize, Block1Conv1Geometry, Block1Conv1Filters);
     }
 
     // Block1Conv1 backward, Identity:
     //   dz [batch·6·6, 4] = dy, which arrives in `deltas`
-    //   dW [36, 4] = patchesᵀ [36, batch·6·6] · dz [batch·6·6, 4]
+    //   dW [36, 4] = patchesᵀ [36, batch·6·6] · dz [batch·6·6, 4]   (patches = im2col(x) again, a tile of rows at a time)
     //   no db: the layer has no bias (b stays 0, as in the file), so its gradient is 0 and optimizers leave it at 0
     //   dpatches [batch·6·6, 36] = dz · Wᵀ [4, 36]
     //   dx [batch, 6, 6, 4] = col2im(dpatches): each window's gradient added back where it was read
-    private void BackwardBlock1Conv1(global::System.ReadOnlySpan<float> patches, global::System.Span<float> deltas, global::System.Span<float> patchDeltas, global::System.Span<float> dx, int batchSize)
+    private void BackwardBlock1Conv1(global::System.ReadOnlySpan<float> x, global::System.Span<float> patches, global::System.Span<float> deltas, global::System.Span<float> patchDeltas, global::System.Span<float> dx, int batchSize)
     {
         int rows = batchSize * Block1Conv1OutputPixels;
-        global::ModelGen.Kernels.WeightGradient(patches, deltas, Block1Conv1WeightGradients, rows, Block1Conv1PatchSize, Block1Conv1Filters);
+        global::ModelGen.Convolution.WeightGradient(x, patches, deltas, Block1Conv1WeightGradients, batchSize, Block1Conv1Geometry, Block1Conv1Filters);
         Block1Conv1BiasGradients.Clear();
-        global::ModelGen.Kernels.InputGradient(deltas, Block1Conv1Weights, patchDeltas, rows, Block1Conv1PatchSize, Block1Conv1Filters);
-        global::ModelGen.Convolution.Col2Im(patchDeltas, dx, batchSize, Block1Conv1Geometry);
+        global::ModelGen.Convolution.InputGradient(deltas, Block1Conv1Weights, patchDeltas, dx, batchSize, Block1Conv1Geometry, Block1Conv1Filters);
     }
 
     // Block1Bn forward, x [batch·36, 4] as rows of channels:
@@ -576,28 +573,26 @@ partial class SmallGraph : global::ModelGen.IClassifier<SmallGraph.Workspace>
     }
 
     // Narrow forward, Identity:
-    //   patches [batch·6·6, 4] = im2col(x [batch, 6, 6, 4]), 1×1 windows, stride 1, valid (no padding)
+    //   patches [batch·6·6, 4] = im2col(x [batch, 6, 6, 4]), 1×1 windows, stride 1, valid (no padding); made a sample at a time, each multiplied while in cache
     //   z [batch·6·6, 3] = patches · W [4, 3] + b [3]   (W [1, 1, 4, 3] read as a matrix)
     //   y [batch, 6, 6, 3] = z; z's rows are y's pixels, channels-last
     private void ForwardNarrow(global::System.ReadOnlySpan<float> x, global::System.Span<float> patches, global::System.Span<float> y, int batchSize)
     {
-        global::ModelGen.Convolution.Im2Col(x, patches, batchSize, NarrowGeometry);
-        global::ModelGen.Kernels.Affine(patches, NarrowWeights, NarrowBiases, y, batchSize * NarrowOutputPixels, NarrowPatchSize, NarrowFilters);
+        global::ModelGen.Convolution.Forward(x, patches, NarrowWeights, NarrowBiases, y, batchSize, NarrowGeometry, NarrowFilters);
     }
 
     // Narrow backward, Identity:
     //   dz [batch·6·6, 3] = dy, which arrives in `deltas`
-    //   dW [4, 3] = patchesᵀ [4, batch·6·6] · dz [batch·6·6, 3]
+    //   dW [4, 3] = patchesᵀ [4, batch·6·6] · dz [batch·6·6, 3]   (patches = im2col(x) again, a tile of rows at a time)
     //   db [3] = sum of dz over the batch and the pixels
     //   dpatches [batch·6·6, 4] = dz · Wᵀ [3, 4]
     //   dx [batch, 6, 6, 4] = col2im(dpatches): each window's gradient added back where it was read
-    private void BackwardNarrow(global::System.ReadOnlySpan<float> patches, global::System.Span<float> deltas, global::System.Span<float> patchDeltas, global::System.Span<float> dx, int batchSize)
+    private void BackwardNarrow(global::System.ReadOnlySpan<float> x, global::System.Span<float> patches, global::System.Span<float> deltas, global::System.Span<float> patchDeltas, global::System.Span<float> dx, int batchSize)
     {
         int rows = batchSize * NarrowOutputPixels;
-        global::ModelGen.Kernels.WeightGradient(patches, deltas, NarrowWeightGradients, rows, NarrowPatchSize, NarrowFilters);
+        global::ModelGen.Convolution.WeightGradient(x, patches, deltas, NarrowWeightGradients, batchSize, NarrowGeometry, NarrowFilters);
         global::ModelGen.Kernels.BiasGradient(deltas, NarrowBiasGradients, rows, NarrowFilters);
-        global::ModelGen.Kernels.InputGradient(deltas, NarrowWeights, patchDeltas, rows, NarrowPatchSize, NarrowFilters);
-        global::ModelGen.Convolution.Col2Im(patchDeltas, dx, batchSize, NarrowGeometry);
+        global::ModelGen.Convolution.InputGradient(deltas, NarrowWeights, patchDeltas, dx, batchSize, NarrowGeometry, NarrowFilters);
     }
 
     // Pooled forward:
@@ -750,7 +745,7 @@ partial class SmallGraph : global::ModelGen.IClassifier<SmallGraph.Workspace>
         // x: the inputs of the last Forward, [Capacity, InputSize].
         internal readonly float[] Inputs;
 
-        // Stem: the patch matrix, [Capacity · StemOutputPixels, StemPatchSize], kept for the weight gradient.
+        // Stem: room for the patch matrix, [Capacity · StemOutputPixels, StemPatchSize]; the kernels make patches in it as they need them.
         internal readonly float[] StemPatches;
 
         // Stem: y = z and dLoss/dy (turned into dLoss/dz in place); each [Capacity, StemOutputHeight, StemOutputWidth, StemFilters].
@@ -760,14 +755,14 @@ partial class SmallGraph : global::ModelGen.IClassifier<SmallGraph.Workspace>
         // Stem is read by several layers: each reader after the first writes its part of dLoss/dStem here, [Capacity, 144], before it is added to the rest.
         internal readonly float[] StemPartialDeltas;
 
-        // Block1Conv1: the patch matrix, [Capacity · Block1Conv1OutputPixels, Block1Conv1PatchSize], kept for the weight gradient.
+        // Block1Conv1: room for the patch matrix, [Capacity · Block1Conv1OutputPixels, Block1Conv1PatchSize]; the kernels make patches in it as they need them.
         internal readonly float[] Block1Conv1Patches;
 
         // Block1Conv1: y = z and dLoss/dy (turned into dLoss/dz in place); each [Capacity, Block1Conv1OutputHeight, Block1Conv1OutputWidth, Block1Conv1Filters].
         internal readonly float[] Block1Conv1Activations;
         internal readonly float[] Block1Conv1Deltas;
 
-        // Block1Conv1: dLoss/dpatches, before col2im adds them onto the input.
+        // Block1Conv1: room for dLoss/dpatches, which col2im adds onto the input as they are computed.
         internal readonly float[] Block1Conv1PatchDeltas;
 
         // Block1Bn: x̂ = (x − μ)/√(σ² + ε), kept for backward, then y = γ·x̂ + β and dLoss/dy; each [Capacity, Block1BnSize].
@@ -794,14 +789,14 @@ partial class SmallGraph : global::ModelGen.IClassifier<SmallGraph.Workspace>
         internal readonly float[] DepthwiseConv1Activations;
         internal readonly float[] DepthwiseConv1Deltas;
 
-        // Narrow: the patch matrix, [Capacity · NarrowOutputPixels, NarrowPatchSize], kept for the weight gradient.
+        // Narrow: room for the patch matrix, [Capacity · NarrowOutputPixels, NarrowPatchSize]; the kernels make patches in it as they need them.
         internal readonly float[] NarrowPatches;
 
         // Narrow: y = z and dLoss/dy (turned into dLoss/dz in place); each [Capacity, NarrowOutputHeight, NarrowOutputWidth, NarrowFilters].
         internal readonly float[] NarrowActivations;
         internal readonly float[] NarrowDeltas;
 
-        // Narrow: dLoss/dpatches, before col2im adds them onto the input.
+        // Narrow: room for dLoss/dpatches, which col2im adds onto the input as they are computed.
         internal readonly float[] NarrowPatchDeltas;
 
         // Pooled: the window means y and dLoss/dy; each [Capacity, PooledOutputSize].

@@ -264,9 +264,9 @@ partial class Net : global::ModelGen.IClassifier<Net.Workspace>
         // and, when an earlier layer has parameters, the gradient of its input.
         Backwardfc(workspace.Dropout1Activations, workspace.fcDeltas, workspace.Dropout1Deltas, batchSize);
         BackwardDropout1(workspace.Dropout1Deltas, workspace.Dropout1MaskBuffer, workspace.conv2Deltas, batchSize, workspace.Training);
-        Backwardconv2(workspace.conv2Patches, workspace.conv2Activations, workspace.conv2Deltas, workspace.conv2PatchDeltas, workspace.Pool1Deltas, batchSize);
+        Backwardconv2(workspace.Pool1Activations, workspace.conv2Patches, workspace.conv2Activations, workspace.conv2Deltas, workspace.conv2PatchDeltas, workspace.Pool1Deltas, batchSize);
         BackwardPool1(workspace.Pool1Deltas, workspace.Pool1Positions, workspace.conv1Deltas, batchSize);
-        Backwardconv1(workspace.conv1Patches, workspace.conv1Activations, workspace.conv1Deltas, batchSize);
+        Backwardconv1(workspace.Inputs, workspace.conv1Patches, workspace.conv1Activations, workspace.conv1Deltas, batchSize);
     }
 
     /// <summary>
@@ -343,26 +343,25 @@ partial class Net : global::ModelGen.IClassifier<Net.Workspace>
     }
 
     // conv1 forward, LeakyReLU(0.1):
-    //   patches [batch·12·10, 27] = im2col(x [batch, 12, 10, 3]), 3×3 windows, stride 1, same (padding 1 top, 1 left)
+    //   patches [batch·12·10, 27] = im2col(x [batch, 12, 10, 3]), 3×3 windows, stride 1, same (padding 1 top, 1 left); made a sample at a time, each multiplied while in cache
     //   z [batch·12·10, 6] = patches · W [27, 6] + b [6]   (W [3, 3, 3, 6] read as a matrix)
     //   y [batch, 12, 10, 6] = z > 0 ? z : 0.1f * z   (in place over z); z's rows are y's pixels, channels-last
     private void Forwardconv1(global::System.ReadOnlySpan<float> x, global::System.Span<float> patches, global::System.Span<float> y, int batchSize)
     {
-        global::ModelGen.Convolution.Im2Col(x, patches, batchSize, conv1Geometry);
-        global::ModelGen.Kernels.Affine(patches, conv1Weights, conv1Biases, y, batchSize * conv1OutputPixels, conv1PatchSize, conv1Filters);
+        global::ModelGen.Convolution.Forward(x, patches, conv1Weights, conv1Biases, y, batchSize, conv1Geometry, conv1Filters);
         global::ModelGen.Activations.LeakyReLU(y.Slice(0, batchSize * conv1OutputSize), 0.1f);
     }
 
     // conv1 backward, LeakyReLU(0.1):
     //   dz [batch·12·10, 6] = dy ⊙ (y > 0 ? 1 : 0.1f)   (in place: `deltas` holds dy, then dz)
-    //   dW [27, 6] = patchesᵀ [27, batch·12·10] · dz [batch·12·10, 6]
+    //   dW [27, 6] = patchesᵀ [27, batch·12·10] · dz [batch·12·10, 6]   (patches = im2col(x) again, a tile of rows at a time)
     //   db [6] = sum of dz over the batch and the pixels
     //   no dx: the network's input needs no gradient
-    private void Backwardconv1(global::System.ReadOnlySpan<float> patches, global::System.ReadOnlySpan<float> y, global::System.Span<float> deltas, int batchSize)
+    private void Backwardconv1(global::System.ReadOnlySpan<float> x, global::System.Span<float> patches, global::System.ReadOnlySpan<float> y, global::System.Span<float> deltas, int batchSize)
     {
         int rows = batchSize * conv1OutputPixels;
         global::ModelGen.Activations.LeakyReLUBackward(y.Slice(0, rows * conv1Filters), deltas.Slice(0, rows * conv1Filters), 0.1f);
-        global::ModelGen.Kernels.WeightGradient(patches, deltas, conv1WeightGradients, rows, conv1PatchSize, conv1Filters);
+        global::ModelGen.Convolution.WeightGradient(x, patches, deltas, conv1WeightGradients, batchSize, conv1Geometry, conv1Filters);
         global::ModelGen.Kernels.BiasGradient(deltas, conv1BiasGradients, rows, conv1Filters);
     }
 
@@ -382,30 +381,28 @@ partial class Net : global::ModelGen.IClassifier<Net.Workspace>
     }
 
     // conv2 forward, Tanh:
-    //   patches [batch·3·3, 54] = im2col(x [batch, 6, 5, 6]), 3×3 windows, stride 2, explicit (padding 1 top, 1 left)
+    //   patches [batch·3·3, 54] = im2col(x [batch, 6, 5, 6]), 3×3 windows, stride 2, explicit (padding 1 top, 1 left); made a sample at a time, each multiplied while in cache
     //   z [batch·3·3, 8] = patches · W [54, 8] + b [8]   (W [3, 3, 6, 8] read as a matrix)
     //   y [batch, 3, 3, 8] = tanh(z)   (in place over z); z's rows are y's pixels, channels-last
     private void Forwardconv2(global::System.ReadOnlySpan<float> x, global::System.Span<float> patches, global::System.Span<float> y, int batchSize)
     {
-        global::ModelGen.Convolution.Im2Col(x, patches, batchSize, conv2Geometry);
-        global::ModelGen.Kernels.Affine(patches, conv2Weights, conv2Biases, y, batchSize * conv2OutputPixels, conv2PatchSize, conv2Filters);
+        global::ModelGen.Convolution.Forward(x, patches, conv2Weights, conv2Biases, y, batchSize, conv2Geometry, conv2Filters);
         global::ModelGen.Activations.Tanh(y.Slice(0, batchSize * conv2OutputSize));
     }
 
     // conv2 backward, Tanh:
     //   dz [batch·3·3, 8] = dy ⊙ (1 - y²)   (in place: `deltas` holds dy, then dz)
-    //   dW [54, 8] = patchesᵀ [54, batch·3·3] · dz [batch·3·3, 8]
+    //   dW [54, 8] = patchesᵀ [54, batch·3·3] · dz [batch·3·3, 8]   (patches = im2col(x) again, a tile of rows at a time)
     //   db [8] = sum of dz over the batch and the pixels
     //   dpatches [batch·3·3, 54] = dz · Wᵀ [8, 54]
     //   dx [batch, 6, 5, 6] = col2im(dpatches): each window's gradient added back where it was read
-    private void Backwardconv2(global::System.ReadOnlySpan<float> patches, global::System.ReadOnlySpan<float> y, global::System.Span<float> deltas, global::System.Span<float> patchDeltas, global::System.Span<float> dx, int batchSize)
+    private void Backwardconv2(global::System.ReadOnlySpan<float> x, global::System.Span<float> patches, global::System.ReadOnlySpan<float> y, global::System.Span<float> deltas, global::System.Span<float> patchDeltas, global::System.Span<float> dx, int batchSize)
     {
         int rows = batchSize * conv2OutputPixels;
         global::ModelGen.Activations.TanhBackward(y.Slice(0, rows * conv2Filters), deltas.Slice(0, rows * conv2Filters));
-        global::ModelGen.Kernels.WeightGradient(patches, deltas, conv2WeightGradients, rows, conv2PatchSize, conv2Filters);
+        global::ModelGen.Convolution.WeightGradient(x, patches, deltas, conv2WeightGradients, batchSize, conv2Geometry, conv2Filters);
         global::ModelGen.Kernels.BiasGradient(deltas, conv2BiasGradients, rows, conv2Filters);
-        global::ModelGen.Kernels.InputGradient(deltas, conv2Weights, patchDeltas, rows, conv2PatchSize, conv2Filters);
-        global::ModelGen.Convolution.Col2Im(patchDeltas, dx, batchSize, conv2Geometry);
+        global::ModelGen.Convolution.InputGradient(deltas, conv2Weights, patchDeltas, dx, batchSize, conv2Geometry, conv2Filters);
     }
 
     // Dropout1 forward, rate 0.25:
@@ -527,7 +524,7 @@ partial class Net : global::ModelGen.IClassifier<Net.Workspace>
         // x: the inputs of the last Forward, [Capacity, InputSize].
         internal readonly float[] Inputs;
 
-        // conv1: the patch matrix, [Capacity · conv1OutputPixels, conv1PatchSize], kept for the weight gradient.
+        // conv1: room for the patch matrix, [Capacity · conv1OutputPixels, conv1PatchSize]; the kernels make patches in it as they need them.
         internal readonly float[] conv1Patches;
 
         // conv1: y = z > 0 ? z : 0.1f * z and dLoss/dy (turned into dLoss/dz in place); each [Capacity, conv1OutputHeight, conv1OutputWidth, conv1Filters].
@@ -539,14 +536,14 @@ partial class Net : global::ModelGen.IClassifier<Net.Workspace>
         internal readonly int[] Pool1Positions;
         internal readonly float[] Pool1Deltas;
 
-        // conv2: the patch matrix, [Capacity · conv2OutputPixels, conv2PatchSize], kept for the weight gradient.
+        // conv2: room for the patch matrix, [Capacity · conv2OutputPixels, conv2PatchSize]; the kernels make patches in it as they need them.
         internal readonly float[] conv2Patches;
 
         // conv2: y = tanh(z) and dLoss/dy (turned into dLoss/dz in place); each [Capacity, conv2OutputHeight, conv2OutputWidth, conv2Filters].
         internal readonly float[] conv2Activations;
         internal readonly float[] conv2Deltas;
 
-        // conv2: dLoss/dpatches, before col2im adds them onto the input.
+        // conv2: room for dLoss/dpatches, which col2im adds onto the input as they are computed.
         internal readonly float[] conv2PatchDeltas;
 
         // Dropout1: y, the mask of the last training Forward, and dLoss/dy; each [Capacity, Dropout1Size].

@@ -407,13 +407,13 @@ partial class Net : global::ModelGen.IRegressor<Net.Workspace>
         // Add: each input's gradient is dy, whole
         workspace.AddDeltas.AsSpan(0, batchSize * AddSize).CopyTo(workspace.bn3Deltas);
         Backwardbn3(workspace.bn3Normalized, workspace.bn3Deltas, workspace.bn3InverseDeviation, workspace.projectDeltas, workspace.bn3Sums, batchSize, workspace.Training);
-        Backwardproject(workspace.projectPatches, workspace.projectDeltas, workspace.projectPatchDeltas, workspace.Clip_1Deltas, batchSize);
+        Backwardproject(workspace.Clip_1Activations, workspace.projectPatches, workspace.projectDeltas, workspace.projectPatchDeltas, workspace.Clip_1Deltas, batchSize);
         BackwardClip_1(workspace.Clip_1Activations, workspace.Clip_1Deltas, workspace.bn2Deltas, batchSize);
         Backwardbn2(workspace.bn2Normalized, workspace.bn2Deltas, workspace.bn2InverseDeviation, workspace.depthwiseDeltas, workspace.bn2Sums, batchSize, workspace.Training);
         Backwarddepthwise(workspace.ClipActivations, workspace.depthwiseDeltas, workspace.ClipDeltas, batchSize);
         BackwardClip(workspace.ClipActivations, workspace.ClipDeltas, workspace.bn1Deltas, batchSize);
         Backwardbn1(workspace.bn1Normalized, workspace.bn1Deltas, workspace.bn1InverseDeviation, workspace.expandDeltas, workspace.bn1Sums, batchSize, workspace.Training);
-        Backwardexpand(workspace.expandPatches, workspace.expandDeltas, batchSize);
+        Backwardexpand(workspace.Inputs, workspace.expandPatches, workspace.expandDeltas, batchSize);
     }
 
     /// <summary>
@@ -476,24 +476,23 @@ partial class Net : global::ModelGen.IRegressor<Net.Workspace>
     }
 
     // expand forward, Identity:
-    //   patches [batch·8·8, 4] = im2col(x [batch, 8, 8, 4]), 1×1 windows, stride 1, valid (no padding)
+    //   patches [batch·8·8, 4] = im2col(x [batch, 8, 8, 4]), 1×1 windows, stride 1, valid (no padding); made a sample at a time, each multiplied while in cache
     //   z [batch·8·8, 8] = patches · W [4, 8] + b [8]   (W [1, 1, 4, 8] read as a matrix)
     //   y [batch, 8, 8, 8] = z; z's rows are y's pixels, channels-last
     private void Forwardexpand(global::System.ReadOnlySpan<float> x, global::System.Span<float> patches, global::System.Span<float> y, int batchSize)
     {
-        global::ModelGen.Convolution.Im2Col(x, patches, batchSize, expandGeometry);
-        global::ModelGen.Kernels.Affine(patches, expandWeights, expandBiases, y, batchSize * expandOutputPixels, expandPatchSize, expandFilters);
+        global::ModelGen.Convolution.Forward(x, patches, expandWeights, expandBiases, y, batchSize, expandGeometry, expandFilters);
     }
 
     // expand backward, Identity:
     //   dz [batch·8·8, 8] = dy, which arrives in `deltas`
-    //   dW [4, 8] = patchesᵀ [4, batch·8·8] · dz [batch·8·8, 8]
+    //   dW [4, 8] = patchesᵀ [4, batch·8·8] · dz [batch·8·8, 8]   (patches = im2col(x) again, a tile of rows at a time)
     //   no db: the layer has no bias (b stays 0, as in the file), so its gradient is 0 and optimizers leave it at 0
     //   no dx: the network's input needs no gradient
-    private void Backwardexpand(global::System.ReadOnlySpan<float> patches, global::System.Span<float> deltas, int batchSize)
+    private void Backwardexpand(global::System.ReadOnlySpan<float> x, global::System.Span<float> patches, global::System.Span<float> deltas, int batchSize)
     {
         int rows = batchSize * expandOutputPixels;
-        global::ModelGen.Kernels.WeightGradient(patches, deltas, expandWeightGradients, rows, expandPatchSize, expandFilters);
+        global::ModelGen.Convolution.WeightGradient(x, patches, deltas, expandWeightGradients, batchSize, expandGeometry, expandFilters);
         expandBiasGradients.Clear();
     }
 
@@ -607,28 +606,26 @@ partial class Net : global::ModelGen.IRegressor<Net.Workspace>
     }
 
     // project forward, Identity:
-    //   patches [batch·8·8, 8] = im2col(x [batch, 8, 8, 8]), 1×1 windows, stride 1, valid (no padding)
+    //   patches [batch·8·8, 8] = im2col(x [batch, 8, 8, 8]), 1×1 windows, stride 1, valid (no padding); made a sample at a time, each multiplied while in cache
     //   z [batch·8·8, 4] = patches · W [8, 4] + b [4]   (W [1, 1, 8, 4] read as a matrix)
     //   y [batch, 8, 8, 4] = z; z's rows are y's pixels, channels-last
     private void Forwardproject(global::System.ReadOnlySpan<float> x, global::System.Span<float> patches, global::System.Span<float> y, int batchSize)
     {
-        global::ModelGen.Convolution.Im2Col(x, patches, batchSize, projectGeometry);
-        global::ModelGen.Kernels.Affine(patches, projectWeights, projectBiases, y, batchSize * projectOutputPixels, projectPatchSize, projectFilters);
+        global::ModelGen.Convolution.Forward(x, patches, projectWeights, projectBiases, y, batchSize, projectGeometry, projectFilters);
     }
 
     // project backward, Identity:
     //   dz [batch·8·8, 4] = dy, which arrives in `deltas`
-    //   dW [8, 4] = patchesᵀ [8, batch·8·8] · dz [batch·8·8, 4]
+    //   dW [8, 4] = patchesᵀ [8, batch·8·8] · dz [batch·8·8, 4]   (patches = im2col(x) again, a tile of rows at a time)
     //   no db: the layer has no bias (b stays 0, as in the file), so its gradient is 0 and optimizers leave it at 0
     //   dpatches [batch·8·8, 8] = dz · Wᵀ [4, 8]
     //   dx [batch, 8, 8, 8] = col2im(dpatches): each window's gradient added back where it was read
-    private void Backwardproject(global::System.ReadOnlySpan<float> patches, global::System.Span<float> deltas, global::System.Span<float> patchDeltas, global::System.Span<float> dx, int batchSize)
+    private void Backwardproject(global::System.ReadOnlySpan<float> x, global::System.Span<float> patches, global::System.Span<float> deltas, global::System.Span<float> patchDeltas, global::System.Span<float> dx, int batchSize)
     {
         int rows = batchSize * projectOutputPixels;
-        global::ModelGen.Kernels.WeightGradient(patches, deltas, projectWeightGradients, rows, projectPatchSize, projectFilters);
+        global::ModelGen.Convolution.WeightGradient(x, patches, deltas, projectWeightGradients, batchSize, projectGeometry, projectFilters);
         projectBiasGradients.Clear();
-        global::ModelGen.Kernels.InputGradient(deltas, projectWeights, patchDeltas, rows, projectPatchSize, projectFilters);
-        global::ModelGen.Convolution.Col2Im(patchDeltas, dx, batchSize, projectGeometry);
+        global::ModelGen.Convolution.InputGradient(deltas, projectWeights, patchDeltas, dx, batchSize, projectGeometry, projectFilters);
     }
 
     // bn3 forward, x [batch·64, 4] as rows of channels:
@@ -800,7 +797,7 @@ partial class Net : global::ModelGen.IRegressor<Net.Workspace>
         // x: the inputs of the last Forward, [Capacity, InputSize].
         internal readonly float[] Inputs;
 
-        // expand: the patch matrix, [Capacity · expandOutputPixels, expandPatchSize], kept for the weight gradient.
+        // expand: room for the patch matrix, [Capacity · expandOutputPixels, expandPatchSize]; the kernels make patches in it as they need them.
         internal readonly float[] expandPatches;
 
         // expand: y = z and dLoss/dy (turned into dLoss/dz in place); each [Capacity, expandOutputHeight, expandOutputWidth, expandFilters].
@@ -837,14 +834,14 @@ partial class Net : global::ModelGen.IRegressor<Net.Workspace>
         internal readonly float[] Clip_1Activations;
         internal readonly float[] Clip_1Deltas;
 
-        // project: the patch matrix, [Capacity · projectOutputPixels, projectPatchSize], kept for the weight gradient.
+        // project: room for the patch matrix, [Capacity · projectOutputPixels, projectPatchSize]; the kernels make patches in it as they need them.
         internal readonly float[] projectPatches;
 
         // project: y = z and dLoss/dy (turned into dLoss/dz in place); each [Capacity, projectOutputHeight, projectOutputWidth, projectFilters].
         internal readonly float[] projectActivations;
         internal readonly float[] projectDeltas;
 
-        // project: dLoss/dpatches, before col2im adds them onto the input.
+        // project: room for dLoss/dpatches, which col2im adds onto the input as they are computed.
         internal readonly float[] projectPatchDeltas;
 
         // bn3: x̂ = (x − μ)/√(σ² + ε), kept for backward, then y = γ·x̂ + β and dLoss/dy; each [Capacity, bn3Size].

@@ -1,0 +1,87 @@
+namespace ModelGen.Tests.Core;
+
+/// <summary>
+/// The fused convolution calls (<see cref="Convolution.Forward"/>, <see cref="Convolution.WeightGradient"/>,
+/// <see cref="Convolution.InputGradient"/>), which make patches where they are used, against the separate
+/// calls on a whole patch matrix (im2col, then the dense kernels, then col2im): the same bits, on every
+/// vector path, on one core and on all. The shapes include ResNet-20's three stages and its strided
+/// convolution (register tiles and patches made from the images), odd windows and paddings, filter counts
+/// that are not whole vectors, a single sample, and a sparse gradient (the transposed partials).
+/// </summary>
+[Collection(AllocationTestGroup.Name)]
+public sealed class ConvolutionProductsTests
+{
+    public static TheoryData<int, int, int, int, int, int, Padding, int, int> Cases() => new()
+    {
+        // height, width, channels, window height, window width, stride, padding, filters, batch
+        { 28, 28, 16, 3, 3, 1, Padding.Same, 16, 9 },
+        { 14, 14, 32, 3, 3, 1, Padding.Same, 32, 20 },
+        { 7, 7, 64, 3, 3, 1, Padding.Same, 64, 40 },
+        { 28, 28, 16, 3, 3, 2, Padding.Same, 32, 16 },
+        { 14, 14, 32, 1, 1, 2, Padding.Valid, 64, 40 },
+        { 13, 11, 5, 3, 2, 2, Padding.Valid, 16, 33 },
+        { 17, 13, 3, 5, 5, 1, Padding.Same, 48, 3 },
+        { 28, 28, 1, 3, 3, 1, Padding.Valid, 32, 12 },
+        { 13, 13, 32, 3, 3, 1, Padding.Valid, 64, 7 },
+        { 9, 9, 4, 3, 3, 1, Padding.Same, 7, 5 },
+        { 7, 7, 64, 3, 3, 1, Padding.Same, 64, 1 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Fused_calls_give_the_bits_of_the_separate_calls(int height, int width, int channels, int kh, int kw, int stride, Padding padding, int filters, int batch)
+    {
+        ConvGeometry g = ConvGeometry.Create(height, width, channels, kh, kw, stride, stride, padding);
+        int rows = batch * g.OutputPixels, patchCount = rows * g.PatchSize;
+        float[] x = Sparse(batch * g.InputSize, 1, 0.5f), w = TestData.Uniform(g.PatchSize * filters, 2), b = TestData.Uniform(filters, 3);
+        foreach (float zeros in new[] { 0f, 0.8f })
+        {
+            float[] dz = Sparse(rows * filters, 4, zeros);
+
+            float[] patches = new float[patchCount], y = new float[rows * filters], dw = new float[g.PatchSize * filters], dpatches = new float[patchCount], dx = new float[x.Length];
+            Convolution.Im2Col(x, patches, batch, g);
+            Kernels.Affine(patches, w, b, y, rows, g.PatchSize, filters);
+            Kernels.WeightGradient(patches, dz, dw, rows, g.PatchSize, filters);
+            Kernels.InputGradient(dz, w, dpatches, rows, g.PatchSize, filters);
+            Convolution.Col2Im(dpatches, dx, batch, g);
+
+            foreach (bool parallel in new[] { true, false })
+            {
+                Kernels.AllowParallel = parallel;
+                try
+                {
+                    float[] scratch = ConvCases.Garbage(patchCount), fusedY = ConvCases.Garbage(y.Length), fusedDw = ConvCases.Garbage(dw.Length), fusedDx = ConvCases.Garbage(dx.Length);
+                    Convolution.Forward(x, scratch, w, b, fusedY, batch, g, filters);
+                    Convolution.WeightGradient(x, ConvCases.Garbage(patchCount), dz, fusedDw, batch, g, filters);
+                    Convolution.InputGradient(dz, w, ConvCases.Garbage(patchCount), fusedDx, batch, g, filters);
+                    string where = $"dz {zeros:P0} zeros, {(parallel ? "all cores" : "one core")}";
+                    KernelAssert.BitIdentical<float>(y, fusedY, "y, " + where);
+                    KernelAssert.BitIdentical<float>(dw, fusedDw, "dW, " + where);
+                    KernelAssert.BitIdentical<float>(dx, fusedDx, "dx, " + where);
+                }
+                finally { Kernels.AllowParallel = true; }
+            }
+        }
+    }
+
+    [Fact]
+    public void Fused_calls_check_their_spans()
+    {
+        ConvGeometry g = ConvGeometry.Create(6, 6, 2, 3, 3, 1, 1, Padding.Same);
+        float[] x = new float[2 * g.InputSize], patches = new float[2 * g.OutputPixels * g.PatchSize], w = new float[g.PatchSize * 4], y = new float[2 * g.OutputPixels * 4];
+        Assert.Throws<ArgumentException>(() => Convolution.Forward(x, patches, w.AsSpan(1), new float[4], y, 2, g, 4));
+        Assert.Throws<ArgumentException>(() => Convolution.Forward(x, patches, w, new float[3], y, 2, g, 4));
+        Assert.Throws<ArgumentException>(() => Convolution.Forward(x, patches, w, new float[4], y.AsSpan(1), 2, g, 4));
+        Assert.Throws<ArgumentException>(() => Convolution.WeightGradient(x, patches.AsSpan(1), y, w, 2, g, 4));
+        Assert.Throws<ArgumentException>(() => Convolution.InputGradient(y, w, patches, x.AsSpan(1), 2, g, 4));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Convolution.InputGradient(y, w, patches, x, 2, g, 0));
+    }
+
+    private static float[] Sparse(int count, ulong seed, float zeros)
+    {
+        float[] values = TestData.Uniform(count, seed);
+        var random = new Xoshiro256StarStar(seed + 7);
+        for (int i = 0; i < count; i++) if (random.NextSingle() < zeros) values[i] = 0f;
+        return values;
+    }
+}
