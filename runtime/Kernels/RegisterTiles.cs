@@ -122,22 +122,22 @@ internal static unsafe class RegisterTiles
         Vector512<float> a30 = Initial(start, accumulate, c3, 0), a31 = Initial(start, accumulate, c3, 1), a32 = Initial(start, accumulate, c3, 2), a33 = Initial(start, accumulate, c3, 3);
         Vector512<float> a40 = Initial(start, accumulate, c4, 0), a41 = Initial(start, accumulate, c4, 1), a42 = Initial(start, accumulate, c4, 2), a43 = Initial(start, accumulate, c4, 3);
         Vector512<float> a50 = Initial(start, accumulate, c5, 0), a51 = Initial(start, accumulate, c5, 1), a52 = Initial(start, accumulate, c5, 2), a53 = Initial(start, accumulate, c5, 3);
-        float* x0 = a, x1 = a + aRow, x2 = a + 2 * aRow, x3 = a + 3 * aRow, x4 = a + 4 * aRow, x5 = a + 5 * aRow;
-        long o = 0;
-        for (int t = 0; t < steps; t++, o += aStep, b += bStep)
+        float* p0 = a, p4 = a + 4L * aRow;
+        long r = aRow, r2 = 2L * aRow, r3 = 3L * aRow;
+        for (int t = 0; t < steps; t++, p0 += aStep, p4 += aStep, b += bStep)
         {
             Vector512<float> b0 = Ops512.Load(b), b1 = Ops512.Load(b + Lanes), b2 = Ops512.Load(b + 2 * Lanes), b3 = Ops512.Load(b + 3 * Lanes);
-            Vector512<float> x = Ops512.Broadcast(x0[o]);
+            Vector512<float> x = Ops512.Broadcast(p0[0]);
             a00 = Ops512.MultiplyAdd(x, b0, a00); a01 = Ops512.MultiplyAdd(x, b1, a01); a02 = Ops512.MultiplyAdd(x, b2, a02); a03 = Ops512.MultiplyAdd(x, b3, a03);
-            x = Ops512.Broadcast(x1[o]);
+            x = Ops512.Broadcast(p0[r]);
             a10 = Ops512.MultiplyAdd(x, b0, a10); a11 = Ops512.MultiplyAdd(x, b1, a11); a12 = Ops512.MultiplyAdd(x, b2, a12); a13 = Ops512.MultiplyAdd(x, b3, a13);
-            x = Ops512.Broadcast(x2[o]);
+            x = Ops512.Broadcast(p0[r2]);
             a20 = Ops512.MultiplyAdd(x, b0, a20); a21 = Ops512.MultiplyAdd(x, b1, a21); a22 = Ops512.MultiplyAdd(x, b2, a22); a23 = Ops512.MultiplyAdd(x, b3, a23);
-            x = Ops512.Broadcast(x3[o]);
+            x = Ops512.Broadcast(p0[r3]);
             a30 = Ops512.MultiplyAdd(x, b0, a30); a31 = Ops512.MultiplyAdd(x, b1, a31); a32 = Ops512.MultiplyAdd(x, b2, a32); a33 = Ops512.MultiplyAdd(x, b3, a33);
-            x = Ops512.Broadcast(x4[o]);
+            x = Ops512.Broadcast(p4[0]);
             a40 = Ops512.MultiplyAdd(x, b0, a40); a41 = Ops512.MultiplyAdd(x, b1, a41); a42 = Ops512.MultiplyAdd(x, b2, a42); a43 = Ops512.MultiplyAdd(x, b3, a43);
-            x = Ops512.Broadcast(x5[o]);
+            x = Ops512.Broadcast(p4[r]);
             a50 = Ops512.MultiplyAdd(x, b0, a50); a51 = Ops512.MultiplyAdd(x, b1, a51); a52 = Ops512.MultiplyAdd(x, b2, a52); a53 = Ops512.MultiplyAdd(x, b3, a53);
         }
         Ops512.Store(a00, c0); Ops512.Store(a01, c0 + Lanes); Ops512.Store(a02, c0 + 2 * Lanes); Ops512.Store(a03, c0 + 3 * Lanes);
@@ -165,33 +165,34 @@ internal static unsafe class RegisterTiles
         Vector512<float> a90 = Initial(start, accumulate, c9, 0), a91 = Initial(start, accumulate, c9, 1);
         Vector512<float> aA0 = Initial(start, accumulate, c10, 0), aA1 = Initial(start, accumulate, c10, 1);
         Vector512<float> aB0 = Initial(start, accumulate, c11, 0), aB1 = Initial(start, accumulate, c11, 1);
-        long o = 0;
-        for (int t = 0; t < steps; t++, o += aStep, b += bStep)
+        float* p0 = a, p4 = a + 4L * aRow, p8 = a + 8L * aRow;
+        long r = aRow, r2 = 2L * aRow, r3 = 3L * aRow;
+        for (int t = 0; t < steps; t++, p0 += aStep, p4 += aStep, p8 += aStep, b += bStep)
         {
             Vector512<float> b0 = Ops512.Load(b), b1 = Ops512.Load(b + Lanes);
-            Vector512<float> x = Ops512.Broadcast(a[o]);
+            Vector512<float> x = Ops512.Broadcast(p0[0]);
             a00 = Ops512.MultiplyAdd(x, b0, a00); a01 = Ops512.MultiplyAdd(x, b1, a01);
-            x = Ops512.Broadcast(a[o + aRow]);
+            x = Ops512.Broadcast(p0[r]);
             a10 = Ops512.MultiplyAdd(x, b0, a10); a11 = Ops512.MultiplyAdd(x, b1, a11);
-            x = Ops512.Broadcast(a[o + 2 * aRow]);
+            x = Ops512.Broadcast(p0[r2]);
             a20 = Ops512.MultiplyAdd(x, b0, a20); a21 = Ops512.MultiplyAdd(x, b1, a21);
-            x = Ops512.Broadcast(a[o + 3 * aRow]);
+            x = Ops512.Broadcast(p0[r3]);
             a30 = Ops512.MultiplyAdd(x, b0, a30); a31 = Ops512.MultiplyAdd(x, b1, a31);
-            x = Ops512.Broadcast(a[o + 4 * aRow]);
+            x = Ops512.Broadcast(p4[0]);
             a40 = Ops512.MultiplyAdd(x, b0, a40); a41 = Ops512.MultiplyAdd(x, b1, a41);
-            x = Ops512.Broadcast(a[o + 5 * aRow]);
+            x = Ops512.Broadcast(p4[r]);
             a50 = Ops512.MultiplyAdd(x, b0, a50); a51 = Ops512.MultiplyAdd(x, b1, a51);
-            x = Ops512.Broadcast(a[o + 6 * aRow]);
+            x = Ops512.Broadcast(p4[r2]);
             a60 = Ops512.MultiplyAdd(x, b0, a60); a61 = Ops512.MultiplyAdd(x, b1, a61);
-            x = Ops512.Broadcast(a[o + 7 * aRow]);
+            x = Ops512.Broadcast(p4[r3]);
             a70 = Ops512.MultiplyAdd(x, b0, a70); a71 = Ops512.MultiplyAdd(x, b1, a71);
-            x = Ops512.Broadcast(a[o + 8 * aRow]);
+            x = Ops512.Broadcast(p8[0]);
             a80 = Ops512.MultiplyAdd(x, b0, a80); a81 = Ops512.MultiplyAdd(x, b1, a81);
-            x = Ops512.Broadcast(a[o + 9 * aRow]);
+            x = Ops512.Broadcast(p8[r]);
             a90 = Ops512.MultiplyAdd(x, b0, a90); a91 = Ops512.MultiplyAdd(x, b1, a91);
-            x = Ops512.Broadcast(a[o + 10 * aRow]);
+            x = Ops512.Broadcast(p8[r2]);
             aA0 = Ops512.MultiplyAdd(x, b0, aA0); aA1 = Ops512.MultiplyAdd(x, b1, aA1);
-            x = Ops512.Broadcast(a[o + 11 * aRow]);
+            x = Ops512.Broadcast(p8[r3]);
             aB0 = Ops512.MultiplyAdd(x, b0, aB0); aB1 = Ops512.MultiplyAdd(x, b1, aB1);
         }
         Ops512.Store(a00, c0); Ops512.Store(a01, c0 + Lanes); Ops512.Store(a10, c1); Ops512.Store(a11, c1 + Lanes);
@@ -213,14 +214,17 @@ internal static unsafe class RegisterTiles
         Vector512<float> aA = Initial(start, accumulate, c + 10 * cRow, 0), aB = Initial(start, accumulate, c + 11 * cRow, 0);
         Vector512<float> aC = Initial(start, accumulate, c + 12 * cRow, 0), aD = Initial(start, accumulate, c + 13 * cRow, 0);
         Vector512<float> aE = Initial(start, accumulate, c + 14 * cRow, 0), aF = Initial(start, accumulate, c + 15 * cRow, 0);
-        long o = 0;
-        for (int t = 0; t < steps; t++, o += aStep, b += bStep)
+        // Four row pointers that advance each step, the other rows at +r, +2r, +3r: every broadcast's address
+        // is one register plus a scaled one, with no multiplication in the loop.
+        float* p0 = a, p4 = a + 4L * aRow, p8 = a + 8L * aRow, p12 = a + 12L * aRow;
+        long r = aRow, r2 = 2L * aRow, r3 = 3L * aRow;
+        for (int t = 0; t < steps; t++, p0 += aStep, p4 += aStep, p8 += aStep, p12 += aStep, b += bStep)
         {
             Vector512<float> b0 = Ops512.Load(b);
-            a0 = Fma(a, o, b0, a0); a1 = Fma(a, o + aRow, b0, a1); a2 = Fma(a, o + 2 * aRow, b0, a2); a3 = Fma(a, o + 3 * aRow, b0, a3);
-            a4 = Fma(a, o + 4 * aRow, b0, a4); a5 = Fma(a, o + 5 * aRow, b0, a5); a6 = Fma(a, o + 6 * aRow, b0, a6); a7 = Fma(a, o + 7 * aRow, b0, a7);
-            a8 = Fma(a, o + 8 * aRow, b0, a8); a9 = Fma(a, o + 9 * aRow, b0, a9); aA = Fma(a, o + 10 * aRow, b0, aA); aB = Fma(a, o + 11 * aRow, b0, aB);
-            aC = Fma(a, o + 12 * aRow, b0, aC); aD = Fma(a, o + 13 * aRow, b0, aD); aE = Fma(a, o + 14 * aRow, b0, aE); aF = Fma(a, o + 15 * aRow, b0, aF);
+            a0 = Fma(p0, 0, b0, a0); a1 = Fma(p0, r, b0, a1); a2 = Fma(p0, r2, b0, a2); a3 = Fma(p0, r3, b0, a3);
+            a4 = Fma(p4, 0, b0, a4); a5 = Fma(p4, r, b0, a5); a6 = Fma(p4, r2, b0, a6); a7 = Fma(p4, r3, b0, a7);
+            a8 = Fma(p8, 0, b0, a8); a9 = Fma(p8, r, b0, a9); aA = Fma(p8, r2, b0, aA); aB = Fma(p8, r3, b0, aB);
+            aC = Fma(p12, 0, b0, aC); aD = Fma(p12, r, b0, aD); aE = Fma(p12, r2, b0, aE); aF = Fma(p12, r3, b0, aF);
         }
         Ops512.Store(a0, c); Ops512.Store(a1, c + cRow); Ops512.Store(a2, c + 2 * cRow); Ops512.Store(a3, c + 3 * cRow);
         Ops512.Store(a4, c + 4 * cRow); Ops512.Store(a5, c + 5 * cRow); Ops512.Store(a6, c + 6 * cRow); Ops512.Store(a7, c + 7 * cRow);
