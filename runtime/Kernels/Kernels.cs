@@ -81,9 +81,11 @@ public static unsafe class Kernels
     /// <summary>Rows [first, end) of y = x·M (+ start when <paramref name="start"/> is not null), M [inputs, units].</summary>
     internal static void AccumulateRowBlock(float* x, float* m, float* start, float* y, int first, int end, int inputs, int units)
     {
-        if (RegisterTiles.Suits(units) && end - first >= TiledRows && RegisterTiles.Dense(x + (long)first * inputs, end - first, inputs))
+        if (RegisterTiles.Suits(units) && end - first >= TiledRows
+            && (NarrowProduct.Suits(end - first, inputs, units) || RegisterTiles.Dense(x + (long)first * inputs, end - first, inputs)))
         {
-            // Dense rows (a convolution's patches): tiles of y in registers, the same sums.
+            // Dense rows (a convolution's patches), or 16 columns, where the rows-across-lanes kernel skips
+            // no zeros either: tiles of y in registers, the same sums.
             var tiles = new RegisterTiles.Operands { A = x, ARow = inputs, AStep = 1, B = m, BStep = units, Steps = inputs, Start = start, C = y, CRow = units, Columns = units };
             RegisterTiles.Rows(tiles, first, end);
             return;

@@ -51,8 +51,11 @@ internal static unsafe class RegisterTiles
     /// </summary>
     public static bool Dense(float* x, int rows, int inputs)
     {
-        long probe = Math.Min(rows, 8) * (long)inputs, nonZero = 0;
-        for (long i = 0; i < probe; i++) nonZero += x[i] != 0f ? 1 : 0;
+        long probe = Math.Min(rows, 8) * (long)inputs, nonZero = 0, i = 0;
+        if (Available)
+            for (; i <= probe - Lanes; i += Lanes)
+                nonZero += Lanes - System.Numerics.BitOperations.PopCount(Vector512.Equals(Ops512.Load(x + i), Vector512<float>.Zero).ExtractMostSignificantBits());
+        for (; i < probe; i++) nonZero += x[i] != 0f ? 1 : 0;
         return nonZero * 4 >= probe;
     }
 
