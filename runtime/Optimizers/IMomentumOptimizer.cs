@@ -1,7 +1,7 @@
 namespace ModelGen;
 
 /// <summary>
-/// An optimizer with a momentum term that a schedule may set before each step (a one-cycle schedule cycles
+/// An optimizer with a momentum term that a schedule may set before each step (<see cref="OneCycleSchedule"/> cycles
 /// it, as PyTorch's OneCycleLR does): SGD's μ, Adam's and AdamW's β1.
 /// </summary>
 public interface IMomentumOptimizer
