@@ -15,7 +15,11 @@ internal unsafe struct KernelArgs
     public float* A, B, C, D;
     public ConvGeometry* Images;
     public int Rows, Inputs, Units, Length;
-    public float S0, S1, S2, S3;
+    public float S0, S1, S2, S3, S4;
+
+    /// <summary>Sorted, disjoint ranges [E[0], E[1]), [E[2], E[3]), … of <see cref="Length"/> (the optimizers' weight decay); EdgeCount values.</summary>
+    public int* Edges;
+    public int EdgeCount;
 }
 
 /// <summary>

@@ -7,4 +7,5 @@ namespace ModelGen.Training;
 /// <param name="Samples">Samples trained on so far in this epoch.</param>
 /// <param name="Loss">Mean loss over those samples, each batch's loss taken before its step.</param>
 /// <param name="Accuracy">Fraction of those samples classified right by their batch's forward pass (training mode), 0..1; NaN for a regressor.</param>
-public readonly record struct BatchProgress(int Epoch, int Batch, int Batches, int Samples, double Loss, double Accuracy);
+/// <param name="LearningRate">The optimizer's learning rate for this step (a <see cref="FitOptions.Schedule"/>'s rate, or the optimizer's own).</param>
+public readonly record struct BatchProgress(int Epoch, int Batch, int Batches, int Samples, double Loss, double Accuracy, double LearningRate);

@@ -23,6 +23,7 @@ public sealed class ClassifierTrainer<TWorkspace> where TWorkspace : IWorkspace
     private readonly Optimizer _optimizer;
     private readonly TWorkspace _workspace;
     private readonly EpochOrder _order;
+    private readonly ScheduleClock _clock;
     private readonly float[] _batchInputs;
     private readonly int[] _batchLabels;
     private ClassifierEvaluator<TWorkspace>? _evaluator;
@@ -39,6 +40,7 @@ public sealed class ClassifierTrainer<TWorkspace> where TWorkspace : IWorkspace
         _optimizer = optimizer;
         Train = train;
         _workspace = model.CreateWorkspace(_order.BatchSize);
+        _clock = new ScheduleClock(optimizer, _order.Options, _order.BatchesPerEpoch, nameof(optimizer));
         _batchInputs = new float[_order.BatchSize * train.InputSize];
         _batchLabels = new int[_order.BatchSize];
     }
@@ -55,13 +57,21 @@ public sealed class ClassifierTrainer<TWorkspace> where TWorkspace : IWorkspace
     /// <summary>Epochs run so far, including one that stopped early.</summary>
     public int EpochsCompleted { get; private set; }
 
+    /// <summary>Training steps taken so far: the 0-based number of the next step, whose rate a <see cref="FitOptions.Schedule"/> gives.</summary>
+    public long Steps => _clock.Steps;
+
     /// <summary>
     /// One pass over the training set in a new random order, in training mode. <paramref name="progress"/>
     /// gets the running figures after every step. A step whose loss is NaN or infinite ends the epoch
     /// there, with <see cref="EpochResult.Diverged"/> set: nothing after it could recover.
     /// </summary>
-    public EpochResult TrainEpoch(IProgress<BatchProgress>? progress = null, CancellationToken cancellationToken = default)
+    /// <remarks>With a <see cref="FitOptions.Schedule"/>, the options must give <see cref="FitOptions.ScheduledEpochs"/>, the run's length.</remarks>
+    public EpochResult TrainEpoch(IProgress<BatchProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        TrainEpoch(progress, _clock.TotalSteps(null), cancellationToken);
+
+    private EpochResult TrainEpoch(IProgress<BatchProgress>? progress, long totalSteps, CancellationToken cancellationToken)
     {
+        _clock.CheckPlan(totalSteps);
         long started = Stopwatch.GetTimestamp();
         int epoch = ++EpochsCompleted;
         _order.Reshuffle();
@@ -76,17 +86,19 @@ public sealed class ClassifierTrainer<TWorkspace> where TWorkspace : IWorkspace
             _order.Gather(Train.Inputs, size, start, n, _batchInputs);
             _order.Gather(Train.Labels, 1, start, n, _batchLabels);
             ReadOnlySpan<int> labels = _batchLabels.AsSpan(0, n);
+            _clock.BeforeStep(totalSteps);
             float loss = _model.TrainStep(_workspace, _batchInputs.AsSpan(0, n * size), labels, _optimizer);
             // The workspace still holds this batch's forward pass, from before the update: the
             // running accuracy is the one Keras shows.
             correct += _model.CountCorrect(_workspace, labels);
+            _clock.AfterStep();
             lossSum += (double)loss * n;
             seen += n;
             batch++;
             diverged = !float.IsFinite(loss);
-            progress?.Report(new BatchProgress(epoch, batch, batches, seen, lossSum / seen, (double)correct / seen));
+            progress?.Report(new BatchProgress(epoch, batch, batches, seen, lossSum / seen, (double)correct / seen, _optimizer.LearningRate));
         }
-        return new EpochResult(epoch, batch, seen, lossSum / seen, (double)correct / seen, Stopwatch.GetElapsedTime(started).TotalSeconds, diverged);
+        return new EpochResult(epoch, batch, seen, lossSum / seen, (double)correct / seen, Stopwatch.GetElapsedTime(started).TotalSeconds, diverged, _optimizer.LearningRate);
     }
 
     /// <summary>
@@ -99,7 +111,8 @@ public sealed class ClassifierTrainer<TWorkspace> where TWorkspace : IWorkspace
         ArgumentOutOfRangeException.ThrowIfLessThan(epochs, 1);
         // Checked before the first step, not after an epoch's work.
         validation?.CheckFits(_model, "validation data", nameof(validation));
-        return TrainingLoop.Run(epochs, () => TrainEpoch(progress, cancellationToken), validation is null ? null : () =>
+        long totalSteps = _clock.TotalSteps(EpochsCompleted + epochs);
+        return TrainingLoop.Run(epochs, () => TrainEpoch(progress, totalSteps, cancellationToken), validation is null ? null : () =>
         {
             EvaluationResult result = Evaluator.Evaluate(validation);
             return new TrainingLoop.Validation(result.Loss, result.Accuracy, result.Seconds);

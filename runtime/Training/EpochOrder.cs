@@ -20,6 +20,7 @@ internal sealed class EpochOrder
         Options = options ?? new FitOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(Options.BatchSize, 1, $"{nameof(options)}.{nameof(FitOptions.BatchSize)}");
         ArgumentOutOfRangeException.ThrowIfLessThan(Options.EvaluationBatchSize, 1, $"{nameof(options)}.{nameof(FitOptions.EvaluationBatchSize)}");
+        if (Options.ScheduledEpochs is { } epochs) ArgumentOutOfRangeException.ThrowIfLessThan(epochs, 1, $"{nameof(options)}.{nameof(FitOptions.ScheduledEpochs)}");
         _order = new int[count];
         for (int i = 0; i < count; i++) _order[i] = i;
         _shuffle = Options.Shuffle;
@@ -38,7 +39,7 @@ internal sealed class EpochOrder
     public int Count => _order.Length;
 
     /// <summary>Steps in one epoch; the last holds the remainder.</summary>
-    public int BatchesPerEpoch => (Count + BatchSize - 1) / BatchSize;
+    public int BatchesPerEpoch => Options.BatchesPerEpoch(Count);
 
     /// <summary>Starts an epoch: a new random order, unless shuffling is off.</summary>
     public void Reshuffle()

@@ -23,4 +23,32 @@ public sealed record FitOptions
 
     /// <summary>Samples per pass when evaluating the validation set.</summary>
     public int EvaluationBatchSize { get; init; } = DefaultEvaluationBatchSize;
+
+    /// <summary>
+    /// The learning rate of each step (and, for a schedule that cycles it, the optimizer's momentum term): before
+    /// every step the trainer sets the optimizer's <see cref="Optimizer.LearningRate"/> to the schedule's rate for
+    /// that step, numbered from 0 over the trainer's life (<see cref="ClassifierTrainer{TWorkspace}.Steps"/>), in a run
+    /// of <see cref="ScheduledEpochs"/> epochs. Null (the default) leaves the optimizer's rate as it is.
+    /// </summary>
+    public LearningRateSchedule? Schedule { get; init; }
+
+    /// <summary>
+    /// The run's length in epochs, which <see cref="Schedule"/> spans: the schedule's total steps are
+    /// ScheduledEpochs · <see cref="BatchesPerEpoch"/>. Null (the default): each <c>Fit</c> call plans for the epochs
+    /// already run plus those it is asked for. Set it to train with a schedule through <c>TrainEpoch</c>, or over
+    /// several <c>Fit</c> calls that should follow one schedule.
+    /// </summary>
+    public int? ScheduledEpochs { get; init; }
+
+    /// <summary>
+    /// Steps in one epoch over <paramref name="samples"/> training samples: ⌈samples / BatchSize⌉, or 1 when the batch
+    /// holds the whole set. What a schedule's lengths in steps are counted in.
+    /// </summary>
+    public int BatchesPerEpoch(int samples)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(samples, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(BatchSize, 1, nameof(BatchSize));
+        int batch = Math.Min(BatchSize, samples);
+        return (samples + batch - 1) / batch;
+    }
 }

@@ -15,6 +15,7 @@ public sealed class RegressorTrainer<TWorkspace> where TWorkspace : IWorkspace
     private readonly Optimizer _optimizer;
     private readonly TWorkspace _workspace;
     private readonly EpochOrder _order;
+    private readonly ScheduleClock _clock;
     private readonly float[] _batchInputs;
     private readonly float[] _batchTargets;
     private RegressorEvaluator<TWorkspace>? _evaluator;
@@ -31,6 +32,7 @@ public sealed class RegressorTrainer<TWorkspace> where TWorkspace : IWorkspace
         _optimizer = optimizer;
         Train = train;
         _workspace = model.CreateWorkspace(_order.BatchSize);
+        _clock = new ScheduleClock(optimizer, _order.Options, _order.BatchesPerEpoch, nameof(optimizer));
         _batchInputs = new float[_order.BatchSize * train.InputSize];
         _batchTargets = new float[_order.BatchSize * train.OutputSize];
     }
@@ -47,9 +49,17 @@ public sealed class RegressorTrainer<TWorkspace> where TWorkspace : IWorkspace
     /// <summary>Epochs run so far, including one that stopped early.</summary>
     public int EpochsCompleted { get; private set; }
 
+    /// <summary>Training steps taken so far: the 0-based number of the next step, whose rate a <see cref="FitOptions.Schedule"/> gives.</summary>
+    public long Steps => _clock.Steps;
+
     /// <summary>One pass over the training set in a new random order, in training mode; stops at a non-finite loss.</summary>
-    public EpochResult TrainEpoch(IProgress<BatchProgress>? progress = null, CancellationToken cancellationToken = default)
+    /// <remarks>With a <see cref="FitOptions.Schedule"/>, the options must give <see cref="FitOptions.ScheduledEpochs"/>, the run's length.</remarks>
+    public EpochResult TrainEpoch(IProgress<BatchProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        TrainEpoch(progress, _clock.TotalSteps(null), cancellationToken);
+
+    private EpochResult TrainEpoch(IProgress<BatchProgress>? progress, long totalSteps, CancellationToken cancellationToken)
     {
+        _clock.CheckPlan(totalSteps);
         long started = Stopwatch.GetTimestamp();
         int epoch = ++EpochsCompleted;
         _order.Reshuffle();
@@ -63,14 +73,16 @@ public sealed class RegressorTrainer<TWorkspace> where TWorkspace : IWorkspace
             int n = Math.Min(BatchSize, _order.Count - start);
             _order.Gather(Train.Inputs, inputSize, start, n, _batchInputs);
             _order.Gather(Train.Targets, outputSize, start, n, _batchTargets);
+            _clock.BeforeStep(totalSteps);
             float loss = _model.TrainStep(_workspace, _batchInputs.AsSpan(0, n * inputSize), _batchTargets.AsSpan(0, n * outputSize), _optimizer);
+            _clock.AfterStep();
             lossSum += (double)loss * n;
             seen += n;
             batch++;
             diverged = !float.IsFinite(loss);
-            progress?.Report(new BatchProgress(epoch, batch, batches, seen, lossSum / seen, double.NaN));
+            progress?.Report(new BatchProgress(epoch, batch, batches, seen, lossSum / seen, double.NaN, _optimizer.LearningRate));
         }
-        return new EpochResult(epoch, batch, seen, lossSum / seen, double.NaN, Stopwatch.GetElapsedTime(started).TotalSeconds, diverged);
+        return new EpochResult(epoch, batch, seen, lossSum / seen, double.NaN, Stopwatch.GetElapsedTime(started).TotalSeconds, diverged, _optimizer.LearningRate);
     }
 
     /// <summary>Runs <paramref name="epochs"/> epochs, evaluating <paramref name="validation"/> (if given) after each; see <see cref="ClassifierTrainer{TWorkspace}.Fit"/>.</summary>
@@ -78,7 +90,8 @@ public sealed class RegressorTrainer<TWorkspace> where TWorkspace : IWorkspace
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(epochs, 1);
         validation?.CheckFits(_model, "validation data", nameof(validation));
-        return TrainingLoop.Run(epochs, () => TrainEpoch(progress, cancellationToken), validation is null ? null : () =>
+        long totalSteps = _clock.TotalSteps(EpochsCompleted + epochs);
+        return TrainingLoop.Run(epochs, () => TrainEpoch(progress, totalSteps, cancellationToken), validation is null ? null : () =>
         {
             RegressionEvaluation result = Evaluator.Evaluate(validation);
             return new TrainingLoop.Validation(result.Loss, null, result.Seconds);

@@ -8,7 +8,9 @@ namespace ModelGen.Training;
 /// <param name="ValidationAccuracy">Accuracy on the validation set after the epoch; null without one, after divergence, or for a regressor.</param>
 /// <param name="Seconds">The training pass alone.</param>
 /// <param name="ValidationSeconds">The validation pass after it; 0 without one.</param>
-public sealed record EpochRecord(int Epoch, double Loss, double Accuracy, double? ValidationLoss, double? ValidationAccuracy, double Seconds, double ValidationSeconds);
+/// <param name="LearningRate">The optimizer's learning rate for the epoch's last step.</param>
+public sealed record EpochRecord(int Epoch, double Loss, double Accuracy, double? ValidationLoss, double? ValidationAccuracy, double Seconds, double ValidationSeconds,
+    double LearningRate);
 
 /// <summary>What <see cref="ClassifierTrainer{TWorkspace}.Fit"/> returns: a record per epoch run, and why it stopped early if it did.</summary>
 public sealed class TrainingHistory(IReadOnlyList<EpochRecord> epochs, string? stopReason)

@@ -20,11 +20,11 @@ internal static class TrainingLoop
             if (result.Diverged)
             {
                 // The parameters are no longer finite numbers: a validation pass would say nothing.
-                history.Add(new EpochRecord(result.Epoch, result.Loss, result.Accuracy, null, null, result.Seconds, 0));
+                history.Add(new EpochRecord(result.Epoch, result.Loss, result.Accuracy, null, null, result.Seconds, 0, result.LearningRate));
                 return new TrainingHistory(history, $"the loss became {result.Loss.ToString(System.Globalization.CultureInfo.InvariantCulture)} at batch {result.Batches} of epoch {result.Epoch}");
             }
             Validation? checkedOn = validate?.Invoke();
-            history.Add(new EpochRecord(result.Epoch, result.Loss, result.Accuracy, checkedOn?.Loss, checkedOn?.Accuracy, result.Seconds, checkedOn?.Seconds ?? 0));
+            history.Add(new EpochRecord(result.Epoch, result.Loss, result.Accuracy, checkedOn?.Loss, checkedOn?.Accuracy, result.Seconds, checkedOn?.Seconds ?? 0, result.LearningRate));
         }
         return new TrainingHistory(history, null);
     }

@@ -140,7 +140,7 @@ public sealed class CliErrorTests : IDisposable
     {
         var result = await CliRunner.RunAsync("train", "--optimizer", "rmsprop", "--out", _folder.Path);
 
-        Assert.Equal("--optimizer: 'rmsprop' is not accepted; give adam or sgd.", CliRunner.AssertOneLineError(result));
+        Assert.Equal("--optimizer: 'rmsprop' is not accepted; give adam, sgd or adamw.", CliRunner.AssertOneLineError(result));
     }
 
     [Fact]

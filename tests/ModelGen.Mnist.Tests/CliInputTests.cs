@@ -33,7 +33,7 @@ public sealed class CliInputTests(SyntheticData data) : IClassFixture<SyntheticD
     [InlineData("--lr", "1e39", "is not a positive number (write it like 0.001 or 1e-3, with a point for decimals and no thousands separator).")]
     [InlineData("--seed", "-1", "is not a whole number from 0 to 18446744073709551615.")]
     [InlineData("--seed", "18446744073709551616", "is not a whole number from 0 to 18446744073709551615.")]
-    [InlineData("--optimizer", "rmsprop", "is not accepted; give adam or sgd.")]
+    [InlineData("--optimizer", "rmsprop", "is not accepted; give adam, sgd or adamw.")]
     [InlineData("--network", "rnn", "is not accepted; give mlp, cnn or resnet.")]
     public async Task A_train_value_that_does_not_parse_names_the_option_the_value_and_what_is_accepted(string option, string value, string accepted)
     {

@@ -63,6 +63,23 @@ public static class OptionValues
         return null;
     };
 
+    /// <summary>
+    /// A finite number that <paramref name="isAccepted"/> takes, or null (with an error saying it is not
+    /// <paramref name="accepted"/>, as "a number of 0 or more").
+    /// </summary>
+    public static Func<ArgumentResult, double?> Number(Func<double, bool> isAccepted, string accepted) => result =>
+    {
+        if (Single(result) is not { } token) return null;
+        if (token.Length > 0 && !char.IsWhiteSpace(token[0]) && !char.IsWhiteSpace(token[^1])
+            && double.TryParse(token, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out double value)
+            && double.IsFinite(value) && isAccepted(value))
+        {
+            return value;
+        }
+        result.AddError($"{Name(result)}: '{token}' is not {accepted} (write it like 0.001 or 1e-3, with a point for decimals and no thousands separator).");
+        return null;
+    };
+
     /// <summary>One of <paramref name="accepted"/> (ignoring case), as given; null with an error otherwise.</summary>
     public static Func<ArgumentResult, string?> OneOf(Func<string, bool> isAccepted, string accepted) => result =>
     {

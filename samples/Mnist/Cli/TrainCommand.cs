@@ -39,14 +39,59 @@ public sealed class TrainCommand
 
     private readonly Option<double?> _learningRate = new("--learning-rate", "--lr")
     {
-        Description = "Step size. Default: 0.001 for adam, 0.01 for sgd.",
+        Description = "Step size; with a --schedule, its peak (step: its first rate). Default: 0.001 for adam and adamw, 0.01 for sgd.",
     };
 
     private readonly Option<string> _optimizer = new("--optimizer")
     {
-        Description = "The optimizer.",
-        HelpName = "adam|sgd",
+        Description = "The optimizer: adam (Keras' defaults), sgd (plain, or with --momentum, --weight-decay, --nesterov) or adamw (Adam with PyTorch's decoupled weight decay).",
+        HelpName = "adam|sgd|adamw",
         DefaultValueFactory = _ => TrainingOptions.Default.OptimizerName,
+    };
+
+    private readonly Option<string> _schedule = new("--schedule")
+    {
+        Description = "How the learning rate moves, step by step: constant; step (×--gamma every --step-every epochs, PyTorch's StepLR); " +
+            "cosine (linear warm-up over --warmup-epochs from 1 % of the rate, then cosine down to --min-lr); " +
+            "onecycle (PyTorch's OneCycleLR: from rate/25 up to the rate over 30 % of the steps, then down to rate/250000; it also moves sgd's momentum and adam's β1 from 0.95 to 0.85 and back).",
+        HelpName = "constant|step|cosine|onecycle",
+        DefaultValueFactory = _ => "constant",
+    };
+
+    private readonly Option<int?> _warmupEpochs = new("--warmup-epochs")
+    {
+        Description = "cosine: epochs of linear warm-up, fewer than --epochs. Default: 0.",
+    };
+
+    private readonly Option<int?> _stepEvery = new("--step-every")
+    {
+        Description = "step: epochs between two decays, fewer than --epochs. Default: a third of the epochs (at least 1).",
+    };
+
+    private readonly Option<double?> _gamma = new("--gamma")
+    {
+        Description = $"step: the factor of each decay, above 0 and at most 1. Default: {TrainingOptions.DefaultGamma.ToString(CultureInfo.InvariantCulture)}.",
+    };
+
+    private readonly Option<double?> _minLearningRate = new("--min-lr")
+    {
+        Description = "cosine: the rate it anneals towards, below --learning-rate. Default: 0.",
+    };
+
+    private readonly Option<double?> _weightDecay = new("--weight-decay")
+    {
+        Description = "sgd: L2 weight decay; adamw: decoupled weight decay. Applied to the weights only: biases and BatchNormalization's scale and shift do not decay. " +
+            $"Default: {TrainingOptions.DefaultAdamWWeightDecay.ToString(CultureInfo.InvariantCulture)} for adamw, 0 for sgd.",
+    };
+
+    private readonly Option<double?> _momentum = new("--momentum")
+    {
+        Description = "sgd: the momentum μ, from 0 up to (not including) 1 (not with --schedule onecycle, which moves it). Default: 0.",
+    };
+
+    private readonly Option<bool> _nesterov = new("--nesterov")
+    {
+        Description = "sgd: Nesterov momentum (needs --momentum above 0, or --schedule onecycle).",
     };
 
     private readonly Option<ulong> _seed = new("--seed")
@@ -74,13 +119,29 @@ public sealed class TrainCommand
         command.Options.Add(train._batchSize);
         command.Options.Add(train._learningRate);
         command.Options.Add(train._optimizer);
+        command.Options.Add(train._schedule);
+        command.Options.Add(train._warmupEpochs);
+        command.Options.Add(train._stepEvery);
+        command.Options.Add(train._gamma);
+        command.Options.Add(train._minLearningRate);
+        command.Options.Add(train._weightDecay);
+        command.Options.Add(train._momentum);
+        command.Options.Add(train._nesterov);
         command.Options.Add(train._seed);
         command.Options.Add(train._out);
         train._data.AddTo(command);
         // Custom parsers rather than validators: a value that does not convert must not reach GetValue, which throws.
         // Not AcceptOnlyFromAmong: its error message spans several lines.
         train._optimizer.CustomParser = OptionValues.OneOf(
-            name => Enum.TryParse(name, ignoreCase: true, out OptimizerKind _) && !int.TryParse(name, out _), "adam or sgd");
+            name => Enum.TryParse(name, ignoreCase: true, out OptimizerKind _) && !int.TryParse(name, out _), "adam, sgd or adamw");
+        train._schedule.CustomParser = OptionValues.OneOf(
+            name => Enum.TryParse(name, ignoreCase: true, out ScheduleKind _) && !int.TryParse(name, out _), "constant, step, cosine or onecycle");
+        train._warmupEpochs.CustomParser = OptionValues.WholeNumber(0, OptionValues.MaxEpochs);
+        train._stepEvery.CustomParser = OptionValues.WholeNumber(1, OptionValues.MaxEpochs);
+        train._gamma.CustomParser = OptionValues.Number(g => g > 0 && g <= 1, "a number above 0 and at most 1");
+        train._minLearningRate.CustomParser = OptionValues.Number(r => r >= 0 && r <= float.MaxValue, "a number of 0 or more");
+        train._weightDecay.CustomParser = OptionValues.Number(d => d >= 0 && d <= float.MaxValue, "a number of 0 or more");
+        train._momentum.CustomParser = OptionValues.Number(m => m >= 0 && m < 1, "a number from 0 up to (not including) 1");
         train._network.CustomParser = OptionValues.OneOf(
             name => MnistNetwork.Find(name) is not null, MnistNetwork.NamesInWords);
         train._epochs.CustomParser = OptionValues.WholeNumber(1, OptionValues.MaxEpochs);
@@ -102,13 +163,7 @@ public sealed class TrainCommand
     private async Task<int> RunAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         MnistNetwork network = MnistNetwork.Find(parseResult.GetValue(_network))!;
-        var optimizer = Enum.Parse<OptimizerKind>(parseResult.GetValue(_optimizer)!, ignoreCase: true);
-        var options = new TrainingOptions(
-            parseResult.GetValue(_epochs) ?? network.Recipe.Epochs,
-            parseResult.GetValue(_batchSize) ?? network.Recipe.BatchSize,
-            parseResult.GetValue(_learningRate) ?? TrainingOptions.DefaultLearningRate(optimizer),
-            optimizer,
-            parseResult.GetValue(_seed));
+        TrainingOptions options = Recipe(parseResult, network);
         // Everything that can fail before training fails now: the output folder (locked, and written to for
         // proof), then the data; not after minutes of training.
         using OutputFolder output = OutputFolder.Open(FullPath(parseResult.GetValue(_out)!, "--out"), "--out");
@@ -137,12 +192,13 @@ public sealed class TrainCommand
             clock.Restart();
             evaluation = evaluator.Evaluate(data.Test);
             double testSeconds = clock.Elapsed.TotalSeconds;
-            history.Add(new EpochMetrics(epoch, train.Loss, train.Accuracy, evaluation.Loss, evaluation.Accuracy, trainSeconds, testSeconds));
-            // The progress bar is gone; this line stays, in a terminal and in a log alike.
+            history.Add(new EpochMetrics(epoch, train.Loss, train.Accuracy, evaluation.Loss, evaluation.Accuracy, trainSeconds, testSeconds, train.LearningRate));
+            // The progress bar is gone; this line stays, in a terminal and in a log alike. A schedule adds the epoch's last rate.
             _console.MarkupLine(CultureInfo.InvariantCulture,
-                "{0} │ train loss {1:F4} acc {2} │ test loss [bold]{3:F4}[/] acc [bold]{4}[/] │ {5:F2} s",
+                "{0} │ train loss {1:F4} acc {2} │ test loss [bold]{3:F4}[/] acc [bold]{4}[/] │ {5:F2} s{6}",
                 EpochLabel(epoch, options.Epochs), train.Loss, Percent.Format(train.Accuracy),
-                evaluation.Loss, Percent.Format(evaluation.Accuracy), trainSeconds);
+                evaluation.Loss, Percent.Format(evaluation.Accuracy), trainSeconds,
+                options.Schedule == ScheduleKind.Constant ? "" : string.Create(CultureInfo.InvariantCulture, $" │ lr {train.LearningRate:G4}"));
             // A diverged run cannot recover and its parameters cannot be saved: stop with the reason.
             if (train.Diverged || !AllFinite(model.Parameters))
                 throw new SampleException(
@@ -155,7 +211,17 @@ public sealed class TrainCommand
             network.Name, network.ModelName, network.Spec, model.Parameters.Length,
             new Hyperparameters(options.Epochs, options.BatchSize, options.LearningRate, options.OptimizerName, options.Seed,
                 "sparse_categorical_crossentropy", "glorot_uniform weights, zero biases (xoshiro256** from the seed)",
-                "xoshiro256** Fisher-Yates shuffle of the training set each epoch"),
+                "xoshiro256** Fisher-Yates shuffle of the training set each epoch",
+                new ScheduleSettings(options.ScheduleName,
+                    options.Schedule == ScheduleKind.Cosine ? options.WarmupEpochs : null,
+                    options.Schedule == ScheduleKind.Step ? options.StepEveryEpochs : null,
+                    options.Schedule == ScheduleKind.Step ? options.Gamma : null,
+                    options.Schedule == ScheduleKind.Cosine ? options.MinLearningRate : null,
+                    options.DescribeSchedule()),
+                options.WeightDecay,
+                options.WeightDecay > 0 ? "weights (kernels) only: no bias, BatchNormalization scale or shift" : null,
+                options.Optimizer == OptimizerKind.Sgd ? options.SgdMomentum : null,
+                options.Nesterov),
             new DataSummary(folder, data.Train.Count, data.Test.Count),
             evaluation!.Accuracy, evaluation.Loss, totalSeconds, history);
         _console.MarkupLineInterpolated($"Writing the outputs to {output.Path}");
@@ -179,6 +245,66 @@ public sealed class TrainCommand
             $"Model: {network.ModelName} {network.Summary}, {network.Create(0).Parameters.Length:N0} parameters");
         _console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
             $"Training: {options.OptimizerName} (learning rate {options.LearningRate:G}), batch {options.BatchSize}, {options.Epochs} epoch(s), seed {options.Seed}");
+        if (options.Schedule != ScheduleKind.Constant || options.WeightDecay > 0 || options.Momentum > 0 || options.Nesterov)
+        {
+            string momentum = options.Optimizer != OptimizerKind.Sgd ? "" : string.Create(CultureInfo.InvariantCulture,
+                $", momentum {options.SgdMomentum:G}{(options.Nesterov ? " (Nesterov)" : "")}");
+            string decay = options.WeightDecay > 0 ? string.Create(CultureInfo.InvariantCulture, $", weight decay {options.WeightDecay:G} on the weights") : "";
+            _console.MarkupLineInterpolated($"Schedule: {options.DescribeSchedule()}{momentum}{decay}");
+        }
+    }
+
+    /// <summary>
+    /// The run's hyper-parameters: the network's recipe, overridden by what the user gave. A setting given for an
+    /// optimizer or schedule it does not apply to, or that contradicts another, is a one-line error here, before the
+    /// output folder or the data are touched.
+    /// </summary>
+    private TrainingOptions Recipe(ParseResult parseResult, MnistNetwork network)
+    {
+        var optimizer = Enum.Parse<OptimizerKind>(parseResult.GetValue(_optimizer)!, ignoreCase: true);
+        var schedule = Enum.Parse<ScheduleKind>(parseResult.GetValue(_schedule)!, ignoreCase: true);
+        var options = new TrainingOptions(
+            parseResult.GetValue(_epochs) ?? network.Recipe.Epochs,
+            parseResult.GetValue(_batchSize) ?? network.Recipe.BatchSize,
+            parseResult.GetValue(_learningRate) ?? TrainingOptions.DefaultLearningRate(optimizer),
+            optimizer,
+            parseResult.GetValue(_seed))
+        {
+            Schedule = schedule,
+            WarmupEpochs = parseResult.GetValue(_warmupEpochs) ?? 0,
+            StepEvery = parseResult.GetValue(_stepEvery) ?? 0,
+            Gamma = parseResult.GetValue(_gamma) ?? TrainingOptions.DefaultGamma,
+            MinLearningRate = parseResult.GetValue(_minLearningRate) ?? 0,
+            WeightDecay = parseResult.GetValue(_weightDecay) ?? TrainingOptions.DefaultWeightDecay(optimizer),
+            Momentum = parseResult.GetValue(_momentum) ?? 0,
+            Nesterov = parseResult.GetValue(_nesterov),
+        };
+        bool Given(Option option) => parseResult.GetResult(option) is not null;
+        string Number(double value) => value.ToString(CultureInfo.InvariantCulture);
+
+        foreach ((Option option, ScheduleKind kind) in new (Option, ScheduleKind)[]
+            { (_warmupEpochs, ScheduleKind.Cosine), (_minLearningRate, ScheduleKind.Cosine), (_stepEvery, ScheduleKind.Step), (_gamma, ScheduleKind.Step) })
+        {
+            if (Given(option) && schedule != kind)
+                throw new SampleException($"{option.Name} applies to --schedule {kind.ToString().ToLowerInvariant()} only, not {options.ScheduleName}.");
+        }
+        if (Given(_weightDecay) && optimizer == OptimizerKind.Adam)
+            throw new SampleException("--weight-decay applies to sgd and adamw; for Adam with decoupled weight decay give --optimizer adamw.");
+        if (Given(_momentum) && optimizer != OptimizerKind.Sgd)
+            throw new SampleException($"--momentum applies to --optimizer sgd only, not {options.OptimizerName} (whose β1 plays that part).");
+        if (options.Nesterov && optimizer != OptimizerKind.Sgd)
+            throw new SampleException($"--nesterov applies to --optimizer sgd only, not {options.OptimizerName}.");
+        if (Given(_momentum) && schedule == ScheduleKind.OneCycle)
+            throw new SampleException("--momentum does not go with --schedule onecycle, which moves the momentum itself (0.95 to 0.85 and back).");
+        if (options.Nesterov && options.SgdMomentum == 0)
+            throw new SampleException("--nesterov needs a --momentum above 0 (or --schedule onecycle, which gives one).");
+        if (schedule == ScheduleKind.Cosine && options.WarmupEpochs >= options.Epochs)
+            throw new SampleException($"--warmup-epochs {options.WarmupEpochs} leaves no epoch for the cosine in a run of {options.Epochs}; give fewer than --epochs.");
+        if (schedule == ScheduleKind.Cosine && options.MinLearningRate >= options.LearningRate)
+            throw new SampleException($"--min-lr {Number(options.MinLearningRate)} must be below the learning rate {Number(options.LearningRate)}.");
+        if (schedule == ScheduleKind.Step && Given(_stepEvery) && options.StepEvery >= options.Epochs)
+            throw new SampleException($"--step-every {options.StepEvery} leaves the rate undecayed in a run of {options.Epochs} epoch(s); give fewer than --epochs.");
+        return options;
     }
 
     // One epoch under a Spectre progress bar that shows the running loss and accuracy. Without a

@@ -18,11 +18,16 @@ public sealed class Trainer
         BatchesPerEpoch = batchesPerEpoch;
     }
 
-    /// <summary>Prepares to train <paramref name="model"/> on <paramref name="train"/> with <paramref name="options"/>' optimizer, batch size and shuffle seed.</summary>
+    /// <summary>
+    /// Prepares to train <paramref name="model"/> on <paramref name="train"/> with <paramref name="options"/>' optimizer,
+    /// batch size, shuffle seed and learning-rate schedule (spanning its epochs).
+    /// </summary>
     public static Trainer Create<TWorkspace>(IClassifier<TWorkspace> model, TrainingOptions options, MnistSet train) where TWorkspace : IWorkspace
     {
-        var trainer = new ClassifierTrainer<TWorkspace>(model, options.CreateOptimizer(), Labeled(train),
-            new FitOptions { BatchSize = options.BatchSize, Seed = options.Seed });
+        var fit = new FitOptions { BatchSize = options.BatchSize, Seed = options.Seed, ScheduledEpochs = options.Epochs };
+        LabeledData data = Labeled(train);
+        var trainer = new ClassifierTrainer<TWorkspace>(model, options.CreateOptimizer(model), data,
+            fit with { Schedule = options.CreateSchedule(fit.BatchesPerEpoch(data.Count)) });
         return new Trainer(trainer.TrainEpoch, trainer.BatchesPerEpoch);
     }
 

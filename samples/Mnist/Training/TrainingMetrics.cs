@@ -3,12 +3,29 @@ namespace ModelGen.Samples.Mnist.Training;
 /// <summary>One epoch's figures: the running training loss and accuracy, the test results, and the time taken.</summary>
 /// <param name="Seconds">The training pass alone.</param>
 /// <param name="EvaluationSeconds">The pass over the test set after it.</param>
+/// <param name="LearningRate">The learning rate of the epoch's last step.</param>
 public sealed record EpochMetrics(int Epoch, double TrainLoss, double TrainAccuracy, double TestLoss, double TestAccuracy,
-    double Seconds, double EvaluationSeconds);
+    double Seconds, double EvaluationSeconds, double LearningRate);
 
 /// <summary>Every hyper-parameter of a run, so that metrics.json alone says how to repeat it.</summary>
+/// <param name="LearningRate">The rate of a constant schedule; the peak of the others (step decay's first rate).</param>
+/// <param name="Schedule">How the learning rate moves over the run.</param>
+/// <param name="WeightDecay">SGD's L2 or AdamW's decoupled weight decay; 0 for none.</param>
+/// <param name="WeightDecayApplies">Which parameters decay (null without decay).</param>
+/// <param name="Momentum">SGD's momentum μ at the start (one-cycle then cycles it); null for Adam and AdamW.</param>
+/// <param name="Nesterov">Whether SGD uses Nesterov momentum.</param>
 public sealed record Hyperparameters(int Epochs, int BatchSize, double LearningRate, string Optimizer, ulong Seed,
-    string Loss, string Initialization, string Shuffle);
+    string Loss, string Initialization, string Shuffle, ScheduleSettings Schedule, double WeightDecay, string? WeightDecayApplies,
+    double? Momentum, bool Nesterov);
+
+/// <summary>The learning-rate schedule of a run; the settings that do not apply to its kind are null.</summary>
+/// <param name="Kind">constant, step, cosine or onecycle.</param>
+/// <param name="WarmupEpochs">Cosine: epochs of linear warm-up from 1 % of the peak.</param>
+/// <param name="StepEvery">Step: epochs between two decays.</param>
+/// <param name="Gamma">Step: the factor of each decay.</param>
+/// <param name="MinLearningRate">Cosine: the rate it anneals towards.</param>
+/// <param name="Description">The schedule in words, with the one-cycle rates and momenta.</param>
+public sealed record ScheduleSettings(string Kind, int? WarmupEpochs, int? StepEvery, double? Gamma, double? MinLearningRate, string Description);
 
 /// <summary>Where the data came from and how much of it there was.</summary>
 public sealed record DataSummary(string Folder, int TrainImages, int TestImages);

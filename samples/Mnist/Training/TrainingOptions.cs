@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace ModelGen.Samples.Mnist.Training;
 
 /// <summary>The optimizers the sample offers.</summary>
@@ -6,8 +8,27 @@ public enum OptimizerKind
     /// <summary>Adam with Keras' defaults.</summary>
     Adam,
 
-    /// <summary>Plain stochastic gradient descent.</summary>
+    /// <summary>Stochastic gradient descent: plain, or with momentum, weight decay and Nesterov momentum.</summary>
     Sgd,
+
+    /// <summary>Adam with decoupled weight decay, PyTorch's AdamW.</summary>
+    AdamW,
+}
+
+/// <summary>The learning-rate schedules the sample offers.</summary>
+public enum ScheduleKind
+{
+    /// <summary>The same rate at every step (the sample's recipes).</summary>
+    Constant,
+
+    /// <summary>×γ every few epochs (PyTorch's StepLR stepped per epoch).</summary>
+    Step,
+
+    /// <summary>Linear warm-up over some epochs, then cosine annealing to a minimum.</summary>
+    Cosine,
+
+    /// <summary>PyTorch's OneCycleLR with its defaults, momentum cycling included.</summary>
+    OneCycle,
 }
 
 /// <summary>The hyper-parameters of a training run; with the same values, a run is bit-for-bit repeatable.</summary>
@@ -22,16 +43,80 @@ public sealed record TrainingOptions(int Epochs, int BatchSize, double LearningR
     /// <summary>ResNet-20's recipe here: 8 epochs of Adam at 1e-3 on batches of 128.</summary>
     public static TrainingOptions ResNet { get; } = Default with { Epochs = 8, BatchSize = 128 };
 
-    /// <summary>Keras' default step size for each optimizer: 1e-3 for Adam, 1e-2 for SGD.</summary>
-    public static double DefaultLearningRate(OptimizerKind optimizer) => optimizer == OptimizerKind.Adam ? 1e-3 : 1e-2;
+    /// <summary>PyTorch's AdamW default weight decay, the sample's for <c>--optimizer adamw</c>.</summary>
+    public const double DefaultAdamWWeightDecay = 0.01;
+
+    /// <summary>StepLR's default γ.</summary>
+    public const double DefaultGamma = 0.1;
+
+    /// <summary>The momentum one-cycle starts SGD with (OneCycleLR's max_momentum): Nesterov SGD needs one from the first step.</summary>
+    public const double OneCycleStartMomentum = 0.95;
+
+    /// <summary>How the learning rate moves over the run; <see cref="LearningRate"/> is its peak (its start for step decay).</summary>
+    public ScheduleKind Schedule { get; init; } = ScheduleKind.Constant;
+
+    /// <summary>Cosine: epochs of linear warm-up from 1 % of the peak.</summary>
+    public int WarmupEpochs { get; init; }
+
+    /// <summary>Step decay: epochs between two decays; 0 means a third of the epochs (at least 1).</summary>
+    public int StepEvery { get; init; }
+
+    /// <summary>Step decay: the factor of each decay.</summary>
+    public double Gamma { get; init; } = DefaultGamma;
+
+    /// <summary>Cosine: the rate the cosine anneals towards.</summary>
+    public double MinLearningRate { get; init; }
+
+    /// <summary>SGD's L2 weight decay or AdamW's decoupled one, on the weights only (biases and BatchNormalization's scale and shift do not decay).</summary>
+    public double WeightDecay { get; init; }
+
+    /// <summary>SGD's momentum μ (one-cycle cycles it instead).</summary>
+    public double Momentum { get; init; }
+
+    /// <summary>SGD's Nesterov momentum.</summary>
+    public bool Nesterov { get; init; }
+
+    /// <summary>Keras' default step size for each optimizer: 1e-3 for Adam and AdamW, 1e-2 for SGD.</summary>
+    public static double DefaultLearningRate(OptimizerKind optimizer) => optimizer == OptimizerKind.Sgd ? 1e-2 : 1e-3;
+
+    /// <summary>The weight decay an optimizer gets unless told: PyTorch's 0.01 for AdamW, none otherwise.</summary>
+    public static double DefaultWeightDecay(OptimizerKind optimizer) => optimizer == OptimizerKind.AdamW ? DefaultAdamWWeightDecay : 0;
 
     /// <summary>The optimizer's name as the command line spells it.</summary>
     public string OptimizerName => Optimizer.ToString().ToLowerInvariant();
 
-    /// <summary>A fresh optimizer with these settings, for one model.</summary>
-    public Optimizer CreateOptimizer() => Optimizer switch
+    /// <summary>The schedule's name as the command line spells it.</summary>
+    public string ScheduleName => Schedule.ToString().ToLowerInvariant();
+
+    /// <summary>Epochs between two step decays: <see cref="StepEvery"/>, or a third of the run (at least 1).</summary>
+    public int StepEveryEpochs => StepEvery > 0 ? StepEvery : Math.Max(1, Epochs / 3);
+
+    /// <summary>The momentum SGD is created with: one-cycle's starting momentum under one-cycle, else <see cref="Momentum"/>.</summary>
+    public double SgdMomentum => Schedule == ScheduleKind.OneCycle ? OneCycleStartMomentum : Momentum;
+
+    /// <summary>A fresh optimizer with these settings, for <paramref name="model"/> (whose layers say which parameters decay).</summary>
+    public Optimizer CreateOptimizer(IModel model) => Optimizer switch
     {
         OptimizerKind.Adam => new Adam((float)LearningRate),
-        _ => new Sgd((float)LearningRate),
+        OptimizerKind.AdamW => new AdamW((float)LearningRate, (float)WeightDecay) { DecayMask = DecayMask.WeightsOnly(model) },
+        _ => new Sgd((float)LearningRate, (float)SgdMomentum, (float)WeightDecay, Nesterov) { DecayMask = WeightDecay > 0 ? DecayMask.WeightsOnly(model) : null },
+    };
+
+    /// <summary>The schedule over a run of <see cref="Epochs"/> epochs of <paramref name="batchesPerEpoch"/> steps; null for a constant rate (the optimizer's own).</summary>
+    public LearningRateSchedule? CreateSchedule(int batchesPerEpoch) => Schedule switch
+    {
+        ScheduleKind.Step => new StepDecaySchedule(LearningRate, (long)StepEveryEpochs * batchesPerEpoch, Gamma),
+        ScheduleKind.Cosine => new CosineSchedule(LearningRate, (long)WarmupEpochs * batchesPerEpoch, MinLearningRate),
+        ScheduleKind.OneCycle => new OneCycleSchedule(LearningRate),
+        _ => null,
+    };
+
+    /// <summary>The schedule in words, for the recipe line: "constant", "step (×0.1 every 3 epochs)", ….</summary>
+    public string DescribeSchedule() => Schedule switch
+    {
+        ScheduleKind.Step => string.Create(CultureInfo.InvariantCulture, $"step (×{Gamma:G} every {StepEveryEpochs} epoch(s))"),
+        ScheduleKind.Cosine => string.Create(CultureInfo.InvariantCulture, $"cosine ({WarmupEpochs} warm-up epoch(s), down to {MinLearningRate:G})"),
+        ScheduleKind.OneCycle => string.Create(CultureInfo.InvariantCulture, $"onecycle (from {LearningRate / 25:G} up to {LearningRate:G} and down to {LearningRate / 25 / 1e4:G}; momentum 0.95 → 0.85 → 0.95)"),
+        _ => "constant",
     };
 }

@@ -32,6 +32,29 @@ public sealed class FitAllocationTests
     }
 
     [Fact]
+    public void Training_epochs_with_a_schedule_and_weight_decay_allocate_nothing()
+    {
+        // One-cycle sets the rate and β1 (or μ) before each step; AdamW and Nesterov SGD decay the weights only.
+        var model = new MnistMlp(1);
+        var options = new FitOptions { BatchSize = 32, Seed = 1, Schedule = new OneCycleSchedule(0.01), ScheduledEpochs = 20 };
+        Optimizer[] optimizers =
+        [
+            new AdamW(weightDecay: 0.05f) { DecayMask = DecayMask.WeightsOnly(model) },
+            new Sgd(0.01f, momentum: 0.9f, weightDecay: 5e-4f, nesterov: true) { DecayMask = DecayMask.WeightsOnly(model) },
+        ];
+        foreach (Optimizer optimizer in optimizers)
+        {
+            var trainer = new ClassifierTrainer<MnistMlp.Workspace>(model, optimizer, s_data, options);
+            var progress = new Counter();
+
+            long bytes = AllocationMeter.Measure(() => trainer.TrainEpoch(progress, CancellationToken.None), repetitions: 10);
+
+            Assert.Equal(0, bytes);
+            Assert.True(progress.Reports >= 12 * 4, $"{progress.Reports} reports");
+        }
+    }
+
+    [Fact]
     public void Evaluations_allocate_nothing()
     {
         var evaluator = new ClassifierEvaluator<MnistMlp.Workspace>(new MnistMlp(1), batchSize: 30);
