@@ -3,7 +3,7 @@ using System.Globalization;
 namespace ModelGen.Samples.FromPyTorch.Cli;
 
 /// <summary>
-/// The command line, parsed by hand: six options, each with one value, so a mistake gets one line that
+/// The command line, parsed by hand: seven options, each with one value, so a mistake gets one line that
 /// names the option, the value and what is accepted. Numbers are read in the invariant culture without
 /// thousands separators ("1,5" is an error, never 15).
 /// </summary>
@@ -14,16 +14,22 @@ internal sealed record SampleOptions
 
     public const string Usage = """
         usage: from-pytorch [options]
-          Evaluates Digits (models/digits.onnx, compiled into C#) on the MNIST test set, compares it with
-          PyTorch's figures, fine-tunes it and saves the fine-tuned parameters.
+          Evaluates Digits (models/digits.onnx) and DigitsResNet (models/resnet.onnx), both compiled into C#,
+          on the MNIST test set, compares them with PyTorch's figures, fine-tunes them and saves the
+          fine-tuned parameters.
+          --model NAME          digits, resnet or all (default: all)
           --data DIR            a folder with the four MNIST IDX files (default: the cache folder, fetched into if missing)
-          --out DIR             where digits-finetuned.safetensors goes (default: ./from-pytorch-output)
+          --out DIR             where digits-finetuned.safetensors and resnet-finetuned.safetensors go
+                                (default: ./from-pytorch-output)
           --epochs N            fine-tuning epochs, 0 to 100; 0 evaluates only and writes nothing (default: 1)
           --learning-rate X     Adam's learning rate (default: 0.0001)
           --seed N              seeds the shuffle of the training set (default: 1)
-          --train-images N      fine-tune on the first N training images only (default: all 60,000)
+          --train-images N      fine-tune on the first N training images only (default: all 60,000 for Digits,
+                                the first 25,600 for DigitsResNet)
           -h, --help            this text
         """;
+
+    public SampleModels Models { get; init; } = SampleModels.All;
 
     public string? DataFolder { get; init; }
 
@@ -61,6 +67,7 @@ internal sealed record SampleOptions
             string value = args[++i];
             options = name switch
             {
+                "--model" => ParseModels(name, value, ref error) is { } models ? options with { Models = models } : options,
                 "--data" => NonEmpty(name, value, "a folder", ref error) is { } data ? options with { DataFolder = data } : options,
                 "--out" => NonEmpty(name, value, "a folder", ref error) is { } output ? options with { OutputFolder = output } : options,
                 "--epochs" => WholeNumber(name, value, 0, FineTuning.MaxEpochs, ref error) is { } epochs ? options with { Epochs = epochs } : options,
@@ -75,7 +82,7 @@ internal sealed record SampleOptions
     }
 
     private static bool Known(string name) =>
-        name is "--data" or "--out" or "--epochs" or "--learning-rate" or "--seed" or "--train-images";
+        name is "--model" or "--data" or "--out" or "--epochs" or "--learning-rate" or "--seed" or "--train-images";
 
     private static string UnknownOption(string name) => $"unknown option '{name}' (from-pytorch --help lists the options).";
 
@@ -100,6 +107,19 @@ internal sealed record SampleOptions
         return null;
     }
 
+    private static SampleModels? ParseModels(string name, string value, ref string? error)
+    {
+        switch (value)
+        {
+            case "digits": return SampleModels.Digits;
+            case "resnet": return SampleModels.ResNet;
+            case "all": return SampleModels.All;
+            default:
+                error = $"{name}: '{value}' is not a model of this sample; write digits, resnet or all.";
+                return null;
+        }
+    }
+
     private static ulong? ParseSeed(string name, string value, ref string? error)
     {
         if (IsDigits(value) && ulong.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out ulong seed)) return seed;
@@ -121,4 +141,17 @@ internal sealed record SampleOptions
     }
 
     private static bool IsDigits(string value) => value.Length > 0 && value.All(char.IsAsciiDigit);
+}
+
+/// <summary>The models a run evaluates and fine-tunes (--model).</summary>
+[Flags]
+internal enum SampleModels
+{
+    /// <summary>Digits, from models/digits.onnx.</summary>
+    Digits = 1,
+
+    /// <summary>DigitsResNet, from models/resnet.onnx.</summary>
+    ResNet = 2,
+
+    All = Digits | ResNet,
 }
