@@ -24,8 +24,7 @@ internal sealed record SampleOptions
           --epochs N            fine-tuning epochs, 0 to 100; 0 evaluates only and writes nothing (default: 1)
           --learning-rate X     Adam's learning rate (default: 0.0001)
           --seed N              seeds the shuffle of the training set (default: 1)
-          --train-images N      fine-tune on the first N training images only (default: all 60,000 for Digits,
-                                the first 25,600 for DigitsResNet)
+          --train-images N      fine-tune on the first N training images only (default: all 60,000)
           -h, --help            this text
         """;
 

@@ -80,7 +80,7 @@ internal static class SampleRun
         string folder = await new MnistAcquirer(settings, console).AcquireAsync(cancellationToken).ConfigureAwait(false);
         MnistData mnist = MnistData.Load(folder);
         var test = new LabeledData(mnist.Test.Pixels, mnist.Test.Labels, MnistData.PixelsPerImage);
-        var train = new LabeledData(mnist.Train.Pixels, mnist.Train.Labels, MnistData.PixelsPerImage);
+        LabeledData train = new LabeledData(mnist.Train.Pixels, mnist.Train.Labels, MnistData.PixelsPerImage).Take(options.TrainImages ?? mnist.Train.Count);
         // The fine-tuned models are saved once both are done, so that a run cancelled in the second writes nothing.
         var saves = new List<(IModel Model, string Path)>();
 
@@ -89,7 +89,7 @@ internal static class SampleRun
             var model = new Digits();
             PyTorchReference pytorch = PyTorchReference.Load(PyTorchReference.Digits);
             output.WriteLine(Invariant($"Digits: models/digits.onnx compiled into C# at build time, {Digits.ParameterCount:N0} trained parameters, input [N, 1, 28, 28]"));
-            RunModel(model, pytorch, test, FitOptions.DefaultEvaluationBatchSize, train.Take(options.TrainImages ?? train.Count), options, digitsPath is not null,
+            RunModel(model, pytorch, test, FitOptions.DefaultEvaluationBatchSize, train, options, digitsPath is not null,
                 runningStatistics: null, output, cancellationToken);
             if (digitsPath is not null) saves.Add((model, digitsPath));
         }
@@ -100,8 +100,7 @@ internal static class SampleRun
             PyTorchReference pytorch = PyTorchReference.Load(PyTorchReference.ResNet);
             int batchNorms = DigitsResNet.Layers.OfType<BatchNormalizationLayerInfo>().Count();
             output.WriteLine(Invariant($"DigitsResNet: models/resnet.onnx compiled into C# at build time, {pytorch.Parameters:N0} trained parameters and {DigitsResNet.StateCount:N0} running statistics in {batchNorms} BatchNormalization layers, input [N, 1, 28, 28]"));
-            LabeledData tuning = train.Take(options.TrainImages ?? FineTuning.ResNetTrainImages);
-            RunModel(model, pytorch, test, ResNetEvaluationBatch, tuning, options, resNetPath is not null, model.State, output, cancellationToken);
+            RunModel(model, pytorch, test, ResNetEvaluationBatch, train, options, resNetPath is not null, model.State, output, cancellationToken);
             if (resNetPath is not null) saves.Add((model, resNetPath));
         }
 
