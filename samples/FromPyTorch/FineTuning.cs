@@ -9,8 +9,8 @@ namespace ModelGen.Samples.FromPyTorch;
 /// DigitsResNet's BatchNormalization layers then normalise with each batch's statistics and move their running
 /// statistics as PyTorch's do. The digits convnet's export has no Dropout (PyTorch's eval-mode export drops it), so
 /// it fine-tunes without it. Same seed, same data: bit-identical parameters (and running statistics). An epoch over
-/// the 60,000 training images takes the digits convnet about 12 s on the 2-core build machine, the ResNet about two
-/// minutes (--train-images shortens it).
+/// the 60,000 training images takes the digits convnet about 11 s on the 2-core build machine, the ResNet about a
+/// minute (--train-images shortens it).
 /// </summary>
 public static class FineTuning
 {

@@ -32,8 +32,9 @@ internal static class SampleRun
     private const int LatencyImages = 1000;
 
     /// <summary>
-    /// The ResNet's evaluation batches. Its workspace holds every layer's activations at 28×28×16 and their im2col
-    /// patches: for 500 images (the evaluation default, which Digits uses) that is 1.6 GB and slower than smaller batches.
+    /// The ResNet's evaluation batches. Its workspace holds every layer's activations, 16 channels at 28×28 in the first
+    /// block: with batches of 500 (the evaluation default, which Digits uses) the program peaks at 0.88 GB, with 100 at
+    /// 0.45 GB, and the pass takes as long.
     /// </summary>
     private const int ResNetEvaluationBatch = 100;
 
