@@ -10,8 +10,9 @@ The network, [N,1,28,28] -> 10 probabilities (the `ResNet` class below; paramete
   adaptive_avg_pool2d(x, 1) -> flatten -> fc Linear(64,10) -> Softmax(dim=1)
 Training uses cross-entropy on the logits (everything but the Softmax): the loss ModelGen's compiled classifier
 uses for a Softmax output (sparse categorical cross-entropy), so fine-tuning in C# continues the same objective.
-Adam (lr 1e-3 falling to 0 along a half cosine over all the steps), batch 128, 2 epochs, seed 1, CPU, 2 threads, BatchNorm with PyTorch's defaults (momentum 0.1,
-eps 1e-5). Inputs are the pixels / 255 as float32, with no mean/std normalisation, in NCHW layout.
+Adam (lr 1e-3 falling to 0 along a half cosine over all the steps), batch 128, 2 epochs, seed 1, CPU, 2 threads,
+BatchNorm with PyTorch's defaults (momentum 0.1, eps 1e-5). Inputs are the pixels / 255 as float32, with no mean/std
+normalisation, in NCHW layout.
 
 The model is exported from eval state with training=torch.onnx.TrainingMode.PRESERVE: the BatchNormalization
 nodes stay in the graph, holding the learned scale and shift and the running mean and variance, instead of being
