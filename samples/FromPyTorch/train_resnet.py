@@ -179,7 +179,8 @@ def main():
     onnx.checker.check_model(exported)
     ops = [n.op_type for n in exported.graph.node]
     if ops.count("BatchNormalization") != 9:
-        raise SystemExit("the export has %d BatchNormalization nodes, expected 9: %s" % (ops.count("BatchNormalization"), ops))
+        raise SystemExit("the export has %d BatchNormalization nodes, expected 9: %s"
+                         % (ops.count("BatchNormalization"), ops))
 
     report = {
         "model": "resnet.onnx",
