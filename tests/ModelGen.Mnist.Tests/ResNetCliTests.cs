@@ -40,7 +40,13 @@ public sealed class ResNetCliTests : IDisposable
         JsonElement root = metrics.RootElement;
         Assert.Equal("resnet", root.GetProperty("network").GetString());
         Assert.Equal(MnistResNet.Spec, root.GetProperty("spec").GetString());
-        Assert.Equal(0.001, root.GetProperty("hyperparameters").GetProperty("learningRate").GetDouble());
+        // The network's own recipe: Nesterov SGD with weight decay on one cycle up to 0.1.
+        JsonElement hyperparameters = root.GetProperty("hyperparameters");
+        Assert.Equal(0.1, hyperparameters.GetProperty("learningRate").GetDouble());
+        Assert.Equal("sgd", hyperparameters.GetProperty("optimizer").GetString());
+        Assert.Equal("onecycle", hyperparameters.GetProperty("schedule").GetProperty("kind").GetString());
+        Assert.Equal(5e-4, hyperparameters.GetProperty("weightDecay").GetDouble());
+        Assert.True(hyperparameters.GetProperty("nesterov").GetBoolean());
         double accuracy = root.GetProperty("testAccuracy").GetDouble();
 
         // The file holds the running statistics the training moved, and evaluate finds the network from it.
@@ -69,8 +75,9 @@ public sealed class ResNetCliTests : IDisposable
     public void The_recipe_and_the_name()
     {
         Assert.Same(MnistNetwork.ResNet, MnistNetwork.Find("ResNet"));
-        Assert.Equal(8, MnistNetwork.ResNet.Recipe.Epochs);
-        Assert.Equal(128, MnistNetwork.ResNet.Recipe.BatchSize);
+        TrainingOptions recipe = MnistNetwork.ResNet.Recipe;
+        Assert.Equal((10, 128, 0.1, OptimizerKind.Sgd, ScheduleKind.OneCycle, 5e-4, true),
+            (recipe.Epochs, recipe.BatchSize, recipe.LearningRate, recipe.Optimizer, recipe.Schedule, recipe.WeightDecay, recipe.Nesterov));
         // 272,186 trained parameters, as ResNet-20 has; the bias slots of bias-free layers stay 0 and are not saved.
         long trained = MnistResNet.Layers.Sum(l => l switch
         {

@@ -137,6 +137,22 @@ public sealed class TrainingRecipeCliTests(SyntheticData data) : IClassFixture<S
     }
 
     [Fact]
+    public async Task Another_optimizer_than_the_networks_recipe_starts_from_its_own_defaults()
+    {
+        string output = _folder.File("out");
+
+        // ResNet's recipe is Nesterov SGD with decay on one cycle; Adam given instead brings Adam's defaults, not those.
+        var result = await CliRunner.RunAsync("train", "--network", "resnet", "--data", data.Path, "--out", output, "--epochs", "1", "--batch-size", "250",
+            "--optimizer", "adam");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using JsonDocument metrics = OutputFiles.ReadMetrics(Path.Combine(output, "metrics.json"));
+        JsonElement hyper = metrics.RootElement.GetProperty("hyperparameters");
+        Assert.Equal(("adam", 0.001, "constant", 0.0, false), (hyper.GetProperty("optimizer").GetString(), hyper.GetProperty("learningRate").GetDouble(),
+            hyper.GetProperty("schedule").GetProperty("kind").GetString(), hyper.GetProperty("weightDecay").GetDouble(), hyper.GetProperty("nesterov").GetBoolean()));
+    }
+
+    [Fact]
     public void Step_decay_per_epoch_lowers_each_epochs_rate_by_gamma()
     {
         var train = SyntheticDigits.Make(70, 1);

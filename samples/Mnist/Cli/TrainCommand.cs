@@ -39,23 +39,23 @@ public sealed class TrainCommand
 
     private readonly Option<double?> _learningRate = new("--learning-rate", "--lr")
     {
-        Description = "Step size; with a --schedule, its peak (step: its first rate). Default: 0.001 for adam and adamw, 0.01 for sgd.",
+        Description = "Step size; with a --schedule, its peak (step: its first rate). Default: 0.001 for adam and adamw, 0.01 for sgd; 0.1 in resnet's recipe.",
     };
 
     private readonly Option<string> _optimizer = new("--optimizer")
     {
-        Description = "The optimizer: adam (Keras' defaults), sgd (plain, or with --momentum, --weight-decay, --nesterov) or adamw (Adam with PyTorch's decoupled weight decay).",
+        Description = "The optimizer: adam (Keras' defaults), sgd (plain, or with --momentum, --weight-decay, --nesterov) or adamw (Adam with PyTorch's decoupled weight decay). " +
+            "Default: the network's recipe, adam for mlp and cnn; for resnet sgd with Nesterov momentum, weight decay 0.0005 and --schedule onecycle up to 0.1. " +
+            "Another optimizer starts from its own defaults.",
         HelpName = "adam|sgd|adamw",
-        DefaultValueFactory = _ => TrainingOptions.Default.OptimizerName,
     };
 
     private readonly Option<string> _schedule = new("--schedule")
     {
         Description = "How the learning rate moves, step by step: constant; step (×--gamma every --step-every epochs, PyTorch's StepLR); " +
             "cosine (linear warm-up over --warmup-epochs from 1 % of the rate, then cosine down to --min-lr); " +
-            "onecycle (PyTorch's OneCycleLR: from rate/25 up to the rate over 30 % of the steps, then down to rate/250000; it also moves sgd's momentum and adam's β1 from 0.95 to 0.85 and back).",
+            "onecycle (PyTorch's OneCycleLR: from rate/25 up to the rate over 30 % of the steps, then down to rate/250000; it also moves sgd's momentum and adam's β1 from 0.95 to 0.85 and back). Default: constant; onecycle in resnet's recipe.",
         HelpName = "constant|step|cosine|onecycle",
-        DefaultValueFactory = _ => "constant",
     };
 
     private readonly Option<int?> _warmupEpochs = new("--warmup-epochs")
@@ -81,7 +81,7 @@ public sealed class TrainCommand
     private readonly Option<double?> _weightDecay = new("--weight-decay")
     {
         Description = "sgd: L2 weight decay; adamw: decoupled weight decay. Applied to the weights only: biases and BatchNormalization's scale and shift do not decay. " +
-            $"Default: {TrainingOptions.DefaultAdamWWeightDecay.ToString(CultureInfo.InvariantCulture)} for adamw, 0 for sgd.",
+            $"Default: {TrainingOptions.DefaultAdamWWeightDecay.ToString(CultureInfo.InvariantCulture)} for adamw, 0 for sgd; 0.0005 in resnet's recipe.",
     };
 
     private readonly Option<double?> _momentum = new("--momentum")
@@ -261,12 +261,18 @@ public sealed class TrainCommand
     /// </summary>
     private TrainingOptions Recipe(ParseResult parseResult, MnistNetwork network)
     {
-        var optimizer = Enum.Parse<OptimizerKind>(parseResult.GetValue(_optimizer)!, ignoreCase: true);
-        var schedule = Enum.Parse<ScheduleKind>(parseResult.GetValue(_schedule)!, ignoreCase: true);
+        bool Given(Option option) => parseResult.GetResult(option) is { Implicit: false };
+        // The network's recipe holds for its own optimizer (rate, schedule, decay, momentum); another optimizer
+        // starts from that optimizer's defaults. Each setting given on the command line overrides either.
+        TrainingOptions recipe = network.Recipe;
+        var optimizer = Given(_optimizer) ? Enum.Parse<OptimizerKind>(parseResult.GetValue(_optimizer)!, ignoreCase: true) : recipe.Optimizer;
+        bool ownOptimizer = optimizer == recipe.Optimizer;
+        var schedule = Given(_schedule) ? Enum.Parse<ScheduleKind>(parseResult.GetValue(_schedule)!, ignoreCase: true)
+            : ownOptimizer ? recipe.Schedule : ScheduleKind.Constant;
         var options = new TrainingOptions(
-            parseResult.GetValue(_epochs) ?? network.Recipe.Epochs,
-            parseResult.GetValue(_batchSize) ?? network.Recipe.BatchSize,
-            parseResult.GetValue(_learningRate) ?? TrainingOptions.DefaultLearningRate(optimizer),
+            parseResult.GetValue(_epochs) ?? recipe.Epochs,
+            parseResult.GetValue(_batchSize) ?? recipe.BatchSize,
+            parseResult.GetValue(_learningRate) ?? (ownOptimizer ? recipe.LearningRate : TrainingOptions.DefaultLearningRate(optimizer)),
             optimizer,
             parseResult.GetValue(_seed))
         {
@@ -275,11 +281,10 @@ public sealed class TrainCommand
             StepEvery = parseResult.GetValue(_stepEvery) ?? 0,
             Gamma = parseResult.GetValue(_gamma) ?? TrainingOptions.DefaultGamma,
             MinLearningRate = parseResult.GetValue(_minLearningRate) ?? 0,
-            WeightDecay = parseResult.GetValue(_weightDecay) ?? TrainingOptions.DefaultWeightDecay(optimizer),
-            Momentum = parseResult.GetValue(_momentum) ?? 0,
-            Nesterov = parseResult.GetValue(_nesterov),
+            WeightDecay = parseResult.GetValue(_weightDecay) ?? (ownOptimizer ? recipe.WeightDecay : TrainingOptions.DefaultWeightDecay(optimizer)),
+            Momentum = parseResult.GetValue(_momentum) ?? (ownOptimizer && schedule == recipe.Schedule ? recipe.Momentum : 0),
+            Nesterov = Given(_nesterov) ? parseResult.GetValue(_nesterov) : ownOptimizer && recipe.Nesterov,
         };
-        bool Given(Option option) => parseResult.GetResult(option) is not null;
         string Number(double value) => value.ToString(CultureInfo.InvariantCulture);
 
         foreach ((Option option, ScheduleKind kind) in new (Option, ScheduleKind)[]

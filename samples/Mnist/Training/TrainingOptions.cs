@@ -40,8 +40,19 @@ public sealed record TrainingOptions(int Epochs, int BatchSize, double LearningR
     /// <summary>Keras' convnet example's recipe: 15 epochs of Adam at 1e-3 on batches of 128.</summary>
     public static TrainingOptions ConvNet { get; } = Default with { Epochs = 15, BatchSize = 128 };
 
-    /// <summary>ResNet-20's recipe here: 8 epochs of Adam at 1e-3 on batches of 128.</summary>
-    public static TrainingOptions ResNet { get; } = Default with { Epochs = 8, BatchSize = 128 };
+    /// <summary>
+    /// ResNet-20's recipe here: 10 epochs on batches of 128 of SGD with Nesterov momentum and weight decay 5e-4
+    /// (on the weights, not on biases or BatchNormalization's scale and shift), the rate following one cycle
+    /// up to 0.1 and down (PyTorch's OneCycleLR, momentum cycling 0.95 → 0.85 → 0.95). A constant Adam rate
+    /// left the running statistics lagging behind the weights: the test accuracy jumped by a point from
+    /// epoch to epoch; the cycle's long descent ends on weights the running statistics have caught up with.
+    /// </summary>
+    public static TrainingOptions ResNet { get; } = new TrainingOptions(10, 128, 0.1, OptimizerKind.Sgd, Default.Seed)
+    {
+        Schedule = ScheduleKind.OneCycle,
+        WeightDecay = 5e-4,
+        Nesterov = true,
+    };
 
     /// <summary>PyTorch's AdamW default weight decay, the sample's for <c>--optimizer adamw</c>.</summary>
     public const double DefaultAdamWWeightDecay = 0.01;
