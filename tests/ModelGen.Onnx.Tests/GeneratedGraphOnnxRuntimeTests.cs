@@ -1,5 +1,6 @@
 using ModelGen.Onnx.Tests.Harness;
 using ModelGen.Onnx.Tests.Models;
+using ModelGen.TestModels;
 using Xunit.Abstractions;
 
 namespace ModelGen.Onnx.Tests;

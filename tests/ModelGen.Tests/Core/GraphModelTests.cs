@@ -1,4 +1,5 @@
 using ModelGen.Tests.Models;
+using ModelGen.TestModels;
 using Xunit.Abstractions;
 
 namespace ModelGen.Tests.Core;

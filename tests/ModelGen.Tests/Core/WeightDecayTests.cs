@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using ModelGen.Tests.Models;
+using ModelGen.TestModels;
 
 namespace ModelGen.Tests.Core;
 

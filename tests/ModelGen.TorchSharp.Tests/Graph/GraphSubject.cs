@@ -1,4 +1,5 @@
 using ModelGen.ReferenceTests.Models;
+using ModelGen.TestModels;
 
 namespace ModelGen.ReferenceTests.Graph;
 

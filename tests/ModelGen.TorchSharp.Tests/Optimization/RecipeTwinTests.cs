@@ -1,5 +1,6 @@
 using ModelGen.ReferenceTests.Graph;
 using ModelGen.ReferenceTests.Models;
+using ModelGen.TestModels;
 using ModelGen.Training;
 using TorchSharp;
 using TorchSharp.Modules;

@@ -1,8 +1,8 @@
 using ModelGen;
 
-namespace ModelGen.Tests.Models;
+namespace ModelGen.TestModels;
 
-// Graph models for the core tests: residual blocks (declared as reusable blocks), a MobileNetV2
+// Graph models shared by the core, ONNX Runtime and TorchSharp tests (linked into each project): residual blocks (declared as reusable blocks), a MobileNetV2
 // inverted residual, and two branches joined by Concatenate. Small, so a gradient check runs in a second.
 
 /// <summary>A ResNet basic block: two 3×3 convolutions with BatchNormalization, and the block's input added back.</summary>
