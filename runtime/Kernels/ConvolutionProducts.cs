@@ -25,9 +25,9 @@ public static unsafe partial class Convolution
         CheckProduct(w.Length, y.Length, nameof(y), batch, g, filters);
         if (b.Length < filters) throw new ArgumentException($"The span 'b' holds {b.Length} values, fewer than the {filters} filters.", nameof(b));
         int pixels = batch * g.OutputPixels;
-        if (batch < 2)
+        if (batch < 2 && !WorkerPool.Busy && ProductsInParallel(batch, g, filters))
         {
-            // One sample: the product alone splits its rows across the cores.
+            // One large sample with the cores free: the product alone splits its rows across them.
             Im2Col(x, patches, batch, g);
             Kernels.Affine(patches, w, b, y, pixels, g.PatchSize, filters);
             return;
@@ -90,18 +90,74 @@ public static unsafe partial class Convolution
         Kernels.WeightGradient(patches, dz, dw, rows, g.PatchSize, filters);
     }
 
-    // Each chunk makes its samples' patches in the patch rows of its first sample, which stay in cache.
+    // Each chunk makes its samples' patches in the patch rows of its first sample, which stay in cache; a
+    // stride-1 convolution reads its windows straight from a zero-padded copy of the image instead.
     private static void ForwardPart(ref KernelArgs a, int chunk, int chunks)
     {
         ref ConvJob job = ref ConvJob.Of(ref a);
         var (first, end) = job.Samples(chunk, chunks);
-        int pixels = job.Geometry.OutputPixels, inputs = job.Geometry.PatchSize, filters = job.Filters;
+        ConvGeometry g = job.Geometry;
+        int pixels = g.OutputPixels, inputs = g.PatchSize, filters = job.Filters;
         float* scratch = job.Target + (long)first * pixels * inputs;
+        bool padded = ReadsPaddedImages(g, filters);
         for (int n = first; n < end; n++)
         {
-            Im2ColRows(job.Source, (long)n * pixels, pixels, scratch, job.Geometry);
-            Kernels.AccumulateRowBlock(scratch, job.Matrix, job.Biases, job.Output + (long)n * pixels * filters, 0, pixels, inputs, filters);
+            float* y = job.Output + (long)n * pixels * filters;
+            if (padded)
+            {
+                ForwardFromPaddedImage(job.Source + (long)n * g.InputSize, job.Matrix, job.Biases, y, scratch, g, filters);
+                continue;
+            }
+            Im2ColRows(job.Source, (long)n * pixels, pixels, scratch, g);
+            Kernels.AccumulateRowBlock(scratch, job.Matrix, job.Biases, y, 0, pixels, inputs, filters);
         }
+    }
+
+    /// <summary>
+    /// Whether a sample's forward product reads its windows from a padded copy of the image (stride 1, whole
+    /// vectors of filters, register tiles; the copy and the virtual output fit in the sample's patch rows).
+    /// </summary>
+    private static bool ReadsPaddedImages(in ConvGeometry g, int filters)
+    {
+        if (!RegisterTiles.Suits(filters) || g.StrideHeight != 1 || g.StrideWidth != 1) return false;
+        long paddedWidth = g.OutputWidth + g.WindowWidth - 1, paddedHeight = g.OutputHeight + g.WindowHeight - 1;
+        return paddedHeight * paddedWidth * g.Channels + g.OutputHeight * paddedWidth * filters <= (long)g.OutputPixels * g.PatchSize;
+    }
+
+    // y [OutputPixels, filters] = patches · W + b for one image, without making its patches. With stride 1,
+    // in a zero-padded copy of the image whose rows are PW = OutputWidth + WindowWidth − 1 pixels wide, the
+    // window of output pixel (oy, ox) starts at pixel q = oy·PW + ox, and its row ky is the WindowWidth·C
+    // floats from (q + ky·PW)·C: a[q, (ky, j)] = padded[q·C + ky·PW·C + j]. So the product runs over the
+    // "virtual" pixels q with ARow = C, one segment per window row, each a run of the patch row's order
+    // (ky, kx, c); the virtual pixels that straddle two rows (ox ≥ OutputWidth) are computed and dropped.
+    // Each y value is the same chain of multiply-adds as from the patch matrix: the same bits.
+    private static void ForwardFromPaddedImage(float* image, float* w, float* b, float* y, float* scratch, in ConvGeometry g, int filters)
+    {
+        int c = g.Channels, pw = g.OutputWidth + g.WindowWidth - 1, ph = g.OutputHeight + g.WindowHeight - 1, run = g.WindowWidth * c;
+        float* padded = scratch, virtualY = scratch + (long)ph * pw * c;
+        new Span<float>(padded, ph * pw * c).Clear();
+        // Padded row r holds image row r − PadTop, shifted right by PadLeft pixels (Same: the odd pad at the bottom and right).
+        for (int iy = 0; iy < g.InputHeight; iy++)
+        {
+            int r = iy + g.PadTop;
+            if (r >= ph) break;
+            int width = Math.Min(g.InputWidth, pw - g.PadLeft);
+            Runs.Copy(image + (long)iy * g.InputWidth * c, padded + ((long)r * pw + g.PadLeft) * c, width * c);
+        }
+        int rows = (g.OutputHeight - 1) * pw + g.OutputWidth;
+        for (int ky = 0; ky < g.WindowHeight; ky++)
+        {
+            var segment = new RegisterTiles.Operands
+            {
+                A = padded + (long)ky * pw * c, ARow = c, AStep = 1,
+                B = w + (long)ky * run * filters, BStep = filters, Steps = run,
+                Start = ky == 0 ? b : null, Accumulate = ky > 0,
+                C = virtualY, CRow = filters, Columns = filters,
+            };
+            RegisterTiles.Rows(segment, 0, rows);
+        }
+        for (int oy = 0; oy < g.OutputHeight; oy++)
+            new ReadOnlySpan<float>(virtualY + (long)oy * pw * filters, g.OutputWidth * filters).CopyTo(new Span<float>(y + (long)oy * g.OutputWidth * filters, g.OutputWidth * filters));
     }
 
     // Job: Source = dpatches (scratch: the rows of the chunk's first sample), Target = dx, Output = dz (read), Matrix = Wᵀ.

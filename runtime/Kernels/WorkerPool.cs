@@ -76,6 +76,9 @@ internal static unsafe class WorkerPool
     /// <summary>Chunks of a parallel call (a serial call is one chunk).</summary>
     public static int ParallelChunks => (s_workers.Length + 1) * ChunksPerThread;
 
+    /// <summary>Whether a parallel call is running (a kernel called now from one of its chunks runs on its own thread).</summary>
+    public static bool Busy => Volatile.Read(ref s_busy) != 0;
+
     /// <summary>Threads a kernel may use, the caller included.</summary>
     public static int Threads => s_workers.Length + 1;
 

@@ -5,7 +5,8 @@ namespace ModelGen.Tests.Core;
 /// <see cref="Convolution.InputGradient"/>), which make patches where they are used, against the separate
 /// calls on a whole patch matrix (im2col, then the dense kernels, then col2im): the same bits, on every
 /// vector path, on one core and on all. The shapes include ResNet-20's three stages and its strided
-/// convolution (register tiles and patches made from the images), odd windows and paddings, filter counts
+/// convolution (register tiles, patches made from the images, stride-1 windows read from a padded copy of the
+/// image), odd windows and paddings, filter counts
 /// that are not whole vectors, a single sample, and a sparse gradient (the transposed partials).
 /// </summary>
 [Collection(AllocationTestGroup.Name)]
@@ -25,6 +26,8 @@ public sealed class ConvolutionProductsTests
         { 13, 13, 32, 3, 3, 1, Padding.Valid, 64, 7 },
         { 9, 9, 4, 3, 3, 1, Padding.Same, 7, 5 },
         { 7, 7, 64, 3, 3, 1, Padding.Same, 64, 1 },
+        { 9, 11, 8, 4, 4, 1, Padding.Same, 16, 4 },    // stride 1 from a padded image: one pad at the top and left, two at the bottom and right
+        { 12, 10, 16, 3, 3, 1, Padding.Valid, 32, 5 }, // stride 1 from the image itself (no padding), rows narrower than tall
     };
 
     [Theory]
