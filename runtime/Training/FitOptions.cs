@@ -41,6 +41,13 @@ public sealed record FitOptions
     public int? ScheduledEpochs { get; init; }
 
     /// <summary>
+    /// Image augmentation of each training batch after it is gathered (never of evaluation), drawn from <see cref="Seed"/>
+    /// and the step number alone (see <see cref="ImageAugmentation"/>). The model's input must be an image. Null (the
+    /// default), or settings with every transform off: batches are used as gathered, bit for bit as without it.
+    /// </summary>
+    public ImageAugmentation? Augmentation { get; init; }
+
+    /// <summary>
     /// Steps in one epoch over <paramref name="samples"/> training samples: ⌈samples / BatchSize⌉, or 1 when the batch
     /// holds the whole set. What a schedule's lengths in steps are counted in.
     /// </summary>
