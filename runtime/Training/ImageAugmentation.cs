@@ -3,9 +3,9 @@ namespace ModelGen.Training;
 /// <summary>
 /// Image augmentation applied on the fly to each training batch (never to evaluation), for models whose input is an
 /// image, channels-last [height, width, channels]. Each transform is off by default; the ones switched on run in this
-/// order on every image: random crop after zero padding, horizontal flip, translation, random erasing (torchvision's
-/// <c>RandomCrop(padding=P)</c>, <c>RandomHorizontalFlip()</c>, <c>RandomAffine(translate=)</c> with whole pixels,
-/// <c>RandomErasing()</c>). Set it as <see cref="FitOptions.Augmentation"/>.
+/// order on every image: random crop after zero padding, horizontal flip, rotation, translation, random erasing
+/// (torchvision's <c>RandomCrop(padding=P)</c>, <c>RandomHorizontalFlip()</c>, <c>RandomAffine(degrees, translate)</c>
+/// with nearest-pixel sampling and whole-pixel shifts, <c>RandomErasing()</c>). Set it as <see cref="FitOptions.Augmentation"/>.
 /// </summary>
 /// <remarks>
 /// The draws come from xoshiro256**, reseeded for every batch from <see cref="FitOptions.Seed"/> (XORed with
@@ -24,6 +24,12 @@ public sealed record ImageAugmentation
     /// <summary>Shift by a whole number of pixels, each of dy and dx uniform in [-T, T], zero fill. 0: off.</summary>
     public int MaxTranslation { get; init; }
 
+    /// <summary>
+    /// Rotate about the image's centre by an angle uniform in [-R, R] degrees (positive: counter-clockwise, as
+    /// torchvision), sampling the nearest source pixel (torchvision's default NEAREST), zero fill. 0: off.
+    /// </summary>
+    public double MaxRotationDegrees { get; init; }
+
     /// <summary>Random erasing's probability p (torchvision's default 0.5 when used); 0: off.</summary>
     public double ErasingProbability { get; init; }
 
@@ -37,7 +43,7 @@ public sealed record ImageAugmentation
     public float ErasingValue { get; init; }
 
     /// <summary>True when at least one transform is on.</summary>
-    public bool IsActive => CropPadding > 0 || HorizontalFlip || MaxTranslation > 0 || ErasingProbability > 0;
+    public bool IsActive => CropPadding > 0 || HorizontalFlip || MaxTranslation > 0 || MaxRotationDegrees > 0 || ErasingProbability > 0;
 
     /// <summary>Throws ArgumentException naming the first setting out of range for images of <paramref name="shape"/>, or a shape that is not an image.</summary>
     public void Check(TensorShape shape, string parameterName)
@@ -47,6 +53,8 @@ public sealed record ImageAugmentation
         if (CropPadding < 0) throw new ArgumentOutOfRangeException(parameterName, CropPadding, $"{nameof(CropPadding)} must be 0 or more.");
         if (MaxTranslation < 0 || MaxTranslation >= Math.Max(shape.Height, shape.Width))
             throw new ArgumentOutOfRangeException(parameterName, MaxTranslation, $"{nameof(MaxTranslation)} must be from 0 to less than the image's larger side, {Math.Max(shape.Height, shape.Width)}.");
+        if (!(MaxRotationDegrees >= 0 && MaxRotationDegrees <= 180))
+            throw new ArgumentOutOfRangeException(parameterName, MaxRotationDegrees, $"{nameof(MaxRotationDegrees)} must be from 0 to 180.");
         if (!(ErasingProbability >= 0 && ErasingProbability <= 1))
             throw new ArgumentOutOfRangeException(parameterName, ErasingProbability, $"{nameof(ErasingProbability)} must be from 0 to 1.");
         if (!(ErasingScale.Min > 0 && ErasingScale.Min <= ErasingScale.Max && ErasingScale.Max <= 1))
@@ -70,5 +78,6 @@ public sealed record ImageAugmentation
 /// <param name="EraseWidth">Random erasing: the rectangle's columns.</param>
 /// <param name="EraseTop">Random erasing: the rectangle's first row.</param>
 /// <param name="EraseLeft">Random erasing: the rectangle's first column.</param>
+/// <param name="RotationDegrees">Rotation about the centre, counter-clockwise in degrees; 0 for none.</param>
 public readonly record struct AugmentationDraw(int CropTop, int CropLeft, bool Flip, int ShiftDown, int ShiftRight,
-    int EraseHeight, int EraseWidth, int EraseTop, int EraseLeft);
+    int EraseHeight, int EraseWidth, int EraseTop, int EraseLeft, double RotationDegrees = 0);

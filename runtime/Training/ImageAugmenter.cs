@@ -62,7 +62,7 @@ public sealed class ImageAugmenter
 
     /// <summary>
     /// One image's draws, in this order, each only when its transform is on: crop top and left (uniform in [0, 2P]),
-    /// flip (the top bit of a 64-bit draw), shift down and right (uniform in [-T, T]), then random erasing as
+    /// flip (the top bit of a 64-bit draw), rotation (−R + 2R · a uniform [0, 1) double), shift down and right (uniform in [-T, T]), then random erasing as
     /// torchvision draws it (erase when a uniform [0, 1) is below p; then up to 10 attempts of an area
     /// uniform in scale·H·W and a ratio exp(uniform in log ratio), h = round(√(area·ratio)), w = round(√(area/ratio)),
     /// rounding half to even as Python does, kept when h &lt; H and w &lt; W, and its top and left uniform in
@@ -80,6 +80,8 @@ public sealed class ImageAugmenter
             left = random.NextInt32(2 * p + 1);
         }
         if (settings.HorizontalFlip) flip = (random.NextUInt64() >> 63) != 0;
+        double angle = 0;
+        if (settings.MaxRotationDegrees > 0) angle = Uniform(ref random, -settings.MaxRotationDegrees, settings.MaxRotationDegrees);
         int t = settings.MaxTranslation;
         if (t > 0)
         {
@@ -105,23 +107,32 @@ public sealed class ImageAugmenter
                 break;
             }
         }
-        return new AugmentationDraw(top, left, flip, down, right, eh, ew, et, el);
+        return new AugmentationDraw(top, left, flip, down, right, eh, ew, et, el, angle);
     }
 
     private static double Uniform(ref Xoshiro256StarStar random, double min, double max) => min + (max - min) * random.NextDouble();
 
     /// <summary>
     /// Writes into <paramref name="destination"/> the image <paramref name="source"/> ([H, W, C], channels-last)
-    /// transformed by <paramref name="draw"/>: output pixel (y, x) is the source pixel (y − ShiftDown + CropTop − P,
-    /// x' + CropLeft − P), where x' = x − ShiftRight, mirrored to W − 1 − x' when flipping; zero where either the
-    /// translated position or the cropped one falls outside the image (crop, then flip, then translate); then the
-    /// erasing rectangle takes the erasing value. P is the settings' crop padding.
+    /// transformed by <paramref name="draw"/>, the inverse of crop, then flip, then rotation, then translation:
+    /// output pixel (y, x) is first moved back by the shift, (y₁, x₁) = (y − ShiftDown, x − ShiftRight); then rotated
+    /// back about the centre (c_y, c_x) = ((H − 1)/2, (W − 1)/2) by the angle θ, y₂ = round(c_y + sin θ·(x₁ − c_x) + cos θ·(y₁ − c_y)),
+    /// x₂ = round(c_x + cos θ·(x₁ − c_x) − sin θ·(y₁ − c_y)) (nearest pixel, half to even; no rotation: y₂ = y₁, x₂ = x₁);
+    /// mirrored, x₃ = W − 1 − x₂, when flipping; and read from the source at (y₂ + CropTop − P, x₃ + CropLeft − P).
+    /// Zero where any of these positions falls outside the image; then the erasing rectangle takes the erasing value.
+    /// P is the settings' crop padding.
     /// </summary>
     public static void Transform(ImageAugmentation settings, TensorShape shape, in AugmentationDraw draw, ReadOnlySpan<float> source, Span<float> destination)
     {
         ArgumentNullException.ThrowIfNull(settings);
         int height = shape.Height, width = shape.Width, channels = shape.Channels, p = settings.CropPadding;
         if (source.Length < shape.Size || destination.Length < shape.Size) throw new ArgumentException($"An image of {shape} needs {shape.Size} values.");
+        if (draw.RotationDegrees != 0)
+        {
+            Rotated(shape, draw, p, source, destination);
+            Erase(settings, shape, draw, destination);
+            return;
+        }
         for (int y = 0; y < height; y++)
         {
             int y1 = y - draw.ShiftDown;
@@ -139,7 +150,42 @@ public sealed class ImageAugmenter
                     pixel.Clear();
             }
         }
+        Erase(settings, shape, draw, destination);
+    }
+
+    private static void Erase(ImageAugmentation settings, TensorShape shape, in AugmentationDraw draw, Span<float> destination)
+    {
+        int width = shape.Width, channels = shape.Channels;
         for (int y = draw.EraseTop; y < draw.EraseTop + draw.EraseHeight; y++)
             destination.Slice((y * width + draw.EraseLeft) * channels, draw.EraseWidth * channels).Fill(settings.ErasingValue);
+    }
+
+    // The general case with a rotation: the same chain as Transform's, with the nearest source pixel of the rotated position.
+    private static void Rotated(TensorShape shape, in AugmentationDraw draw, int p, ReadOnlySpan<float> source, Span<float> destination)
+    {
+        int height = shape.Height, width = shape.Width, channels = shape.Channels;
+        double theta = draw.RotationDegrees * (Math.PI / 180);
+        double cos = Math.Cos(theta), sin = Math.Sin(theta);
+        double cy = (height - 1) / 2.0, cx = (width - 1) / 2.0;
+        for (int y = 0; y < height; y++)
+        {
+            double dy = y - draw.ShiftDown - cy;
+            for (int x = 0; x < width; x++)
+            {
+                Span<float> pixel = destination.Slice((y * width + x) * channels, channels);
+                double dx = x - draw.ShiftRight - cx;
+                double ry = Math.Round(cy + sin * dx + cos * dy, MidpointRounding.ToEven);
+                double rx = Math.Round(cx + cos * dx - sin * dy, MidpointRounding.ToEven);
+                int y1 = y - draw.ShiftDown, x1 = x - draw.ShiftRight;
+                bool inside = y1 >= 0 && y1 < height && x1 >= 0 && x1 < width && ry >= 0 && ry < height && rx >= 0 && rx < width;
+                int y2 = (int)ry, x2 = (int)rx;
+                int x3 = draw.Flip ? width - 1 - x2 : x2;
+                int sy = y2 + draw.CropTop - p, sx = x3 + draw.CropLeft - p;
+                if (inside && sy >= 0 && sy < height && sx >= 0 && sx < width)
+                    source.Slice((sy * width + sx) * channels, channels).CopyTo(pixel);
+                else
+                    pixel.Clear();
+            }
+        }
     }
 }

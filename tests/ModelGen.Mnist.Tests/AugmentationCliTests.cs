@@ -21,6 +21,7 @@ public sealed class AugmentationCliTests(SyntheticData data) : IClassFixture<Syn
     [InlineData("--crop-padding", "-1", "is not a whole number from 0 to 27.")]
     [InlineData("--crop-padding", "28", "is not a whole number from 0 to 27.")]
     [InlineData("--translate", "1.5", "is not a whole number from 0 to 27.")]
+    [InlineData("--rotate", "-5", "is not a number of degrees from 0 to 180 " + NumberHint)]
     [InlineData("--erase", "1.5", "is not a number from 0 to 1 " + NumberHint)]
     [InlineData("--erase", "0,5", "is not a number from 0 to 1 " + NumberHint)]
     public async Task A_bad_value_names_the_option_the_value_and_what_is_accepted(string option, string value, string accepted)
@@ -38,6 +39,7 @@ public sealed class AugmentationCliTests(SyntheticData data) : IClassFixture<Syn
     [InlineData("--flip")]
     [InlineData("--crop-padding", "2")]
     [InlineData("--erase", "0.5")]
+    [InlineData("--rotate", "10")]
     public async Task The_mlp_which_takes_flat_vectors_is_refused_with_one_line(params string[] options)
     {
         string output = _folder.File("out");
@@ -55,14 +57,15 @@ public sealed class AugmentationCliTests(SyntheticData data) : IClassFixture<Syn
         string output = _folder.File("out");
 
         var result = await CliRunner.RunAsync("train", "--network", "cnn", "--data", data.Path, "--out", output, "--epochs", "1", "--batch-size", "100",
-            "--crop-padding", "2", "--translate", "1", "--erase", "0.5");
+            "--crop-padding", "2", "--translate", "1", "--rotate", "10", "--erase", "0.5");
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains("Augmentation: random crop after zero padding 2, translation up to ±1 px (zero fill), random erasing (p 0.5, scale 0.02–0.33, ratio 0.3–3.3, value 0)", result.Output);
+        Assert.Contains("Augmentation: random crop after zero padding 2, rotation up to ±10° (nearest pixel, zero fill), translation up to ±1 px (zero fill), random erasing (p 0.5, scale 0.02–0.33, ratio 0.3–3.3, value 0)", result.Output);
         using JsonDocument metrics = OutputFiles.ReadMetrics(Path.Combine(output, "metrics.json"));
         JsonElement augmentation = metrics.RootElement.GetProperty("hyperparameters").GetProperty("augmentation");
         Assert.Equal((2, false, 1, 0.5), (augmentation.GetProperty("cropPadding").GetInt32(), augmentation.GetProperty("flip").GetBoolean(),
             augmentation.GetProperty("translate").GetInt32(), augmentation.GetProperty("erase").GetDouble()));
+        Assert.Equal(10, augmentation.GetProperty("rotate").GetDouble());
         Assert.Contains("xoshiro256** from the seed and the step", augmentation.GetProperty("description").GetString());
         Assert.True(metrics.RootElement.GetProperty("testAccuracy").GetDouble() > 0.3);
     }

@@ -111,6 +111,12 @@ public sealed class TrainCommand
         HelpName = "N",
     };
 
+    private readonly Option<double?> _rotate = new("--rotate")
+    {
+        Description = "Augmentation (cnn and resnet): rotate training images about their centre by up to DEG degrees each way (nearest pixel, zero fill). Default: 0, none.",
+        HelpName = "DEG",
+    };
+
     private readonly Option<double?> _erase = new("--erase")
     {
         Description = "Augmentation (cnn and resnet): random erasing with probability P (PyTorch's RandomErasing: scale 0.02–0.33, ratio 0.3–3.3, value 0). Default: 0, none.",
@@ -153,6 +159,7 @@ public sealed class TrainCommand
         command.Options.Add(train._cropPadding);
         command.Options.Add(train._flip);
         command.Options.Add(train._translate);
+        command.Options.Add(train._rotate);
         command.Options.Add(train._erase);
         command.Options.Add(train._seed);
         command.Options.Add(train._out);
@@ -170,6 +177,7 @@ public sealed class TrainCommand
         train._weightDecay.CustomParser = OptionValues.Number(d => d >= 0 && d <= float.MaxValue, "a number of 0 or more");
         train._cropPadding.CustomParser = OptionValues.WholeNumber(0, MaxShift);
         train._translate.CustomParser = OptionValues.WholeNumber(0, MaxShift);
+        train._rotate.CustomParser = OptionValues.Number(d => d >= 0 && d <= 180, "a number of degrees from 0 to 180");
         train._erase.CustomParser = OptionValues.Number(p => p >= 0 && p <= 1, "a number from 0 to 1");
         train._momentum.CustomParser = OptionValues.Number(m => m >= 0 && m < 1, "a number from 0 up to (not including) 1");
         train._network.CustomParser = OptionValues.OneOf(
@@ -256,7 +264,7 @@ public sealed class TrainCommand
                 options.Optimizer == OptimizerKind.Sgd ? options.SgdMomentum : null,
                 options.Nesterov,
                 options.Augmentation is null ? null
-                    : new AugmentationSettings(options.CropPadding, options.Flip, options.Translate, options.Erase, options.DescribeAugmentation()!)),
+                    : new AugmentationSettings(options.CropPadding, options.Flip, options.Translate, options.Rotate, options.Erase, options.DescribeAugmentation()!)),
             new DataSummary(folder, data.Train.Count, data.Test.Count),
             evaluation!.Accuracy, evaluation.Loss, totalSeconds, history);
         _console.MarkupLineInterpolated($"Writing the outputs to {output.Path}");
@@ -323,6 +331,7 @@ public sealed class TrainCommand
             CropPadding = parseResult.GetValue(_cropPadding) ?? 0,
             Flip = parseResult.GetValue(_flip),
             Translate = parseResult.GetValue(_translate) ?? 0,
+            Rotate = parseResult.GetValue(_rotate) ?? 0,
             Erase = parseResult.GetValue(_erase) ?? 0,
         };
         string Number(double value) => value.ToString(CultureInfo.InvariantCulture);
@@ -349,7 +358,7 @@ public sealed class TrainCommand
             throw new SampleException($"--min-lr {Number(options.MinLearningRate)} must be below the learning rate {Number(options.LearningRate)}.");
         if (options.Augmentation is not null && network.Create(0).Layers[0].Input is { IsImage: false } input)
         {
-            Option given = new Option[] { _cropPadding, _flip, _translate, _erase }.First(Given);
+            Option given = new Option[] { _cropPadding, _flip, _translate, _rotate, _erase }.First(Given);
             throw new SampleException($"{given.Name} augments images; the {network.Name} network takes a flat vector {input}: give --network cnn or resnet.");
         }
         if (schedule == ScheduleKind.Step && Given(_stepEvery) && options.StepEvery >= options.Epochs)

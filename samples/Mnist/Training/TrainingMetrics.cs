@@ -23,9 +23,10 @@ public sealed record Hyperparameters(int Epochs, int BatchSize, double LearningR
 /// <param name="CropPadding">--crop-padding: zero padding before the random crop; 0 for none.</param>
 /// <param name="Flip">--flip: horizontal flip with probability 0.5.</param>
 /// <param name="Translate">--translate: the largest shift in whole pixels; 0 for none.</param>
+/// <param name="Rotate">--rotate: the largest rotation in degrees; 0 for none.</param>
 /// <param name="Erase">--erase: random erasing's probability; 0 for none.</param>
 /// <param name="Description">The transforms in words, with random erasing's scale, ratio and value.</param>
-public sealed record AugmentationSettings(int CropPadding, bool Flip, int Translate, double Erase, string Description);
+public sealed record AugmentationSettings(int CropPadding, bool Flip, int Translate, double Rotate, double Erase, string Description);
 
 /// <summary>The learning-rate schedule of a run; the settings that do not apply to its kind are null.</summary>
 /// <param name="Kind">constant, step, cosine or onecycle.</param>

@@ -97,13 +97,16 @@ public sealed record TrainingOptions(int Epochs, int BatchSize, double LearningR
     /// <summary>Augmentation: random translation by up to this many whole pixels each way; 0 for none.</summary>
     public int Translate { get; init; }
 
+    /// <summary>Augmentation: random rotation by up to this many degrees each way (nearest pixel, zero fill); 0 for none.</summary>
+    public double Rotate { get; init; }
+
     /// <summary>Augmentation: random erasing's probability (torchvision's RandomErasing otherwise); 0 for none.</summary>
     public double Erase { get; init; }
 
     /// <summary>The runtime's augmentation settings, or null when no transform is on (training exactly as without).</summary>
     public ImageAugmentation? Augmentation =>
-        CropPadding > 0 || Flip || Translate > 0 || Erase > 0
-            ? new ImageAugmentation { CropPadding = CropPadding, HorizontalFlip = Flip, MaxTranslation = Translate, ErasingProbability = Erase }
+        CropPadding > 0 || Flip || Translate > 0 || Rotate > 0 || Erase > 0
+            ? new ImageAugmentation { CropPadding = CropPadding, HorizontalFlip = Flip, MaxTranslation = Translate, MaxRotationDegrees = Rotate, ErasingProbability = Erase }
             : null;
 
     /// <summary>The augmentation in words, for the recipe line and metrics.json; null without one.</summary>
@@ -113,6 +116,7 @@ public sealed record TrainingOptions(int Epochs, int BatchSize, double LearningR
         var parts = new List<string>();
         if (a.CropPadding > 0) parts.Add(string.Create(CultureInfo.InvariantCulture, $"random crop after zero padding {a.CropPadding}"));
         if (a.HorizontalFlip) parts.Add("horizontal flip (p 0.5)");
+        if (a.MaxRotationDegrees > 0) parts.Add(string.Create(CultureInfo.InvariantCulture, $"rotation up to ±{a.MaxRotationDegrees:G}° (nearest pixel, zero fill)"));
         if (a.MaxTranslation > 0) parts.Add(string.Create(CultureInfo.InvariantCulture, $"translation up to ±{a.MaxTranslation} px (zero fill)"));
         if (a.ErasingProbability > 0)
             parts.Add(string.Create(CultureInfo.InvariantCulture,

@@ -126,9 +126,49 @@ public sealed class AugmentationTests
     }
 
     [Fact]
+    public void Rotation_takes_the_nearest_source_pixel_about_the_centre_counter_clockwise()
+    {
+        var shape = TensorShape.Image(3, 3, 2);
+        float[] source = Square(new int[,] { { 11, 12, 13 }, { 21, 22, 23 }, { 31, 32, 33 } });
+        var settings = new ImageAugmentation { MaxRotationDegrees = 90 };
+        float[] Rotate(double degrees)
+        {
+            var output = new float[18];
+            Array.Fill(output, float.NaN);
+            ImageAugmenter.Transform(settings, shape, s_none with { RotationDegrees = degrees }, source, output);
+            return output;
+        }
+
+        // 90°: out(y, x) = in(x, 2 − y); the top-right corner goes to the top left.
+        Assert.Equal(Square(new int[,] { { 13, 23, 33 }, { 12, 22, 32 }, { 11, 21, 31 } }), Rotate(90));
+        // 45°, nearest pixel: out(0, 0) reads (round(1 − √2), round(1 + 0)) = (0, 1); the ring moves one step counter-clockwise.
+        Assert.Equal(Square(new int[,] { { 12, 13, 23 }, { 11, 22, 33 }, { 21, 31, 32 } }), Rotate(45));
+        Assert.Equal(Square(new int[,] { { 21, 11, 12 }, { 31, 22, 13 }, { 32, 33, 23 } }), Rotate(-45));
+
+        // Zero fill: a 1×3 strip turned by 90° keeps only its centre.
+        var strip = TensorShape.Image(1, 3, 2);
+        var turned = new float[6];
+        ImageAugmenter.Transform(settings, strip, s_none with { RotationDegrees = 90 }, [11, 111, 12, 112, 13, 113], turned);
+        Assert.Equal([0f, 0f, 12f, 112f, 0f, 0f], turned);
+    }
+
+    // A 3×3×2 image from channel 0's codes (channel 1: + 100; 0: a zero pixel).
+    private static float[] Square(int[,] codes)
+    {
+        var image = new float[18];
+        for (int y = 0; y < 3; y++)
+            for (int x = 0; x < 3; x++)
+            {
+                image[(y * 3 + x) * 2] = codes[y, x];
+                image[(y * 3 + x) * 2 + 1] = codes[y, x] == 0 ? 0 : codes[y, x] + 100;
+            }
+        return image;
+    }
+
+    [Fact]
     public void Draws_stay_in_range_and_flip_only_when_asked()
     {
-        var settings = new ImageAugmentation { CropPadding = 2, MaxTranslation = 1, ErasingProbability = 0.5 };
+        var settings = new ImageAugmentation { CropPadding = 2, MaxTranslation = 1, MaxRotationDegrees = 10, ErasingProbability = 0.5 };
         Assert.False(new ImageAugmentation().HorizontalFlip); // off by default: digits must not flip
         Assert.False(new ImageAugmentation().IsActive);
         var shape = TensorShape.Image(28, 28, 1);
@@ -144,6 +184,7 @@ public sealed class AugmentationTests
             Assert.InRange(d.CropLeft, 0, 4);
             Assert.InRange(d.ShiftDown, -1, 1);
             Assert.InRange(d.ShiftRight, -1, 1);
+            Assert.InRange(d.RotationDegrees, -10, 10);
             if (d.EraseHeight > 0)
             {
                 erased++;
@@ -162,7 +203,7 @@ public sealed class AugmentationTests
     [Fact]
     public void A_batch_is_augmented_with_the_draws_of_its_seed_and_step_image_by_image()
     {
-        var settings = new ImageAugmentation { CropPadding = 1, HorizontalFlip = true, MaxTranslation = 1, ErasingProbability = 0.5 };
+        var settings = new ImageAugmentation { CropPadding = 1, HorizontalFlip = true, MaxTranslation = 1, MaxRotationDegrees = 15, ErasingProbability = 0.5 };
         var augmenter = new ImageAugmenter(settings, s_shape, seed: 9);
         float[] batch = [.. s_source, .. s_source, .. s_source];
 
@@ -203,7 +244,7 @@ public sealed class AugmentationTests
         return new LabeledData(images, labels, SyntheticDigits.Pixels);
     }
 
-    private static readonly ImageAugmentation s_all = new() { CropPadding = 2, HorizontalFlip = true, MaxTranslation = 2, ErasingProbability = 0.5 };
+    private static readonly ImageAugmentation s_all = new() { CropPadding = 2, HorizontalFlip = true, MaxTranslation = 2, MaxRotationDegrees = 10, ErasingProbability = 0.5 };
 
     [Fact]
     public void Training_with_augmentation_is_repeatable_and_differs_from_training_without()
@@ -259,6 +300,7 @@ public sealed class AugmentationTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new ImageAugmenter(new ImageAugmentation { CropPadding = -1 }, shape, 0));
         Assert.Throws<ArgumentOutOfRangeException>(() => new ImageAugmenter(new ImageAugmentation { MaxTranslation = 28 }, shape, 0));
         Assert.Throws<ArgumentOutOfRangeException>(() => new ImageAugmenter(new ImageAugmentation { ErasingProbability = 1.5 }, shape, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ImageAugmenter(new ImageAugmentation { MaxRotationDegrees = double.NaN }, shape, 0));
         Assert.Throws<ArgumentOutOfRangeException>(() => new ImageAugmenter(new ImageAugmentation { ErasingProbability = 0.5, ErasingScale = (0.5, 0.2) }, shape, 0));
     }
 }

@@ -57,8 +57,8 @@ public sealed class FitAllocationTests
     [Fact]
     public void Training_epochs_with_image_augmentation_allocate_nothing()
     {
-        // Crop, flip, translation and erasing of every image of every batch, reseeded from (seed, step) per batch.
-        var augmentation = new ImageAugmentation { CropPadding = 2, HorizontalFlip = true, MaxTranslation = 2, ErasingProbability = 0.5 };
+        // Crop, flip, rotation, translation and erasing of every image of every batch, reseeded from (seed, step) per batch.
+        var augmentation = new ImageAugmentation { CropPadding = 2, HorizontalFlip = true, MaxTranslation = 2, MaxRotationDegrees = 10, ErasingProbability = 0.5 };
         var trainer = new ClassifierTrainer<TinyConvNet.Workspace>(new TinyConvNet(1), new Adam(), s_data,
             new FitOptions { BatchSize = 32, Seed = 1, Augmentation = augmentation });
         var progress = new Counter();
