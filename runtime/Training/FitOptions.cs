@@ -15,7 +15,10 @@ public sealed record FitOptions
     /// <summary>Samples per training step; the last batch of an epoch holds the remainder.</summary>
     public int BatchSize { get; init; } = DefaultBatchSize;
 
-    /// <summary>Seeds the shuffles (xoshiro256**). The same value as the model's seed is fine: the shuffle stream is kept apart.</summary>
+    /// <summary>
+    /// Seeds the shuffles and the <see cref="Augmentation"/> (xoshiro256**). The same value as the model's seed is fine: the
+    /// shuffle and augmentation streams are kept apart (<see cref="ClassifierTrainer{TWorkspace}.ShuffleStream"/>, <see cref="ImageAugmenter.AugmentStream"/>).
+    /// </summary>
     public ulong Seed { get; init; }
 
     /// <summary>Reshuffle the training set before each epoch (Keras' default); false keeps the data's order.</summary>
