@@ -26,6 +26,7 @@ public sealed class ClassifierTrainer<TWorkspace> where TWorkspace : IWorkspace
     private readonly ScheduleClock _clock;
     private readonly float[] _batchInputs;
     private readonly int[] _batchLabels;
+    private readonly ImageAugmenter? _augmenter;
     private ClassifierEvaluator<TWorkspace>? _evaluator;
 
     /// <summary>Prepares to train <paramref name="model"/> with <paramref name="optimizer"/> on <paramref name="train"/>.</summary>
@@ -43,7 +44,15 @@ public sealed class ClassifierTrainer<TWorkspace> where TWorkspace : IWorkspace
         _clock = new ScheduleClock(optimizer, _order.Options, _order.BatchesPerEpoch, nameof(optimizer));
         _batchInputs = new float[_order.BatchSize * train.InputSize];
         _batchLabels = new int[_order.BatchSize];
+        if (_order.Options.Augmentation is { IsActive: true } augmentation)
+        {
+            if (model.Layers.Count == 0) throw new ArgumentException("Image augmentation needs a model whose input is an image; this one has no layers.", nameof(options));
+            _augmenter = new ImageAugmenter(augmentation, model.Layers[0].Input, _order.Options.Seed);
+        }
     }
+
+    /// <summary>The augmenter of the training batches, or null without <see cref="FitOptions.Augmentation"/>.</summary>
+    public ImageAugmenter? Augmenter => _augmenter;
 
     /// <summary>The training set.</summary>
     public LabeledData Train { get; }
@@ -86,6 +95,8 @@ public sealed class ClassifierTrainer<TWorkspace> where TWorkspace : IWorkspace
             _order.Gather(Train.Inputs, size, start, n, _batchInputs);
             _order.Gather(Train.Labels, 1, start, n, _batchLabels);
             ReadOnlySpan<int> labels = _batchLabels.AsSpan(0, n);
+            // Drawn from the seed and the step number alone: a resumed run augments its batches as an uninterrupted one.
+            _augmenter?.Apply(_batchInputs.AsSpan(0, n * size), n, _clock.Steps);
             _clock.BeforeStep(totalSteps);
             float loss = _model.TrainStep(_workspace, _batchInputs.AsSpan(0, n * size), labels, _optimizer);
             // The workspace still holds this batch's forward pass, from before the update: the

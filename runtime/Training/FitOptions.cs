@@ -15,7 +15,10 @@ public sealed record FitOptions
     /// <summary>Samples per training step; the last batch of an epoch holds the remainder.</summary>
     public int BatchSize { get; init; } = DefaultBatchSize;
 
-    /// <summary>Seeds the shuffles (xoshiro256**). The same value as the model's seed is fine: the shuffle stream is kept apart.</summary>
+    /// <summary>
+    /// Seeds the shuffles and the <see cref="Augmentation"/> (xoshiro256**). The same value as the model's seed is fine: the
+    /// shuffle and augmentation streams are kept apart (<see cref="ClassifierTrainer{TWorkspace}.ShuffleStream"/>, <see cref="ImageAugmenter.AugmentStream"/>).
+    /// </summary>
     public ulong Seed { get; init; }
 
     /// <summary>Reshuffle the training set before each epoch (Keras' default); false keeps the data's order.</summary>
@@ -39,6 +42,13 @@ public sealed record FitOptions
     /// several <c>Fit</c> calls that should follow one schedule.
     /// </summary>
     public int? ScheduledEpochs { get; init; }
+
+    /// <summary>
+    /// Image augmentation of each training batch after it is gathered (never of evaluation), drawn from <see cref="Seed"/>
+    /// and the step number alone (see <see cref="ImageAugmentation"/>). The model's input must be an image. Null (the
+    /// default), or settings with every transform off: batches are used as gathered, bit for bit as without it.
+    /// </summary>
+    public ImageAugmentation? Augmentation { get; init; }
 
     /// <summary>
     /// Steps in one epoch over <paramref name="samples"/> training samples: ⌈samples / BatchSize⌉, or 1 when the batch

@@ -94,9 +94,38 @@ public sealed class TrainCommand
         Description = "sgd: Nesterov momentum (needs --momentum above 0, or --schedule onecycle).",
     };
 
+    private readonly Option<int?> _cropPadding = new("--crop-padding")
+    {
+        Description = "Augmentation (cnn and resnet): pad each training image with N zero pixels on each side and crop it back to 28×28 at a random offset (PyTorch's RandomCrop(padding=N)). Default: 0, none.",
+        HelpName = "N",
+    };
+
+    private readonly Option<bool> _flip = new("--flip")
+    {
+        Description = "Augmentation (cnn and resnet): mirror training images left to right with probability 0.5. Off by default: digits must not flip.",
+    };
+
+    private readonly Option<int?> _translate = new("--translate")
+    {
+        Description = "Augmentation (cnn and resnet): shift training images by up to N whole pixels each way, zero fill. Default: 0, none.",
+        HelpName = "N",
+    };
+
+    private readonly Option<double?> _rotate = new("--rotate")
+    {
+        Description = "Augmentation (cnn and resnet): rotate training images about their centre by up to DEG degrees each way (nearest pixel, zero fill). Default: 0, none.",
+        HelpName = "DEG",
+    };
+
+    private readonly Option<double?> _erase = new("--erase")
+    {
+        Description = "Augmentation (cnn and resnet): random erasing with probability P (PyTorch's RandomErasing: scale 0.02–0.33, ratio 0.3–3.3, value 0). Default: 0, none.",
+        HelpName = "P",
+    };
+
     private readonly Option<ulong> _seed = new("--seed")
     {
-        Description = "Seeds the initial weights and the shuffles: the same seed gives the same model, bit for bit.",
+        Description = "Seeds the initial weights, the shuffles and the augmentation: the same seed gives the same model, bit for bit.",
         DefaultValueFactory = _ => TrainingOptions.Default.Seed,
     };
 
@@ -127,6 +156,11 @@ public sealed class TrainCommand
         command.Options.Add(train._weightDecay);
         command.Options.Add(train._momentum);
         command.Options.Add(train._nesterov);
+        command.Options.Add(train._cropPadding);
+        command.Options.Add(train._flip);
+        command.Options.Add(train._translate);
+        command.Options.Add(train._rotate);
+        command.Options.Add(train._erase);
         command.Options.Add(train._seed);
         command.Options.Add(train._out);
         train._data.AddTo(command);
@@ -141,6 +175,10 @@ public sealed class TrainCommand
         train._gamma.CustomParser = OptionValues.Number(g => g > 0 && g <= 1, "a number above 0 and at most 1");
         train._minLearningRate.CustomParser = OptionValues.Number(r => r >= 0 && r <= float.MaxValue, "a number of 0 or more");
         train._weightDecay.CustomParser = OptionValues.Number(d => d >= 0 && d <= float.MaxValue, "a number of 0 or more");
+        train._cropPadding.CustomParser = OptionValues.WholeNumber(0, MaxShift);
+        train._translate.CustomParser = OptionValues.WholeNumber(0, MaxShift);
+        train._rotate.CustomParser = OptionValues.Number(d => d >= 0 && d <= 180, "a number of degrees from 0 to 180");
+        train._erase.CustomParser = OptionValues.Number(p => p >= 0 && p <= 1, "a number from 0 to 1");
         train._momentum.CustomParser = OptionValues.Number(m => m >= 0 && m < 1, "a number from 0 up to (not including) 1");
         train._network.CustomParser = OptionValues.OneOf(
             name => MnistNetwork.Find(name) is not null, MnistNetwork.NamesInWords);
@@ -153,6 +191,9 @@ public sealed class TrainCommand
         command.SetAction(CommandErrors.Guard(error, train.RunAsync));
         return command;
     }
+
+    // Padding or a shift beyond the image's side would leave only zeros.
+    private const int MaxShift = 27;
 
     private int MaxBatchSize(System.CommandLine.Parsing.SymbolResult result)
     {
@@ -221,7 +262,9 @@ public sealed class TrainCommand
                 options.WeightDecay,
                 options.WeightDecay > 0 ? "weights (kernels) only: no bias, BatchNormalization scale or shift" : null,
                 options.Optimizer == OptimizerKind.Sgd ? options.SgdMomentum : null,
-                options.Nesterov),
+                options.Nesterov,
+                options.Augmentation is null ? null
+                    : new AugmentationSettings(options.CropPadding, options.Flip, options.Translate, options.Rotate, options.Erase, options.DescribeAugmentation()!)),
             new DataSummary(folder, data.Train.Count, data.Test.Count),
             evaluation!.Accuracy, evaluation.Loss, totalSeconds, history);
         _console.MarkupLineInterpolated($"Writing the outputs to {output.Path}");
@@ -252,6 +295,7 @@ public sealed class TrainCommand
             string decay = options.WeightDecay > 0 ? string.Create(CultureInfo.InvariantCulture, $", weight decay {options.WeightDecay:G} on the weights") : "";
             _console.MarkupLineInterpolated($"Schedule: {options.DescribeSchedule()}{momentum}{decay}");
         }
+        if (options.DescribeAugmentation() is { } augmentation) _console.MarkupLineInterpolated($"Augmentation: {augmentation}");
     }
 
     /// <summary>
@@ -284,6 +328,11 @@ public sealed class TrainCommand
             WeightDecay = parseResult.GetValue(_weightDecay) ?? (ownOptimizer ? recipe.WeightDecay : TrainingOptions.DefaultWeightDecay(optimizer)),
             Momentum = parseResult.GetValue(_momentum) ?? (ownOptimizer && schedule == recipe.Schedule ? recipe.Momentum : 0),
             Nesterov = Given(_nesterov) ? parseResult.GetValue(_nesterov) : ownOptimizer && recipe.Nesterov,
+            CropPadding = parseResult.GetValue(_cropPadding) ?? 0,
+            Flip = parseResult.GetValue(_flip),
+            Translate = parseResult.GetValue(_translate) ?? 0,
+            Rotate = parseResult.GetValue(_rotate) ?? 0,
+            Erase = parseResult.GetValue(_erase) ?? 0,
         };
         string Number(double value) => value.ToString(CultureInfo.InvariantCulture);
 
@@ -307,6 +356,11 @@ public sealed class TrainCommand
             throw new SampleException($"--warmup-epochs {options.WarmupEpochs} leaves no epoch for the cosine in a run of {options.Epochs}; give fewer than --epochs.");
         if (schedule == ScheduleKind.Cosine && options.MinLearningRate >= options.LearningRate)
             throw new SampleException($"--min-lr {Number(options.MinLearningRate)} must be below the learning rate {Number(options.LearningRate)}.");
+        if (options.Augmentation is not null && network.Create(0).Layers[0].Input is { IsImage: false } input)
+        {
+            Option given = new Option[] { _cropPadding, _flip, _translate, _rotate, _erase }.First(Given);
+            throw new SampleException($"{given.Name} augments images; the {network.Name} network takes a flat vector {input}: give --network cnn or resnet.");
+        }
         if (schedule == ScheduleKind.Step && Given(_stepEvery) && options.StepEvery >= options.Epochs)
             throw new SampleException($"--step-every {options.StepEvery} leaves the rate undecayed in a run of {options.Epochs} epoch(s); give fewer than --epochs.");
         return options;

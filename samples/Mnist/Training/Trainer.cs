@@ -20,11 +20,11 @@ public sealed class Trainer
 
     /// <summary>
     /// Prepares to train <paramref name="model"/> on <paramref name="train"/> with <paramref name="options"/>' optimizer,
-    /// batch size, shuffle seed and learning-rate schedule (spanning its epochs).
+    /// batch size, shuffle seed, learning-rate schedule (spanning its epochs) and augmentation of the training batches.
     /// </summary>
     public static Trainer Create<TWorkspace>(IClassifier<TWorkspace> model, TrainingOptions options, MnistSet train) where TWorkspace : IWorkspace
     {
-        var fit = new FitOptions { BatchSize = options.BatchSize, Seed = options.Seed, ScheduledEpochs = options.Epochs };
+        var fit = new FitOptions { BatchSize = options.BatchSize, Seed = options.Seed, ScheduledEpochs = options.Epochs, Augmentation = options.Augmentation };
         LabeledData data = Labeled(train);
         var trainer = new ClassifierTrainer<TWorkspace>(model, options.CreateOptimizer(model), data,
             fit with { Schedule = options.CreateSchedule(fit.BatchesPerEpoch(data.Count)) });

@@ -14,9 +14,19 @@ public sealed record EpochMetrics(int Epoch, double TrainLoss, double TrainAccur
 /// <param name="WeightDecayApplies">Which parameters decay (null without decay).</param>
 /// <param name="Momentum">SGD's momentum μ at the start (one-cycle then cycles it); null for Adam and AdamW.</param>
 /// <param name="Nesterov">Whether SGD uses Nesterov momentum.</param>
+/// <param name="Augmentation">The augmentation of the training batches; null without one.</param>
 public sealed record Hyperparameters(int Epochs, int BatchSize, double LearningRate, string Optimizer, ulong Seed,
     string Loss, string Initialization, string Shuffle, ScheduleSettings Schedule, double WeightDecay, string? WeightDecayApplies,
-    double? Momentum, bool Nesterov);
+    double? Momentum, bool Nesterov, AugmentationSettings? Augmentation = null);
+
+/// <summary>The augmentation of the training batches (never of the test set), as the command line gave it.</summary>
+/// <param name="CropPadding">--crop-padding: zero padding before the random crop; 0 for none.</param>
+/// <param name="Flip">--flip: horizontal flip with probability 0.5.</param>
+/// <param name="Translate">--translate: the largest shift in whole pixels; 0 for none.</param>
+/// <param name="Rotate">--rotate: the largest rotation in degrees; 0 for none.</param>
+/// <param name="Erase">--erase: random erasing's probability; 0 for none.</param>
+/// <param name="Description">The transforms in words, with random erasing's scale, ratio and value.</param>
+public sealed record AugmentationSettings(int CropPadding, bool Flip, int Translate, double Rotate, double Erase, string Description);
 
 /// <summary>The learning-rate schedule of a run; the settings that do not apply to its kind are null.</summary>
 /// <param name="Kind">constant, step, cosine or onecycle.</param>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ModelGen.Training;
 
 namespace ModelGen.Samples.Mnist.Training;
 
@@ -86,6 +87,42 @@ public sealed record TrainingOptions(int Epochs, int BatchSize, double LearningR
 
     /// <summary>SGD's Nesterov momentum.</summary>
     public bool Nesterov { get; init; }
+
+    /// <summary>Augmentation: random crop after zero padding of this many pixels on each side; 0 for none.</summary>
+    public int CropPadding { get; init; }
+
+    /// <summary>Augmentation: horizontal flip with probability 0.5 (off by default: digits must not flip).</summary>
+    public bool Flip { get; init; }
+
+    /// <summary>Augmentation: random translation by up to this many whole pixels each way; 0 for none.</summary>
+    public int Translate { get; init; }
+
+    /// <summary>Augmentation: random rotation by up to this many degrees each way (nearest pixel, zero fill); 0 for none.</summary>
+    public double Rotate { get; init; }
+
+    /// <summary>Augmentation: random erasing's probability (torchvision's RandomErasing otherwise); 0 for none.</summary>
+    public double Erase { get; init; }
+
+    /// <summary>The runtime's augmentation settings, or null when no transform is on (training exactly as without).</summary>
+    public ImageAugmentation? Augmentation =>
+        CropPadding > 0 || Flip || Translate > 0 || Rotate > 0 || Erase > 0
+            ? new ImageAugmentation { CropPadding = CropPadding, HorizontalFlip = Flip, MaxTranslation = Translate, MaxRotationDegrees = Rotate, ErasingProbability = Erase }
+            : null;
+
+    /// <summary>The augmentation in words, for the recipe line and metrics.json; null without one.</summary>
+    public string? DescribeAugmentation()
+    {
+        if (Augmentation is not { } a) return null;
+        var parts = new List<string>();
+        if (a.CropPadding > 0) parts.Add(string.Create(CultureInfo.InvariantCulture, $"random crop after zero padding {a.CropPadding}"));
+        if (a.HorizontalFlip) parts.Add("horizontal flip (p 0.5)");
+        if (a.MaxRotationDegrees > 0) parts.Add(string.Create(CultureInfo.InvariantCulture, $"rotation up to ±{a.MaxRotationDegrees:G}° (nearest pixel, zero fill)"));
+        if (a.MaxTranslation > 0) parts.Add(string.Create(CultureInfo.InvariantCulture, $"translation up to ±{a.MaxTranslation} px (zero fill)"));
+        if (a.ErasingProbability > 0)
+            parts.Add(string.Create(CultureInfo.InvariantCulture,
+                $"random erasing (p {a.ErasingProbability:G}, scale {a.ErasingScale.Min:G}–{a.ErasingScale.Max:G}, ratio {a.ErasingRatio.Min:G}–{a.ErasingRatio.Max:G}, value {a.ErasingValue:G})"));
+        return string.Join(", ", parts) + "; xoshiro256** from the seed and the step";
+    }
 
     /// <summary>Keras' default step size for each optimizer: 1e-3 for Adam and AdamW, 1e-2 for SGD.</summary>
     public static double DefaultLearningRate(OptimizerKind optimizer) => optimizer == OptimizerKind.Sgd ? 1e-2 : 1e-3;

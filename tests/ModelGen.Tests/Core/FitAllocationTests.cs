@@ -55,6 +55,21 @@ public sealed class FitAllocationTests
     }
 
     [Fact]
+    public void Training_epochs_with_image_augmentation_allocate_nothing()
+    {
+        // Crop, flip, rotation, translation and erasing of every image of every batch, reseeded from (seed, step) per batch.
+        var augmentation = new ImageAugmentation { CropPadding = 2, HorizontalFlip = true, MaxTranslation = 2, MaxRotationDegrees = 10, ErasingProbability = 0.5 };
+        var trainer = new ClassifierTrainer<TinyConvNet.Workspace>(new TinyConvNet(1), new Adam(), s_data,
+            new FitOptions { BatchSize = 32, Seed = 1, Augmentation = augmentation });
+        var progress = new Counter();
+
+        long bytes = AllocationMeter.Measure(() => trainer.TrainEpoch(progress, CancellationToken.None), repetitions: 10);
+
+        Assert.Equal(0, bytes);
+        Assert.True(progress.Reports >= 12 * 4, $"{progress.Reports} reports");
+    }
+
+    [Fact]
     public void Evaluations_allocate_nothing()
     {
         var evaluator = new ClassifierEvaluator<MnistMlp.Workspace>(new MnistMlp(1), batchSize: 30);
