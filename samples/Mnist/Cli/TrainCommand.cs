@@ -94,6 +94,16 @@ public sealed class TrainCommand
         Description = "sgd: Nesterov momentum (needs --momentum above 0, or --schedule onecycle).",
     };
 
+    private readonly Option<double?> _clipNorm = new("--clip-norm")
+    {
+        Description = "Clips the gradients by their global norm before each step, as PyTorch's clip_grad_norm_(parameters, X). Default: no clipping.",
+    };
+
+    private readonly Option<double?> _labelSmoothing = new("--label-smoothing")
+    {
+        Description = "ε of label smoothing for the training loss, from 0 up to (not including) 1: targets (1 − ε)·onehot + ε/10, as PyTorch's cross_entropy(label_smoothing=ε). Default: 0.",
+    };
+
     private readonly Option<ulong> _seed = new("--seed")
     {
         Description = "Seeds the initial weights and the shuffles: the same seed gives the same model, bit for bit.",
@@ -127,6 +137,8 @@ public sealed class TrainCommand
         command.Options.Add(train._weightDecay);
         command.Options.Add(train._momentum);
         command.Options.Add(train._nesterov);
+        command.Options.Add(train._clipNorm);
+        command.Options.Add(train._labelSmoothing);
         command.Options.Add(train._seed);
         command.Options.Add(train._out);
         train._data.AddTo(command);
@@ -142,6 +154,9 @@ public sealed class TrainCommand
         train._minLearningRate.CustomParser = OptionValues.Number(r => r >= 0 && r <= float.MaxValue, "a number of 0 or more");
         train._weightDecay.CustomParser = OptionValues.Number(d => d >= 0 && d <= float.MaxValue, "a number of 0 or more");
         train._momentum.CustomParser = OptionValues.Number(m => m >= 0 && m < 1, "a number from 0 up to (not including) 1");
+        // Checked as the floats they become: a positive number that rounds to 0, or one below 1 that rounds to 1, is refused.
+        train._clipNorm.CustomParser = OptionValues.Number(n => (float)n > 0 && n <= float.MaxValue, "a positive number");
+        train._labelSmoothing.CustomParser = OptionValues.Number(e => e >= 0 && (float)e < 1, "a number from 0 up to (not including) 1");
         train._network.CustomParser = OptionValues.OneOf(
             name => MnistNetwork.Find(name) is not null, MnistNetwork.NamesInWords);
         train._epochs.CustomParser = OptionValues.WholeNumber(1, OptionValues.MaxEpochs);
@@ -221,7 +236,9 @@ public sealed class TrainCommand
                 options.WeightDecay,
                 options.WeightDecay > 0 ? "weights (kernels) only: no bias, BatchNormalization scale or shift" : null,
                 options.Optimizer == OptimizerKind.Sgd ? options.SgdMomentum : null,
-                options.Nesterov),
+                options.Nesterov,
+                options.ClipNorm,
+                options.LabelSmoothing),
             new DataSummary(folder, data.Train.Count, data.Test.Count),
             evaluation!.Accuracy, evaluation.Loss, totalSeconds, history);
         _console.MarkupLineInterpolated($"Writing the outputs to {output.Path}");
@@ -251,6 +268,11 @@ public sealed class TrainCommand
                 $", momentum {options.SgdMomentum:G}{(options.Nesterov ? " (Nesterov)" : "")}");
             string decay = options.WeightDecay > 0 ? string.Create(CultureInfo.InvariantCulture, $", weight decay {options.WeightDecay:G} on the weights") : "";
             _console.MarkupLineInterpolated($"Schedule: {options.DescribeSchedule()}{momentum}{decay}");
+        }
+        if (options.ClipNorm is not null || options.LabelSmoothing > 0)
+        {
+            string clip = options.ClipNorm is { } norm ? string.Create(CultureInfo.InvariantCulture, $"gradients clipped to a global norm of {norm:G}") : "no gradient clipping";
+            _console.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"Regularisation: {clip}, label smoothing {options.LabelSmoothing:G}");
         }
     }
 
@@ -284,6 +306,8 @@ public sealed class TrainCommand
             WeightDecay = parseResult.GetValue(_weightDecay) ?? (ownOptimizer ? recipe.WeightDecay : TrainingOptions.DefaultWeightDecay(optimizer)),
             Momentum = parseResult.GetValue(_momentum) ?? (ownOptimizer && schedule == recipe.Schedule ? recipe.Momentum : 0),
             Nesterov = Given(_nesterov) ? parseResult.GetValue(_nesterov) : ownOptimizer && recipe.Nesterov,
+            ClipNorm = parseResult.GetValue(_clipNorm),
+            LabelSmoothing = parseResult.GetValue(_labelSmoothing) ?? 0,
         };
         string Number(double value) => value.ToString(CultureInfo.InvariantCulture);
 
