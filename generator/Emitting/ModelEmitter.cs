@@ -315,7 +315,7 @@ namespace ModelGen.Generator.Emitting
             if (classification)
             {
                 w.Line(Rt + "Batch.CheckTargets(labels.Length, workspace.BatchSize, 1, nameof(labels));");
-                w.Line("return " + Rt + "Losses.SparseCategoricalCrossEntropy(workspace." + output.Name + "Logits, labels, OutputSize);");
+                w.Line("return " + Rt + "Losses.SparseCategoricalCrossEntropy(workspace." + output.Name + "Logits, labels, OutputSize, workspace.LabelSmoothing);");
             }
             else
             {
@@ -337,18 +337,10 @@ namespace ModelGen.Generator.Emitting
             {
                 w.Line(Rt + "Batch.CheckTargets(labels.Length, batchSize, 1, nameof(labels));");
                 w.Line();
-                w.Line("// Softmax and cross-entropy together: dLoss/dz = (p - onehot(label)) / batchSize, for the");
-                w.Line("// output logits z. No softmax Jacobian is formed and nothing overflows.");
-                w.Line("float[] p = " + output.SavedOutput + ";");
-                w.Line("float[] dz = " + output.OutputDeltas + ";");
-                w.Line("float scale = 1f / batchSize;");
-                w.Open("for (int s = 0; s < batchSize; s++)");
-                w.Line("int label = labels[s];");
-                w.Line("if ((uint)label >= OutputSize) " + Rt + "Losses.ThrowBadLabel(s, label, OutputSize);");
-                w.Line("int row = s * OutputSize;");
-                w.Line("for (int k = 0; k < OutputSize; k++) dz[row + k] = p[row + k] * scale;");
-                w.Line("dz[row + label] -= scale;");
-                w.Close();
+                w.Line("// Softmax and cross-entropy together: dLoss/dz = (p - t) / batchSize, for the output logits z,");
+                w.Line("// with t = onehot(label), or (1 - ε)·onehot(label) + ε/OutputSize with workspace.LabelSmoothing = ε.");
+                w.Line("// No softmax Jacobian is formed and nothing overflows.");
+                w.Line(Rt + "Losses.SoftmaxCrossEntropyGradient(" + output.SavedOutput + ", labels, " + output.OutputDeltas + ", OutputSize, workspace.LabelSmoothing);");
             }
             else
             {
@@ -514,7 +506,8 @@ namespace ModelGen.Generator.Emitting
             w.Line("/// The activations and their gradients for up to Capacity samples, allocated once: create one");
             w.Line("/// for the largest batch you train with and reuse it for every step. Not thread-safe.");
             w.Line("/// </summary>");
-            w.Open("public sealed class Workspace : " + Rt + "IWorkspace");
+            bool classification = IsClassifier(model);
+            w.Open("public sealed class Workspace : " + Rt + (classification ? "IClassifierWorkspace" : "IWorkspace"));
             w.Line("// The most samples for which every buffer below fits in one array.");
             w.Line("public const int MaxCapacity = " + Format.Long(MaxArrayLength / widest) + ";");
             w.Line();
@@ -536,6 +529,20 @@ namespace ModelGen.Generator.Emitting
             w.Line("/// <summary>Whether the last Forward ran in training mode.</summary>");
             w.Line("public bool Training { get; internal set; }");
             w.Line();
+            if (classification)
+            {
+                w.Line("/// <summary>ε of label smoothing in ComputeLoss and Backward: targets (1 - ε)·onehot(label) + ε/OutputSize; 0, the default, for none.</summary>");
+                w.Open("public float LabelSmoothing");
+                w.Line("get => _labelSmoothing;");
+                w.Open("set");
+                w.Line(Rt + "Losses.CheckLabelSmoothing(value, nameof(LabelSmoothing));");
+                w.Line("_labelSmoothing = value;");
+                w.Close();
+                w.Close();
+                w.Line();
+                w.Line("private float _labelSmoothing;");
+                w.Line();
+            }
             string outputs = OutputField(slots);
             w.Line("/// <summary>The outputs of the last Forward, [BatchSize, OutputSize] row-major.</summary>");
             w.Line("public global::System.ReadOnlySpan<float> Outputs => " + outputs + ".AsSpan(0, BatchSize * OutputSize);");

@@ -15,3 +15,13 @@ public interface IWorkspace
     /// <summary>The outputs of the last Forward, [BatchSize, OutputSize] row-major.</summary>
     ReadOnlySpan<float> Outputs { get; }
 }
+
+/// <summary>A generated classifier's workspace: what its loss is.</summary>
+public interface IClassifierWorkspace : IWorkspace
+{
+    /// <summary>
+    /// ε of label smoothing in ComputeLoss and Backward, PyTorch's <c>cross_entropy(label_smoothing=ε)</c>: each
+    /// sample's target becomes (1 − ε)·onehot(label) + ε/K. In [0, 1); 0 (the default) is the plain cross-entropy, bit for bit.
+    /// </summary>
+    float LabelSmoothing { get; set; }
+}

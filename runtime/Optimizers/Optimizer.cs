@@ -13,6 +13,26 @@ public abstract class Optimizer
     /// <summary>How many steps have been taken.</summary>
     public long Steps { get; private set; }
 
+    private float? _clipGradientNorm;
+    private float[]? _clipped;
+
+    /// <summary>
+    /// Gradient clipping by global norm, PyTorch's <c>clip_grad_norm_(parameters, max_norm)</c> before each step: with
+    /// total = √(Σ g²) over every gradient (summed in double) and scale = max_norm / (total + 1e-6), the step uses
+    /// scale · g when scale &lt; 1, and g unchanged otherwise. The caller's gradients are not modified: the scaled copy
+    /// lives in a buffer the optimizer allocates on the first clipped step. Null (the default): no clipping, and
+    /// <see cref="Step"/> is exactly what it was. Set it to a positive, finite max_norm.
+    /// </summary>
+    public float? ClipGradientNorm
+    {
+        get => _clipGradientNorm;
+        set => _clipGradientNorm = value is not { } v || (v > 0f && float.IsFinite(v)) ? value
+            : throw new ArgumentOutOfRangeException(nameof(ClipGradientNorm), v, "The gradient norm to clip to must be a positive, finite number.");
+    }
+
+    /// <summary>√(Σ g²) of the last step's gradients when <see cref="ClipGradientNorm"/> is set (before clipping); 0 otherwise.</summary>
+    public float LastGradientNorm { get; private set; }
+
     /// <summary>Creates an optimizer with the given step size.</summary>
     protected Optimizer(float learningRate)
     {
@@ -27,7 +47,38 @@ public abstract class Optimizer
         if (parameters.Length != gradients.Length)
             throw new ArgumentException($"{gradients.Length} gradients for {parameters.Length} parameters.", nameof(gradients));
         Steps++;
+        if (_clipGradientNorm is { } maxNorm) gradients = Clip(gradients, maxNorm);
         Update(parameters, gradients, Steps);
+    }
+
+    // torch.nn.utils.clip_grad_norm_: total_norm in float, clip_coef = max_norm / (total_norm + 1e-6), and the gradients
+    // multiplied by clip_coef when it is below 1 (multiplying by a clamped 1 changes nothing).
+    private ReadOnlySpan<float> Clip(ReadOnlySpan<float> gradients, float maxNorm)
+    {
+        float total = GradientNorm(gradients);
+        LastGradientNorm = total;
+        float scale = maxNorm / (total + 1e-6f);
+        if (!(scale < 1f)) return gradients;
+        float[] clipped = State(ref _clipped, gradients.Length);
+        System.Numerics.Tensors.TensorPrimitives.Multiply(gradients, scale, clipped);
+        return clipped;
+    }
+
+    /// <summary>
+    /// √(Σ g²) over <paramref name="gradients"/>, summed in double in four interleaved partial sums (the same order on
+    /// every machine, so the same bits), rounded to float: PyTorch's total_norm for <c>clip_grad_norm_</c>.
+    /// </summary>
+    public static float GradientNorm(ReadOnlySpan<float> gradients)
+    {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = 0;
+        for (; i <= gradients.Length - 4; i += 4)
+        {
+            double g0 = gradients[i], g1 = gradients[i + 1], g2 = gradients[i + 2], g3 = gradients[i + 3];
+            s0 += g0 * g0; s1 += g1 * g1; s2 += g2 * g2; s3 += g3 * g3;
+        }
+        for (; i < gradients.Length; i++) { double g = gradients[i]; s0 += g * g; }
+        return (float)Math.Sqrt((s0 + s1) + (s2 + s3));
     }
 
     /// <summary>Applies step number <paramref name="stepNumber"/> (1-based).</summary>

@@ -41,6 +41,14 @@ public sealed class ClassifierTrainer<TWorkspace> where TWorkspace : IWorkspace
         _optimizer = optimizer;
         Train = train;
         _workspace = model.CreateWorkspace(_order.BatchSize);
+        float smoothing = _order.Options.LabelSmoothing;
+        Losses.CheckLabelSmoothing(smoothing, nameof(FitOptions.LabelSmoothing));
+        if (smoothing != 0f)
+        {
+            if (_workspace is not IClassifierWorkspace classifier)
+                throw new ArgumentException($"{typeof(TWorkspace).Name} has no label smoothing: it is not a generated classifier's workspace.", nameof(options));
+            classifier.LabelSmoothing = smoothing;
+        }
         _clock = new ScheduleClock(optimizer, _order.Options, _order.BatchesPerEpoch, nameof(optimizer));
         _batchInputs = new float[_order.BatchSize * train.InputSize];
         _batchLabels = new int[_order.BatchSize];

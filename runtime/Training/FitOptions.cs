@@ -51,6 +51,14 @@ public sealed record FitOptions
     public ImageAugmentation? Augmentation { get; init; }
 
     /// <summary>
+    /// ε of label smoothing for a classifier's training loss, PyTorch's <c>cross_entropy(label_smoothing=ε)</c>: each
+    /// sample's target is (1 − ε)·onehot(label) + ε/K for K classes. In [0, 1); 0 (the default) trains on the plain
+    /// cross-entropy, bit for bit as before. The trainer sets it on its workspace
+    /// (<see cref="IClassifierWorkspace.LabelSmoothing"/>); validation losses stay the plain cross-entropy.
+    /// </summary>
+    public float LabelSmoothing { get; init; }
+
+    /// <summary>
     /// Steps in one epoch over <paramref name="samples"/> training samples: ⌈samples / BatchSize⌉, or 1 when the batch
     /// holds the whole set. What a schedule's lengths in steps are counted in.
     /// </summary>

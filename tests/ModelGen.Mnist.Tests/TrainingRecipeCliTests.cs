@@ -6,8 +6,8 @@ using ModelGen.Training;
 namespace ModelGen.Mnist.Tests;
 
 /// <summary>
-/// train's --schedule, --warmup-epochs, --step-every, --gamma, --min-lr, --weight-decay, --momentum, --nesterov and
-/// --optimizer adamw: bad values and settings that do not go together are one line and exit code 1 with nothing
+/// train's --schedule, --warmup-epochs, --step-every, --gamma, --min-lr, --weight-decay, --momentum, --nesterov,
+/// --clip-norm, --label-smoothing and --optimizer adamw: bad values and settings that do not go together are one line and exit code 1 with nothing
 /// written; good ones train and are recorded in metrics.json.
 /// </summary>
 public sealed class TrainingRecipeCliTests(SyntheticData data) : IClassFixture<SyntheticData>, IDisposable
@@ -31,6 +31,13 @@ public sealed class TrainingRecipeCliTests(SyntheticData data) : IClassFixture<S
     [InlineData("--weight-decay", "5e-4,", "is not a number of 0 or more " + NumberHint)]
     [InlineData("--momentum", "1", "is not a number from 0 up to (not including) 1 " + NumberHint)]
     [InlineData("--momentum", "0,9", "is not a number from 0 up to (not including) 1 " + NumberHint)]
+    [InlineData("--clip-norm", "0", "is not a positive number " + NumberHint)]
+    [InlineData("--clip-norm", "-1", "is not a positive number " + NumberHint)]
+    [InlineData("--clip-norm", "Infinity", "is not a positive number " + NumberHint)]
+    [InlineData("--clip-norm", "1e-50", "is not a positive number " + NumberHint)]
+    [InlineData("--label-smoothing", "1", "is not a number from 0 up to (not including) 1 " + NumberHint)]
+    [InlineData("--label-smoothing", "-0.1", "is not a number from 0 up to (not including) 1 " + NumberHint)]
+    [InlineData("--label-smoothing", "0,1", "is not a number from 0 up to (not including) 1 " + NumberHint)]
     public async Task A_bad_value_names_the_option_the_value_and_what_is_accepted(string option, string value, string accepted)
     {
         string output = _folder.File("out");
@@ -118,6 +125,23 @@ public sealed class TrainingRecipeCliTests(SyntheticData data) : IClassFixture<S
     }
 
     [Fact]
+    public async Task Gradient_clipping_and_label_smoothing_train_and_are_recorded()
+    {
+        string output = _folder.File("out");
+
+        var result = await CliRunner.RunAsync("train", "--data", data.Path, "--out", output, "--epochs", "2", "--batch-size", "100",
+            "--clip-norm", "0.5", "--label-smoothing", "0.1");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("Regularisation: gradients clipped to a global norm of 0.5, label smoothing 0.1", result.Output);
+        using JsonDocument metrics = OutputFiles.ReadMetrics(Path.Combine(output, "metrics.json"));
+        JsonElement hyper = metrics.RootElement.GetProperty("hyperparameters");
+        Assert.Equal(0.5, hyper.GetProperty("clipNorm").GetDouble());
+        Assert.Equal(0.1, hyper.GetProperty("labelSmoothing").GetDouble());
+        Assert.True(metrics.RootElement.GetProperty("testAccuracy").GetDouble() > 0.5);
+    }
+
+    [Fact]
     public async Task The_defaults_record_a_constant_rate_and_no_decay()
     {
         string output = _folder.File("out");
@@ -133,6 +157,9 @@ public sealed class TrainingRecipeCliTests(SyntheticData data) : IClassFixture<S
         Assert.Equal(0, hyper.GetProperty("weightDecay").GetDouble());
         Assert.Equal(JsonValueKind.Null, hyper.GetProperty("weightDecayApplies").ValueKind);
         Assert.False(hyper.GetProperty("nesterov").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, hyper.GetProperty("clipNorm").ValueKind);
+        Assert.Equal(0, hyper.GetProperty("labelSmoothing").GetDouble());
+        Assert.DoesNotContain("Regularisation:", result.Output);
         Assert.Equal(0.001, metrics.RootElement.GetProperty("history")[0].GetProperty("learningRate").GetDouble(), 1e-9);
     }
 

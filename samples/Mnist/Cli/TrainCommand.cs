@@ -123,6 +123,16 @@ public sealed class TrainCommand
         HelpName = "P",
     };
 
+    private readonly Option<double?> _clipNorm = new("--clip-norm")
+    {
+        Description = "Clips the gradients by their global norm before each step, as PyTorch's clip_grad_norm_(parameters, X). Default: no clipping.",
+    };
+
+    private readonly Option<double?> _labelSmoothing = new("--label-smoothing")
+    {
+        Description = "ε of label smoothing for the training loss, from 0 up to (not including) 1: targets (1 − ε)·onehot + ε/10, as PyTorch's cross_entropy(label_smoothing=ε). Default: 0.",
+    };
+
     private readonly Option<ulong> _seed = new("--seed")
     {
         Description = "Seeds the initial weights, the shuffles and the augmentation: the same seed gives the same model, bit for bit.",
@@ -161,6 +171,8 @@ public sealed class TrainCommand
         command.Options.Add(train._translate);
         command.Options.Add(train._rotate);
         command.Options.Add(train._erase);
+        command.Options.Add(train._clipNorm);
+        command.Options.Add(train._labelSmoothing);
         command.Options.Add(train._seed);
         command.Options.Add(train._out);
         train._data.AddTo(command);
@@ -180,6 +192,9 @@ public sealed class TrainCommand
         train._rotate.CustomParser = OptionValues.Number(d => d >= 0 && d <= 180, "a number of degrees from 0 to 180");
         train._erase.CustomParser = OptionValues.Number(p => p >= 0 && p <= 1, "a number from 0 to 1");
         train._momentum.CustomParser = OptionValues.Number(m => m >= 0 && m < 1, "a number from 0 up to (not including) 1");
+        // Checked as the floats they become: a positive number that rounds to 0, or one below 1 that rounds to 1, is refused.
+        train._clipNorm.CustomParser = OptionValues.Number(n => (float)n > 0 && n <= float.MaxValue, "a positive number");
+        train._labelSmoothing.CustomParser = OptionValues.Number(e => e >= 0 && (float)e < 1, "a number from 0 up to (not including) 1");
         train._network.CustomParser = OptionValues.OneOf(
             name => MnistNetwork.Find(name) is not null, MnistNetwork.NamesInWords);
         train._epochs.CustomParser = OptionValues.WholeNumber(1, OptionValues.MaxEpochs);
@@ -263,6 +278,8 @@ public sealed class TrainCommand
                 options.WeightDecay > 0 ? "weights (kernels) only: no bias, BatchNormalization scale or shift" : null,
                 options.Optimizer == OptimizerKind.Sgd ? options.SgdMomentum : null,
                 options.Nesterov,
+                options.ClipNorm,
+                options.LabelSmoothing,
                 options.Augmentation is null ? null
                     : new AugmentationSettings(options.CropPadding, options.Flip, options.Translate, options.Rotate, options.Erase, options.DescribeAugmentation()!)),
             new DataSummary(folder, data.Train.Count, data.Test.Count),
@@ -296,6 +313,11 @@ public sealed class TrainCommand
             _console.MarkupLineInterpolated($"Schedule: {options.DescribeSchedule()}{momentum}{decay}");
         }
         if (options.DescribeAugmentation() is { } augmentation) _console.MarkupLineInterpolated($"Augmentation: {augmentation}");
+        if (options.ClipNorm is not null || options.LabelSmoothing > 0)
+        {
+            string clip = options.ClipNorm is { } norm ? string.Create(CultureInfo.InvariantCulture, $"gradients clipped to a global norm of {norm:G}") : "no gradient clipping";
+            _console.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"Regularisation: {clip}, label smoothing {options.LabelSmoothing:G}");
+        }
     }
 
     /// <summary>
@@ -333,6 +355,8 @@ public sealed class TrainCommand
             Translate = parseResult.GetValue(_translate) ?? 0,
             Rotate = parseResult.GetValue(_rotate) ?? 0,
             Erase = parseResult.GetValue(_erase) ?? 0,
+            ClipNorm = parseResult.GetValue(_clipNorm),
+            LabelSmoothing = parseResult.GetValue(_labelSmoothing) ?? 0,
         };
         string Number(double value) => value.ToString(CultureInfo.InvariantCulture);
 

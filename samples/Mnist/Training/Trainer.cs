@@ -24,7 +24,8 @@ public sealed class Trainer
     /// </summary>
     public static Trainer Create<TWorkspace>(IClassifier<TWorkspace> model, TrainingOptions options, MnistSet train) where TWorkspace : IWorkspace
     {
-        var fit = new FitOptions { BatchSize = options.BatchSize, Seed = options.Seed, ScheduledEpochs = options.Epochs, Augmentation = options.Augmentation };
+        var fit = new FitOptions { BatchSize = options.BatchSize, Seed = options.Seed, ScheduledEpochs = options.Epochs, Augmentation = options.Augmentation,
+            LabelSmoothing = (float)options.LabelSmoothing };
         LabeledData data = Labeled(train);
         var trainer = new ClassifierTrainer<TWorkspace>(model, options.CreateOptimizer(model), data,
             fit with { Schedule = options.CreateSchedule(fit.BatchesPerEpoch(data.Count)) });

@@ -14,10 +14,12 @@ public sealed record EpochMetrics(int Epoch, double TrainLoss, double TrainAccur
 /// <param name="WeightDecayApplies">Which parameters decay (null without decay).</param>
 /// <param name="Momentum">SGD's momentum μ at the start (one-cycle then cycles it); null for Adam and AdamW.</param>
 /// <param name="Nesterov">Whether SGD uses Nesterov momentum.</param>
+/// <param name="ClipNorm">The max norm gradients are clipped to, by their global norm (PyTorch's clip_grad_norm_); null for none.</param>
+/// <param name="LabelSmoothing">ε of the training loss's label smoothing; 0 for none.</param>
 /// <param name="Augmentation">The augmentation of the training batches; null without one.</param>
 public sealed record Hyperparameters(int Epochs, int BatchSize, double LearningRate, string Optimizer, ulong Seed,
     string Loss, string Initialization, string Shuffle, ScheduleSettings Schedule, double WeightDecay, string? WeightDecayApplies,
-    double? Momentum, bool Nesterov, AugmentationSettings? Augmentation = null);
+    double? Momentum, bool Nesterov, double? ClipNorm, double LabelSmoothing, AugmentationSettings? Augmentation = null);
 
 /// <summary>The augmentation of the training batches (never of the test set), as the command line gave it.</summary>
 /// <param name="CropPadding">--crop-padding: zero padding before the random crop; 0 for none.</param>

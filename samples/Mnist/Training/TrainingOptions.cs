@@ -124,6 +124,12 @@ public sealed record TrainingOptions(int Epochs, int BatchSize, double LearningR
         return string.Join(", ", parts) + "; xoshiro256** from the seed and the step";
     }
 
+    /// <summary>Gradient clipping by global norm (PyTorch's clip_grad_norm_ max_norm); null for none.</summary>
+    public double? ClipNorm { get; init; }
+
+    /// <summary>Label smoothing ε of the cross-entropy loss (PyTorch's label_smoothing); 0 for none.</summary>
+    public double LabelSmoothing { get; init; }
+
     /// <summary>Keras' default step size for each optimizer: 1e-3 for Adam and AdamW, 1e-2 for SGD.</summary>
     public static double DefaultLearningRate(OptimizerKind optimizer) => optimizer == OptimizerKind.Sgd ? 1e-2 : 1e-3;
 
@@ -143,12 +149,17 @@ public sealed record TrainingOptions(int Epochs, int BatchSize, double LearningR
     public double SgdMomentum => Schedule == ScheduleKind.OneCycle ? OneCycleStartMomentum : Momentum;
 
     /// <summary>A fresh optimizer with these settings, for <paramref name="model"/> (whose layers say which parameters decay).</summary>
-    public Optimizer CreateOptimizer(IModel model) => Optimizer switch
+    public Optimizer CreateOptimizer(IModel model)
     {
-        OptimizerKind.Adam => new Adam((float)LearningRate),
-        OptimizerKind.AdamW => new AdamW((float)LearningRate, (float)WeightDecay) { DecayMask = DecayMask.WeightsOnly(model) },
-        _ => new Sgd((float)LearningRate, (float)SgdMomentum, (float)WeightDecay, Nesterov) { DecayMask = WeightDecay > 0 ? DecayMask.WeightsOnly(model) : null },
-    };
+        Optimizer optimizer = Optimizer switch
+        {
+            OptimizerKind.Adam => new Adam((float)LearningRate),
+            OptimizerKind.AdamW => new AdamW((float)LearningRate, (float)WeightDecay) { DecayMask = DecayMask.WeightsOnly(model) },
+            _ => new Sgd((float)LearningRate, (float)SgdMomentum, (float)WeightDecay, Nesterov) { DecayMask = WeightDecay > 0 ? DecayMask.WeightsOnly(model) : null },
+        };
+        optimizer.ClipGradientNorm = (float?)ClipNorm;
+        return optimizer;
+    }
 
     /// <summary>The schedule over a run of <see cref="Epochs"/> epochs of <paramref name="batchesPerEpoch"/> steps; null for a constant rate (the optimizer's own).</summary>
     public LearningRateSchedule? CreateSchedule(int batchesPerEpoch) => Schedule switch

@@ -144,7 +144,7 @@ partial class MnistMlp : global::ModelGen.IClassifier<MnistMlp.Workspace>
     public float ComputeLoss(Workspace workspace, global::System.ReadOnlySpan<int> labels)
     {
         global::ModelGen.Batch.CheckTargets(labels.Length, workspace.BatchSize, 1, nameof(labels));
-        return global::ModelGen.Losses.SparseCategoricalCrossEntropy(workspace.OutputLogits, labels, OutputSize);
+        return global::ModelGen.Losses.SparseCategoricalCrossEntropy(workspace.OutputLogits, labels, OutputSize, workspace.LabelSmoothing);
     }
 
     /// <summary>
@@ -158,19 +158,10 @@ partial class MnistMlp : global::ModelGen.IClassifier<MnistMlp.Workspace>
         int batchSize = workspace.BatchSize;
         global::ModelGen.Batch.CheckTargets(labels.Length, batchSize, 1, nameof(labels));
 
-        // Softmax and cross-entropy together: dLoss/dz = (p - onehot(label)) / batchSize, for the
-        // output logits z. No softmax Jacobian is formed and nothing overflows.
-        float[] p = workspace.OutputActivations;
-        float[] dz = workspace.OutputDeltas;
-        float scale = 1f / batchSize;
-        for (int s = 0; s < batchSize; s++)
-        {
-            int label = labels[s];
-            if ((uint)label >= OutputSize) global::ModelGen.Losses.ThrowBadLabel(s, label, OutputSize);
-            int row = s * OutputSize;
-            for (int k = 0; k < OutputSize; k++) dz[row + k] = p[row + k] * scale;
-            dz[row + label] -= scale;
-        }
+        // Softmax and cross-entropy together: dLoss/dz = (p - t) / batchSize, for the output logits z,
+        // with t = onehot(label), or (1 - ε)·onehot(label) + ε/OutputSize with workspace.LabelSmoothing = ε.
+        // No softmax Jacobian is formed and nothing overflows.
+        global::ModelGen.Losses.SoftmaxCrossEntropyGradient(workspace.OutputActivations, labels, workspace.OutputDeltas, OutputSize, workspace.LabelSmoothing);
 
         // The layers in reverse; each turns its output's gradient into its parameters' gradients
         // and, when an earlier layer has parameters, the gradient of its input.
@@ -296,7 +287,7 @@ partial class MnistMlp : global::ModelGen.IClassifier<MnistMlp.Workspace>
     /// The activations and their gradients for up to Capacity samples, allocated once: create one
     /// for the largest batch you train with and reuse it for every step. Not thread-safe.
     /// </summary>
-    public sealed class Workspace : global::ModelGen.IWorkspace
+    public sealed class Workspace : global::ModelGen.IClassifierWorkspace
     {
         // The most samples for which every buffer below fits in one array.
         public const int MaxCapacity = 2739137;
@@ -322,6 +313,19 @@ partial class MnistMlp : global::ModelGen.IClassifier<MnistMlp.Workspace>
 
         /// <summary>Whether the last Forward ran in training mode.</summary>
         public bool Training { get; internal set; }
+
+        /// <summary>ε of label smoothing in ComputeLoss and Backward: targets (1 - ε)·onehot(label) + ε/OutputSize; 0, the default, for none.</summary>
+        public float LabelSmoothing
+        {
+            get => _labelSmoothing;
+            set
+            {
+                global::ModelGen.Losses.CheckLabelSmoothing(value, nameof(LabelSmoothing));
+                _labelSmoothing = value;
+            }
+        }
+
+        private float _labelSmoothing;
 
         /// <summary>The outputs of the last Forward, [BatchSize, OutputSize] row-major.</summary>
         public global::System.ReadOnlySpan<float> Outputs => OutputActivations.AsSpan(0, BatchSize * OutputSize);

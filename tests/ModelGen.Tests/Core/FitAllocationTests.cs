@@ -70,6 +70,22 @@ public sealed class FitAllocationTests
     }
 
     [Fact]
+    public void Training_epochs_with_gradient_clipping_and_label_smoothing_allocate_nothing()
+    {
+        // A max norm small enough that every step clips (the scaled copy of the gradients is made on the first).
+        var options = new FitOptions { BatchSize = 32, Seed = 1, LabelSmoothing = 0.1f };
+        var optimizer = new Sgd(0.01f, momentum: 0.9f) { ClipGradientNorm = 1e-3f };
+        var trainer = new ClassifierTrainer<MnistMlp.Workspace>(new MnistMlp(1), optimizer, s_data, options);
+        var progress = new Counter();
+
+        long bytes = AllocationMeter.Measure(() => trainer.TrainEpoch(progress, CancellationToken.None), repetitions: 10);
+
+        Assert.Equal(0, bytes);
+        Assert.True(progress.Reports >= 12 * 4, $"{progress.Reports} reports");
+        Assert.True(optimizer.LastGradientNorm > 1e-3f, $"the gradient norm {optimizer.LastGradientNorm} was not clipped");
+    }
+
+    [Fact]
     public void Evaluations_allocate_nothing()
     {
         var evaluator = new ClassifierEvaluator<MnistMlp.Workspace>(new MnistMlp(1), batchSize: 30);

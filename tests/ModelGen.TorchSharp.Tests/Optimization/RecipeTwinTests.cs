@@ -33,16 +33,29 @@ public sealed class RecipeTwinTests(ITestOutputHelper output) : IDisposable
     {
         var cases = new TheoryData<string, string>();
         foreach (string model in new[] { "MnistMlp", "TinyResNet" })
-            foreach (string recipe in new[] { "AdamW", "AdamW, weights only, cosine with warm-up", "SGD, weight decay on weights only, Nesterov", "Adam, one-cycle", "SGD, weight decay, Nesterov, one-cycle" })
+            foreach (string recipe in new[] { "AdamW", "AdamW, weights only, cosine with warm-up", "SGD, weight decay on weights only, Nesterov", "Adam, one-cycle", "SGD, weight decay, Nesterov, one-cycle",
+                "SGD momentum, clipped", "Adam, label smoothing 0.1", "SGD, Nesterov, one-cycle, clipped, label smoothing 0.1" })
                 cases.Add(model, recipe);
         return cases;
     }
 
+    /// <summary>|ours − torch| of each epoch's mean loss, for the recipes with clipping or label smoothing.</summary>
+    public const double LossTolerance = 1e-5;
+
+    /// <summary>A max norm below the gradients' norm at every step of both models, so clipping bites throughout.</summary>
+    public const float ClipNorm = 0.05f;
+
     // Ours: the optimizer (given the model, for its mask) and the schedule; theirs: the optimizer over the twin's
-    // parameters (all, or weights apart from 1-D tensors) and its scheduler.
+    // parameters (all, or weights apart from 1-D tensors) and its scheduler. ClipNorm: clip_grad_norm_'s max_norm
+    // (Optimizer.ClipGradientNorm), if any; LabelSmoothing: cross_entropy's label_smoothing (FitOptions.LabelSmoothing).
     private sealed record Recipe(
         Func<IModel, Optimizer> Ours, LearningRateSchedule? Schedule,
-        Func<IReadOnlyList<Parameter>, optim.Optimizer> Theirs, Func<optim.Optimizer, LRScheduler?> TheirSchedule);
+        Func<IReadOnlyList<Parameter>, optim.Optimizer> Theirs, Func<optim.Optimizer, LRScheduler?> TheirSchedule)
+    {
+        public float? ClipNorm { get; init; }
+
+        public float LabelSmoothing { get; init; }
+    }
 
     private static Recipe For(string name) => name switch
     {
@@ -68,6 +81,15 @@ public sealed class RecipeTwinTests(ITestOutputHelper output) : IDisposable
         "SGD, weight decay, Nesterov, one-cycle" => new(
             _ => new Sgd(0.05f, momentum: 0.95f, weightDecay: 5e-4f, nesterov: true), new OneCycleSchedule(0.05),
             p => optim.SGD(p, 0.05, momentum: 0.95, weight_decay: 5e-4, nesterov: true), o => OneCycleLR(o, 0.05, total_steps: Steps)),
+        "SGD momentum, clipped" => new(
+            _ => new Sgd(0.05f, momentum: 0.9f) { ClipGradientNorm = ClipNorm }, null,
+            p => optim.SGD(p, 0.05, momentum: 0.9), _ => null) { ClipNorm = ClipNorm },
+        "Adam, label smoothing 0.1" => new(
+            _ => new Adam(1e-3f), null,
+            p => optim.Adam(p, lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-7), _ => null) { LabelSmoothing = 0.1f },
+        "SGD, Nesterov, one-cycle, clipped, label smoothing 0.1" => new(
+            _ => new Sgd(0.05f, momentum: 0.95f, nesterov: true) { ClipGradientNorm = ClipNorm }, new OneCycleSchedule(0.05),
+            p => optim.SGD(p, 0.05, momentum: 0.95, nesterov: true), o => OneCycleLR(o, 0.05, total_steps: Steps)) { ClipNorm = ClipNorm, LabelSmoothing = 0.1f },
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Unknown recipe."),
     };
 
@@ -87,20 +109,23 @@ public sealed class RecipeTwinTests(ITestOutputHelper output) : IDisposable
 
         // Ours, through the trainer: the pool's batches in order, once per epoch.
         var data = new LabeledData(pool.SelectMany(b => b.Inputs).ToArray(), pool.SelectMany(b => b.Labels).ToArray(), model.InputSize);
-        var options = new FitOptions { BatchSize = pool[0].Size, Shuffle = false, Schedule = recipe.Schedule };
-        TrainingHistory history = Fit(model, data, recipe.Ours(model), options);
+        var options = new FitOptions { BatchSize = pool[0].Size, Shuffle = false, Schedule = recipe.Schedule, LabelSmoothing = recipe.LabelSmoothing };
+        Optimizer ours = recipe.Ours(model);
+        TrainingHistory history = Fit(model, data, ours, options);
         Assert.False(history.StoppedEarly, history.StopReason);
 
         // Theirs: PyTorch's loop.
         using optim.Optimizer optimizer = recipe.Theirs(twin.Parameters);
         LRScheduler? scheduler = recipe.TheirSchedule(optimizer);
         var losses = new List<float>();
+        int clipped = 0;
         for (int step = 0; step < Steps; step++)
         {
             using var stepScope = NewDisposeScope();
             optimizer.zero_grad();
-            Tensor loss = twin.Loss(pool[step % PoolBatches]);
+            Tensor loss = twin.Loss(pool[step % PoolBatches], recipe.LabelSmoothing);
             loss.backward();
+            if (recipe.ClipNorm is { } maxNorm && nn.utils.clip_grad_norm_(twin.Parameters, maxNorm) > maxNorm) clipped++;
             optimizer.step();
             scheduler?.step();
             losses.Add(loss.item<float>());
@@ -112,6 +137,13 @@ public sealed class RecipeTwinTests(ITestOutputHelper output) : IDisposable
         output.WriteLine($"{modelName}; {recipeName}; {Steps} steps of batch {pool[0].Size}");
         output.WriteLine($"  parameters: max abs error {error:E2} ({worst}); largest change from the start {moved:G4}");
         output.WriteLine($"  torch's mean loss first epoch {firstEpoch:G6}, last epoch {lastEpoch:G6}; ours first {history.Epochs[0].Loss:G6}, last {history.Epochs[^1].Loss:G6}");
+        if (recipe.ClipNorm is not null || recipe.LabelSmoothing != 0f)
+        {
+            double lossError = Enumerable.Range(0, Epochs).Max(e => Math.Abs(history.Epochs[e].Loss - losses.Skip(e * PoolBatches).Take(PoolBatches).Average(l => (double)l)));
+            output.WriteLine($"  epoch mean losses: max abs error {lossError:E2}; steps clipped by torch {clipped} of {Steps}, our last norm {ours.LastGradientNorm:G4}");
+            Assert.True(lossError <= LossTolerance, $"{modelName} with {recipeName}: the epochs' mean losses differ from TorchSharp's by up to {lossError:E2} (tolerance {LossTolerance:E0}).");
+            if (recipe.ClipNorm is not null) Assert.True(clipped == Steps, $"{modelName} with {recipeName}: clipping bit in only {clipped} of {Steps} steps.");
+        }
         Assert.True(error <= Tolerance, $"{modelName} with {recipeName}: after {Steps} steps the parameters differ from TorchSharp's by up to {error:E2} ({worst}; tolerance {Tolerance:E0}).");
         Assert.True(moved >= 100 * Tolerance, $"{modelName} with {recipeName}: the parameters moved by only {moved:E2}, so agreeing to {Tolerance:E0} says little.");
         Assert.True(lastEpoch < firstEpoch, $"{modelName} with {recipeName}: the mean loss did not decrease ({firstEpoch:G6} → {lastEpoch:G6}).");
@@ -146,12 +178,16 @@ public sealed class RecipeTwinTests(ITestOutputHelper output) : IDisposable
         return (subject.Model, pool, new ResNetTwin(twin, subject, _files));
     }
 
+    // PyTorch's cross_entropy(logits, labels, label_smoothing=ε).
+    private static Tensor Smoothed(Tensor logits, ReferenceBatch batch, float labelSmoothing) =>
+        nn.functional.cross_entropy(logits, tensor(batch.Labels.Select(l => (long)l).ToArray(), [batch.Size]), label_smoothing: labelSmoothing);
+
     /// <summary>The TorchSharp side, whatever the model.</summary>
     private abstract class Twin
     {
         public abstract IReadOnlyList<Parameter> Parameters { get; }
 
-        public abstract Tensor Loss(ReferenceBatch batch);
+        public abstract Tensor Loss(ReferenceBatch batch, float labelSmoothing);
 
         /// <summary>The largest |ours − torch| and where it is.</summary>
         public abstract (double Error, string Where) Compare(IModel ours);
@@ -161,7 +197,9 @@ public sealed class RecipeTwinTests(ITestOutputHelper output) : IDisposable
     {
         public override IReadOnlyList<Parameter> Parameters { get; } = twin.Parameters.ToArray();
 
-        public override Tensor Loss(ReferenceBatch batch) => twin.Loss(twin.Forward(twin.Inputs(batch)), batch);
+        public override Tensor Loss(ReferenceBatch batch, float labelSmoothing) => labelSmoothing == 0f
+            ? twin.Loss(twin.Forward(twin.Inputs(batch)), batch)
+            : Smoothed(twin.Forward(twin.Inputs(batch)), batch, labelSmoothing);
 
         public override (double, string) Compare(IModel ours) => (ReferenceTests.Compare.MaxAbsDifference(ours.Parameters, twin.ReadParameters()), "flat parameters");
     }
@@ -171,7 +209,9 @@ public sealed class RecipeTwinTests(ITestOutputHelper output) : IDisposable
     {
         public override IReadOnlyList<Parameter> Parameters { get; } = twin.parameters().ToArray();
 
-        public override Tensor Loss(ReferenceBatch batch) => GraphTwin.Loss(twin.Logits(batch), batch);
+        public override Tensor Loss(ReferenceBatch batch, float labelSmoothing) => labelSmoothing == 0f
+            ? GraphTwin.Loss(twin.Logits(batch), batch)
+            : Smoothed(twin.Logits(batch), batch, labelSmoothing);
 
         public override (double, string) Compare(IModel ours)
         {
