@@ -1,6 +1,7 @@
 using ModelGen.Benchmarks.Compare.Engines;
 using ModelGen.Benchmarks.Compare.Reports;
 using ModelGen.Benchmarks.Data;
+using ModelGen.Samples.Mnist;
 
 namespace ModelGen.Benchmarks.Compare;
 

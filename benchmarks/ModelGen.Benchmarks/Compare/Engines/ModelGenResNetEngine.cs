@@ -1,4 +1,5 @@
 using ModelGen.Samples.Mnist.Data;
+using ModelGen.Samples.Mnist;
 
 namespace ModelGen.Benchmarks.Compare.Engines;
 

@@ -5,6 +5,7 @@ using ModelGen.Samples.Mnist.Data;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using ModelGen.Samples.Mnist;
 
 namespace ModelGen.Benchmarks.Compare.Engines;
 
