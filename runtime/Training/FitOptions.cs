@@ -59,6 +59,12 @@ public sealed record FitOptions
     public float LabelSmoothing { get; init; }
 
     /// <summary>
+    /// Checkpoints the trainer writes by itself, every few steps and after each epoch of a <c>Fit</c>; null (the default):
+    /// none (<see cref="ClassifierTrainer{TWorkspace}.SaveCheckpoint"/> still writes one when asked).
+    /// </summary>
+    public CheckpointOptions? Checkpoint { get; init; }
+
+    /// <summary>
     /// Steps in one epoch over <paramref name="samples"/> training samples: ⌈samples / BatchSize⌉, or 1 when the batch
     /// holds the whole set. What a schedule's lengths in steps are counted in.
     /// </summary>
