@@ -133,6 +133,19 @@ public sealed class TrainCommand
         Description = "ε of label smoothing for the training loss, from 0 up to (not including) 1: targets (1 − ε)·onehot + ε/10, as PyTorch's cross_entropy(label_smoothing=ε). Default: 0.",
     };
 
+    private readonly Option<int?> _checkpointEvery = new("--checkpoint-every")
+    {
+        Description = $"Writes a checkpoint of the run, {RunCheckpoints.FileName} in --out, every N training steps (batches) and after each epoch; " +
+            "each replaces the last atomically. Checkpoints do not change the result. Default: none.",
+        HelpName = "N",
+    };
+
+    private readonly Option<bool> _resume = new("--resume")
+    {
+        Description = $"Continues the run from the checkpoint in --out ({RunCheckpoints.FileName}), given the same other options, and ends with the same bytes " +
+            "as a run that never stopped; starts the run, saying so, when there is none. Writes a checkpoint after each epoch (and every --checkpoint-every steps).",
+    };
+
     private readonly Option<ulong> _seed = new("--seed")
     {
         Description = "Seeds the initial weights, the shuffles and the augmentation: the same seed gives the same model, bit for bit.",
@@ -174,6 +187,8 @@ public sealed class TrainCommand
         command.Options.Add(train._clipNorm);
         command.Options.Add(train._labelSmoothing);
         command.Options.Add(train._seed);
+        command.Options.Add(train._checkpointEvery);
+        command.Options.Add(train._resume);
         command.Options.Add(train._out);
         train._data.AddTo(command);
         // Custom parsers rather than validators: a value that does not convert must not reach GetValue, which throws.
@@ -198,6 +213,7 @@ public sealed class TrainCommand
         train._network.CustomParser = OptionValues.OneOf(
             name => MnistNetwork.Find(name) is not null, MnistNetwork.NamesInWords);
         train._epochs.CustomParser = OptionValues.WholeNumber(1, OptionValues.MaxEpochs);
+        train._checkpointEvery.CustomParser = OptionValues.WholeNumber(1, int.MaxValue);
         // The largest batch depends on the network (an unknown network has its own error).
         train._batchSize.CustomParser = r => OptionValues.WholeNumber(1, train.MaxBatchSize(r))(r);
         train._learningRate.CustomParser = OptionValues.PositiveNumber();
@@ -238,17 +254,46 @@ public sealed class TrainCommand
         Trainer trainer = network.CreateTrainer(model, options, data.Train);
         Evaluator evaluator = network.CreateEvaluator(model);
         var history = new List<EpochMetrics>();
+        double secondsBefore = 0;
+        RunCheckpoints? checkpoints = parseResult.GetValue(_checkpointEvery) is { } every || parseResult.GetValue(_resume)
+            ? new RunCheckpoints(output.Path, parseResult.GetValue(_checkpointEvery) ?? 0, network, options, data)
+            : null;
+        if (parseResult.GetValue(_resume))
+        {
+            if (checkpoints!.Resume(trainer) is { } resumed)
+            {
+                history.AddRange(resumed.History);
+                secondsBefore = resumed.Seconds;
+                _console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
+                    $"Resuming from {checkpoints.Path}: {history.Count} of {options.Epochs} epoch(s) done, step {trainer.Steps:N0}{(trainer.EpochInProgress ? $" (in epoch {trainer.EpochsStarted})" : "")}.");
+            }
+            else
+            {
+                _console.MarkupLineInterpolated($"No checkpoint in {output.Path}: starting the run.");
+            }
+        }
+        if (checkpoints is not null)
+        {
+            string when = checkpoints.EverySteps > 0 ? string.Create(CultureInfo.InvariantCulture, $"every {checkpoints.EverySteps:N0} step(s) and after each epoch") : "after each epoch";
+            _console.MarkupLineInterpolated($"Checkpoints: {when}, to {checkpoints.Path}");
+        }
         Evaluation? evaluation = null;
         var total = Stopwatch.StartNew();
-        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        RunProgress Progress() => new(secondsBefore + total.Elapsed.TotalSeconds, history);
+        // A checkpoint is written between two steps: the runtime's trainer is then consistent.
+        Action<BatchProgress>? afterStep = checkpoints is { EverySteps: > 0 }
+            ? _ => { if (checkpoints.DueAfter(trainer.Steps)) checkpoints.Write(trainer, Progress()); }
+            : null;
+        for (int epoch = history.Count + 1; epoch <= options.Epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
-            EpochResult train = TrainWithProgress(trainer, epoch, options.Epochs, cancellationToken);
+            EpochResult train = TrainWithProgress(trainer, epoch, options.Epochs, afterStep, cancellationToken);
             double trainSeconds = clock.Elapsed.TotalSeconds;
             clock.Restart();
             evaluation = evaluator.Evaluate(data.Test);
             double testSeconds = clock.Elapsed.TotalSeconds;
-            history.Add(new EpochMetrics(epoch, train.Loss, train.Accuracy, evaluation.Loss, evaluation.Accuracy, trainSeconds, testSeconds, train.LearningRate));
+            // A resumed epoch's time is the runtime's count, which includes the part before the checkpoint.
+            history.Add(new EpochMetrics(epoch, train.Loss, train.Accuracy, evaluation.Loss, evaluation.Accuracy, Math.Max(trainSeconds, train.Seconds), testSeconds, train.LearningRate));
             // The progress bar is gone; this line stays, in a terminal and in a log alike. A schedule adds the epoch's last rate.
             _console.MarkupLine(CultureInfo.InvariantCulture,
                 "{0} │ train loss {1:F4} acc {2} │ test loss [bold]{3:F4}[/] acc [bold]{4}[/] │ {5:F2} s{6}",
@@ -260,8 +305,15 @@ public sealed class TrainCommand
                 throw new SampleException(
                     $"training diverged in epoch {epoch}: the parameters are no longer finite numbers (train loss {train.Loss.ToString(CultureInfo.InvariantCulture)}); " +
                     $"nothing was written. Try a smaller --learning-rate than {options.LearningRate.ToString(CultureInfo.InvariantCulture)}.");
+            checkpoints?.Write(trainer, Progress());
         }
-        double totalSeconds = total.Elapsed.TotalSeconds;
+        if (evaluation is null)
+        {
+            // Resumed from the checkpoint of a run that had ended: its outputs again, from its final weights.
+            _console.MarkupLine("The checkpoint's run is complete: writing its outputs again.");
+            evaluation = evaluator.Evaluate(data.Test);
+        }
+        double totalSeconds = secondsBefore + total.Elapsed.TotalSeconds;
 
         var metrics = new TrainingMetrics(
             network.Name, network.ModelName, network.Spec, model.Parameters.Length,
@@ -283,9 +335,12 @@ public sealed class TrainCommand
                 options.Augmentation is null ? null
                     : new AugmentationSettings(options.CropPadding, options.Flip, options.Translate, options.Rotate, options.Erase, options.DescribeAugmentation()!)),
             new DataSummary(folder, data.Train.Count, data.Test.Count),
-            evaluation!.Accuracy, evaluation.Loss, totalSeconds, history);
+            evaluation.Accuracy, evaluation.Loss, totalSeconds, history);
         _console.MarkupLineInterpolated($"Writing the outputs to {output.Path}");
         TrainingOutputs.Write(output.Staging, model, metrics, data.Test, evaluation, cancellationToken);
+        // The run's last checkpoint stays with its outputs (a copy: until the swap, the live folder keeps its own).
+        if (checkpoints is not null && File.Exists(checkpoints.Path))
+            File.Copy(checkpoints.Path, Path.Combine(output.Staging, RunCheckpoints.FileName));
         // From here on the run does not stop: the swap is quick, and leaves the complete new set.
         output.Commit();
 
@@ -392,9 +447,9 @@ public sealed class TrainCommand
 
     // One epoch under a Spectre progress bar that shows the running loss and accuracy. Without a
     // terminal (a log, a pipe) there is nothing to animate: the epoch's summary line says it all.
-    private EpochResult TrainWithProgress(Trainer trainer, int epoch, int epochs, CancellationToken cancellationToken)
+    private EpochResult TrainWithProgress(Trainer trainer, int epoch, int epochs, Action<BatchProgress>? afterStep, CancellationToken cancellationToken)
     {
-        if (!_console.Profile.Capabilities.Interactive) return trainer.TrainEpoch(null, cancellationToken);
+        if (!_console.Profile.Capabilities.Interactive) return trainer.TrainEpoch(afterStep, cancellationToken);
         EpochResult result = default;
         int batches = trainer.BatchesPerEpoch;
         // Refreshing the description every step would cost more than the step; ~100 updates suffice.
@@ -408,6 +463,7 @@ public sealed class TrainCommand
                 ProgressTask task = context.AddTask(label, maxValue: batches);
                 result = trainer.TrainEpoch(running =>
                 {
+                    afterStep?.Invoke(running);
                     if (running.Batch % every != 0 && running.Batch != batches) return;
                     task.Value = running.Batch;
                     task.Description = Describe(label, running);

@@ -130,6 +130,26 @@ public sealed record TrainingOptions(int Epochs, int BatchSize, double LearningR
     /// <summary>Label smoothing ε of the cross-entropy loss (PyTorch's label_smoothing); 0 for none.</summary>
     public double LabelSmoothing { get; init; }
 
+    /// <summary>
+    /// Every setting that changes what a run computes, as the command line names it, with its value as invariant text
+    /// (numbers as "R", so they compare exactly): what a checkpoint records, so that <c>--resume</c> refuses a run with
+    /// other settings. A new setting that changes the result belongs here.
+    /// </summary>
+    public IReadOnlyList<(string Option, string Value)> Settings()
+    {
+        static string N(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+        static string I(long value) => value.ToString(CultureInfo.InvariantCulture);
+        return
+        [
+            ("--epochs", I(Epochs)), ("--batch-size", I(BatchSize)), ("--learning-rate", N(LearningRate)), ("--optimizer", OptimizerName),
+            ("--seed", Seed.ToString(CultureInfo.InvariantCulture)), ("--schedule", ScheduleName), ("--warmup-epochs", I(WarmupEpochs)),
+            ("--step-every", I(StepEvery)), ("--gamma", N(Gamma)), ("--min-lr", N(MinLearningRate)), ("--weight-decay", N(WeightDecay)),
+            ("--momentum", N(Momentum)), ("--nesterov", Nesterov ? "on" : "off"), ("--crop-padding", I(CropPadding)), ("--flip", Flip ? "on" : "off"),
+            ("--translate", I(Translate)), ("--rotate", N(Rotate)), ("--erase", N(Erase)), ("--clip-norm", ClipNorm is { } c ? N(c) : "none"),
+            ("--label-smoothing", N(LabelSmoothing)),
+        ];
+    }
+
     /// <summary>Keras' default step size for each optimizer: 1e-3 for Adam and AdamW, 1e-2 for SGD.</summary>
     public static double DefaultLearningRate(OptimizerKind optimizer) => optimizer == OptimizerKind.Sgd ? 1e-2 : 1e-3;
 
