@@ -235,17 +235,20 @@ public sealed class TrainCommand
     private async Task<int> RunAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         MnistNetwork network = MnistNetwork.Find(parseResult.GetValue(_network))!;
-        TrainingOptions options = Recipe(parseResult, network);
+        // Checked against the network's recipe now, before anything is touched; chosen for the data once it is read.
+        TrainingOptions options = Recipe(parseResult, network, null);
         // Everything that can fail before training fails now: the output folder (locked, and written to for
         // proof), then the data; not after minutes of training.
         using OutputFolder output = OutputFolder.Open(FullPath(parseResult.GetValue(_out)!, "--out"), "--out");
 
         string folder = await new MnistAcquirer(_data.Settings(parseResult), _console).AcquireAsync(cancellationToken).ConfigureAwait(false);
         MnistData data = MnistData.Load(folder);
+        string? dataset = KnownDatasets.Identify(data);
+        if (network.RecipeFor(dataset) != network.Recipe) options = Recipe(parseResult, network, dataset);
         // A batch larger than the training set is the whole set: say so, and record what was used.
         int requestedBatch = options.BatchSize;
         if (requestedBatch > data.Train.Count) options = options with { BatchSize = data.Train.Count };
-        PrintRecipe(network, options, data, folder);
+        PrintRecipe(network, options, data, folder, dataset);
         if (options.BatchSize != requestedBatch)
             _console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
                 $"[yellow]note:[/] --batch-size {requestedBatch} is more than the {data.Train.Count:N0} training images: each step takes all {options.BatchSize} of them.");
@@ -353,9 +356,10 @@ public sealed class TrainCommand
         return 0;
     }
 
-    private void PrintRecipe(MnistNetwork network, TrainingOptions options, MnistData data, string folder)
+    private void PrintRecipe(MnistNetwork network, TrainingOptions options, MnistData data, string folder, string? dataset)
     {
-        _console.MarkupLineInterpolated($"Data: {data.Train.Count:N0} training and {data.Test.Count:N0} test images from {folder}");
+        string recognised = dataset is null ? "" : network.RecipeFor(dataset) != network.Recipe ? $" ({dataset}: {network.Name}'s recipe for it)" : $" ({dataset})";
+        _console.MarkupLineInterpolated($"Data: {data.Train.Count:N0} training and {data.Test.Count:N0} test images from {folder}{recognised}");
         _console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
             $"Model: {network.ModelName} {network.Summary}, {network.Create(0).Parameters.Length:N0} parameters");
         _console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
@@ -380,12 +384,12 @@ public sealed class TrainCommand
     /// optimizer or schedule it does not apply to, or that contradicts another, is a one-line error here, before the
     /// output folder or the data are touched.
     /// </summary>
-    private TrainingOptions Recipe(ParseResult parseResult, MnistNetwork network)
+    private TrainingOptions Recipe(ParseResult parseResult, MnistNetwork network, string? dataset)
     {
         bool Given(Option option) => parseResult.GetResult(option) is { Implicit: false };
         // The network's recipe holds for its own optimizer (rate, schedule, decay, momentum); another optimizer
         // starts from that optimizer's defaults. Each setting given on the command line overrides either.
-        TrainingOptions recipe = network.Recipe;
+        TrainingOptions recipe = network.RecipeFor(dataset);
         var optimizer = Given(_optimizer) ? Enum.Parse<OptimizerKind>(parseResult.GetValue(_optimizer)!, ignoreCase: true) : recipe.Optimizer;
         bool ownOptimizer = optimizer == recipe.Optimizer;
         var schedule = Given(_schedule) ? Enum.Parse<ScheduleKind>(parseResult.GetValue(_schedule)!, ignoreCase: true)
@@ -405,11 +409,11 @@ public sealed class TrainCommand
             WeightDecay = parseResult.GetValue(_weightDecay) ?? (ownOptimizer ? recipe.WeightDecay : TrainingOptions.DefaultWeightDecay(optimizer)),
             Momentum = parseResult.GetValue(_momentum) ?? (ownOptimizer && schedule == recipe.Schedule ? recipe.Momentum : 0),
             Nesterov = Given(_nesterov) ? parseResult.GetValue(_nesterov) : ownOptimizer && recipe.Nesterov,
-            CropPadding = parseResult.GetValue(_cropPadding) ?? 0,
-            Flip = parseResult.GetValue(_flip),
-            Translate = parseResult.GetValue(_translate) ?? 0,
-            Rotate = parseResult.GetValue(_rotate) ?? 0,
-            Erase = parseResult.GetValue(_erase) ?? 0,
+            CropPadding = parseResult.GetValue(_cropPadding) ?? recipe.CropPadding,
+            Flip = Given(_flip) ? parseResult.GetValue(_flip) : recipe.Flip,
+            Translate = parseResult.GetValue(_translate) ?? recipe.Translate,
+            Rotate = parseResult.GetValue(_rotate) ?? recipe.Rotate,
+            Erase = parseResult.GetValue(_erase) ?? recipe.Erase,
             ClipNorm = parseResult.GetValue(_clipNorm),
             LabelSmoothing = parseResult.GetValue(_labelSmoothing) ?? 0,
         };
