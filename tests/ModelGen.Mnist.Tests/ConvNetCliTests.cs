@@ -35,7 +35,7 @@ public sealed class ConvNetCliTests : IDisposable
         Assert.Equal(MnistConvNet.Spec, root.GetProperty("spec").GetString());
         Assert.Equal(MnistConvNet.ParameterCount, root.GetProperty("parameterCount").GetInt32());
         // The recipe's learning rate, with the user's epochs and batch size.
-        Assert.Equal(0.001, root.GetProperty("hyperparameters").GetProperty("learningRate").GetDouble());
+        Assert.Equal(0.003, root.GetProperty("hyperparameters").GetProperty("learningRate").GetDouble());
         Assert.Equal(32, root.GetProperty("hyperparameters").GetProperty("batchSize").GetInt32());
         double accuracy = root.GetProperty("testAccuracy").GetDouble();
         Assert.True(accuracy > 0.5, $"accuracy {accuracy} after one epoch on the easy synthetic set");

@@ -29,7 +29,8 @@ public sealed class TrainCommand
     // No default values here: each network has its own recipe, and only what the user gives overrides it.
     private readonly Option<int?> _epochs = new("--epochs", "-e")
     {
-        Description = $"Passes over the training set. Default: {TrainingOptions.Default.Epochs} for mlp, {TrainingOptions.ConvNet.Epochs} for cnn, {TrainingOptions.ResNet.Epochs} for resnet.",
+        Description = $"Passes over the training set. Default: {TrainingOptions.Default.Epochs} for mlp, {TrainingOptions.ConvNet.Epochs} for cnn, {TrainingOptions.ResNet.Epochs} for resnet " +
+            $"({TrainingOptions.ResNetFashion.Epochs} on Fashion-MNIST, which the sample recognises by its labels).",
     };
 
     private readonly Option<int?> _batchSize = new("--batch-size", "-b")
@@ -96,13 +97,15 @@ public sealed class TrainCommand
 
     private readonly Option<int?> _cropPadding = new("--crop-padding")
     {
-        Description = "Augmentation (cnn and resnet): pad each training image with N zero pixels on each side and crop it back to 28×28 at a random offset (PyTorch's RandomCrop(padding=N)). Default: 0, none.",
+        Description = "Augmentation (cnn and resnet): pad each training image with N zero pixels on each side and crop it back to 28×28 at a random offset (PyTorch's RandomCrop(padding=N)). " +
+            $"Default: 0, none; {TrainingOptions.ResNetFashion.CropPadding} in resnet's Fashion-MNIST recipe.",
         HelpName = "N",
     };
 
     private readonly Option<bool> _flip = new("--flip")
     {
-        Description = "Augmentation (cnn and resnet): mirror training images left to right with probability 0.5. Off by default: digits must not flip.",
+        Description = "Augmentation (cnn and resnet): mirror training images left to right with probability 0.5. Off by default: digits must not flip; " +
+            "on in resnet's Fashion-MNIST recipe (--flip false turns it off).",
     };
 
     private readonly Option<int?> _translate = new("--translate")
@@ -119,7 +122,8 @@ public sealed class TrainCommand
 
     private readonly Option<double?> _erase = new("--erase")
     {
-        Description = "Augmentation (cnn and resnet): random erasing with probability P (PyTorch's RandomErasing: scale 0.02–0.33, ratio 0.3–3.3, value 0). Default: 0, none.",
+        Description = "Augmentation (cnn and resnet): random erasing with probability P (PyTorch's RandomErasing: scale 0.02–0.33, ratio 0.3–3.3, value 0). " +
+            $"Default: 0, none; {TrainingOptions.ResNetFashion.Erase.ToString(CultureInfo.InvariantCulture)} in resnet's Fashion-MNIST recipe.",
         HelpName = "P",
     };
 
