@@ -25,6 +25,21 @@ public interface IModel
     /// <summary>dLoss/dParameter of the last Backward; same layout as <see cref="Parameters"/>.</summary>
     float[] Gradients { get; }
 
+    /// <summary>
+    /// The saved values that are not trained: BatchNormalization's running means and variances, updated by training
+    /// Forwards and read by inference ones. Part of the weights (saved, loaded, restored by early stopping) but never
+    /// an optimizer's. A generated model with BatchNormalization implements it with its public <c>State</c>; any other
+    /// model has none (an empty array).
+    /// </summary>
+    float[] State => Array.Empty<float>();
+
+    /// <summary>
+    /// The saved int64 counters beside <see cref="State"/>: the training batches each BatchNormalization layer has seen
+    /// (PyTorch's num_batches_tracked). A generated model with BatchNormalization implements it with its public
+    /// <c>Counters</c>; any other model has none (an empty array).
+    /// </summary>
+    long[] Counters => Array.Empty<long>();
+
     /// <summary>Re-initialises every parameter (and the dropout generator) from <paramref name="seed"/>.</summary>
     void InitializeParameters(ulong seed);
 

@@ -35,6 +35,7 @@ public sealed class ClassifierTrainer<TWorkspace> where TWorkspace : IWorkspace
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(train);
+        if (options is { ValidationSplit: not 0 }) (train, Validation) = train.Split(options.ValidationSplit, $"{nameof(options)}.{nameof(FitOptions.ValidationSplit)}");
         _order = new EpochOrder(train.Count, options);
         train.CheckFits(model, "training data", nameof(train));
         _model = model;
@@ -50,6 +51,7 @@ public sealed class ClassifierTrainer<TWorkspace> where TWorkspace : IWorkspace
             classifier.LabelSmoothing = smoothing;
         }
         _clock = new ScheduleClock(optimizer, _order.Options, _order.BatchesPerEpoch, nameof(optimizer));
+        EarlyStopper = TrainingLoop.CreateStopper(_order.Options, model, hasAccuracy: true);
         _batchInputs = new float[_order.BatchSize * train.InputSize];
         _batchLabels = new int[_order.BatchSize];
         if (_order.Options.Augmentation is { IsActive: true } augmentation)
@@ -62,8 +64,14 @@ public sealed class ClassifierTrainer<TWorkspace> where TWorkspace : IWorkspace
     /// <summary>The augmenter of the training batches, or null without <see cref="FitOptions.Augmentation"/>.</summary>
     public ImageAugmenter? Augmenter => _augmenter;
 
-    /// <summary>The training set.</summary>
+    /// <summary>The training set (without the <see cref="Validation"/> part when the options hold one out).</summary>
     public LabeledData Train { get; }
+
+    /// <summary>The last <see cref="FitOptions.ValidationSplit"/> of the data the trainer was given, which <c>Fit</c> validates on; null without a split.</summary>
+    public LabeledData? Validation { get; }
+
+    /// <summary>Early stopping's settings and state (<see cref="FitOptions.EarlyStopping"/>), kept over the trainer's life; null without.</summary>
+    public EarlyStopper? EarlyStopper { get; }
 
     /// <summary>Samples per step: the options' batch size, or the whole set if it is smaller.</summary>
     public int BatchSize => _workspace.Capacity;
@@ -121,13 +129,16 @@ public sealed class ClassifierTrainer<TWorkspace> where TWorkspace : IWorkspace
     }
 
     /// <summary>
-    /// Runs <paramref name="epochs"/> epochs, evaluating <paramref name="validation"/> (if given) in
-    /// inference mode after each. Stops early, saying why in the history, when a loss is NaN or infinite.
+    /// Runs <paramref name="epochs"/> epochs, evaluating <paramref name="validation"/> (if given, else the trainer's
+    /// <see cref="Validation"/> split) in inference mode after each, then <see cref="FitOptions.EarlyStopping"/>'s check and
+    /// <see cref="FitOptions.EpochEnded"/>. Stops early, saying why in the history, when a loss is NaN or infinite, when early
+    /// stopping's patience runs out or when a callback asks; with early stopping the model ends with its best epoch's weights.
     /// Cancellation throws OperationCanceledException between steps.
     /// </summary>
     public TrainingHistory Fit(int epochs, LabeledData? validation = null, IProgress<BatchProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(epochs, 1);
+        validation = TrainingLoop.ChooseValidation(validation, Validation, EarlyStopper, nameof(validation));
         // Checked before the first step, not after an epoch's work.
         validation?.CheckFits(_model, "validation data", nameof(validation));
         long totalSteps = _clock.TotalSteps(EpochsCompleted + epochs);
@@ -135,7 +146,7 @@ public sealed class ClassifierTrainer<TWorkspace> where TWorkspace : IWorkspace
         {
             EvaluationResult result = Evaluator.Evaluate(validation);
             return new TrainingLoop.Validation(result.Loss, result.Accuracy, result.Seconds);
-        });
+        }, EarlyStopper, _order.Options.EpochEnded);
     }
 
     // Made on first use: a trainer without validation never holds the evaluation workspace.
