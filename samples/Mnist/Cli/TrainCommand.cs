@@ -4,6 +4,7 @@ using System.Globalization;
 using ModelGen.Samples.Mnist.Acquisition;
 using ModelGen.Samples.Mnist.Data;
 using ModelGen.Samples.Mnist.Output;
+using ModelGen.Samples.Mnist.Plots;
 using ModelGen.Samples.Mnist.Training;
 using ModelGen.Training;
 using Spectre.Console;
@@ -133,6 +134,31 @@ public sealed class TrainCommand
         Description = "ε of label smoothing for the training loss, from 0 up to (not including) 1: targets (1 − ε)·onehot + ε/10, as PyTorch's cross_entropy(label_smoothing=ε). Default: 0.",
     };
 
+    private readonly Option<double?> _validationSplit = new("--validation-split")
+    {
+        Description = "Holds out this fraction of the training images, the last ones (Keras' validation_split: taken before any shuffling), and reports the loss " +
+            "and accuracy on them after each epoch; from 0 up to (not including) 1. The test set is still tested as without. Default: 0, none.",
+        HelpName = "F",
+    };
+
+    private readonly Option<int?> _earlyStopping = new("--early-stopping")
+    {
+        Description = "Stops when the --monitor figure on the validation images has not improved for PATIENCE epochs in a row (Keras' EarlyStopping; 0 stops at " +
+            "the first epoch without improvement), and saves the best epoch's weights (restore_best_weights). Needs --validation-split. Default: off.",
+        HelpName = "PATIENCE",
+    };
+
+    private readonly Option<string> _monitor = new("--monitor")
+    {
+        Description = "What --early-stopping watches: val-loss (the validation loss) or val-accuracy. Default: val-loss.",
+        HelpName = "val-loss|val-accuracy",
+    };
+
+    private readonly Option<double?> _minDelta = new("--min-delta")
+    {
+        Description = "--early-stopping: the least change of the --monitor figure that counts as an improvement (Keras' min_delta). Default: 0.",
+    };
+
     private readonly Option<ulong> _seed = new("--seed")
     {
         Description = "Seeds the initial weights, the shuffles and the augmentation: the same seed gives the same model, bit for bit.",
@@ -173,6 +199,10 @@ public sealed class TrainCommand
         command.Options.Add(train._erase);
         command.Options.Add(train._clipNorm);
         command.Options.Add(train._labelSmoothing);
+        command.Options.Add(train._validationSplit);
+        command.Options.Add(train._earlyStopping);
+        command.Options.Add(train._monitor);
+        command.Options.Add(train._minDelta);
         command.Options.Add(train._seed);
         command.Options.Add(train._out);
         train._data.AddTo(command);
@@ -195,6 +225,10 @@ public sealed class TrainCommand
         // Checked as the floats they become: a positive number that rounds to 0, or one below 1 that rounds to 1, is refused.
         train._clipNorm.CustomParser = OptionValues.Number(n => (float)n > 0 && n <= float.MaxValue, "a positive number");
         train._labelSmoothing.CustomParser = OptionValues.Number(e => e >= 0 && (float)e < 1, "a number from 0 up to (not including) 1");
+        train._validationSplit.CustomParser = OptionValues.Number(f => f >= 0 && f < 1, "a number from 0 up to (not including) 1");
+        train._earlyStopping.CustomParser = OptionValues.WholeNumber(0, OptionValues.MaxEpochs);
+        train._monitor.CustomParser = OptionValues.OneOf(name => MonitorFromName(name) is not null, "val-loss or val-accuracy");
+        train._minDelta.CustomParser = OptionValues.Number(d => d >= 0, "a number of 0 or more");
         train._network.CustomParser = OptionValues.OneOf(
             name => MnistNetwork.Find(name) is not null, MnistNetwork.NamesInWords);
         train._epochs.CustomParser = OptionValues.WholeNumber(1, OptionValues.MaxEpochs);
@@ -226,16 +260,18 @@ public sealed class TrainCommand
 
         string folder = await new MnistAcquirer(_data.Settings(parseResult), _console).AcquireAsync(cancellationToken).ConfigureAwait(false);
         MnistData data = MnistData.Load(folder);
+        IClassifier model = network.Create(options.Seed);
+        // --validation-split: the last images of the training set validate, the others train.
+        (MnistSet trainSet, ValidationRun? validation) = ValidationRun.Split(data.Train, options, model);
         // A batch larger than the training set is the whole set: say so, and record what was used.
         int requestedBatch = options.BatchSize;
-        if (requestedBatch > data.Train.Count) options = options with { BatchSize = data.Train.Count };
-        PrintRecipe(network, options, data, folder);
+        if (requestedBatch > trainSet.Count) options = options with { BatchSize = trainSet.Count };
+        PrintRecipe(network, options, data, folder, validation);
         if (options.BatchSize != requestedBatch)
             _console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
-                $"[yellow]note:[/] --batch-size {requestedBatch} is more than the {data.Train.Count:N0} training images: each step takes all {options.BatchSize} of them.");
+                $"[yellow]note:[/] --batch-size {requestedBatch} is more than the {trainSet.Count:N0} training images: each step takes all {options.BatchSize} of them.");
 
-        IClassifier model = network.Create(options.Seed);
-        Trainer trainer = network.CreateTrainer(model, options, data.Train);
+        Trainer trainer = network.CreateTrainer(model, options, trainSet);
         Evaluator evaluator = network.CreateEvaluator(model);
         var history = new List<EpochMetrics>();
         Evaluation? evaluation = null;
@@ -246,20 +282,39 @@ public sealed class TrainCommand
             EpochResult train = TrainWithProgress(trainer, epoch, options.Epochs, cancellationToken);
             double trainSeconds = clock.Elapsed.TotalSeconds;
             clock.Restart();
+            Evaluation? checkedOn = validation is null ? null : evaluator.Evaluate(validation.Set);
+            double validationSeconds = clock.Elapsed.TotalSeconds;
+            clock.Restart();
             evaluation = evaluator.Evaluate(data.Test);
             double testSeconds = clock.Elapsed.TotalSeconds;
-            history.Add(new EpochMetrics(epoch, train.Loss, train.Accuracy, evaluation.Loss, evaluation.Accuracy, trainSeconds, testSeconds, train.LearningRate));
+            history.Add(new EpochMetrics(epoch, train.Loss, train.Accuracy, evaluation.Loss, evaluation.Accuracy, trainSeconds, testSeconds, train.LearningRate,
+                checkedOn?.Loss, checkedOn?.Accuracy, checkedOn is null ? null : validationSeconds));
             // The progress bar is gone; this line stays, in a terminal and in a log alike. A schedule adds the epoch's last rate.
             _console.MarkupLine(CultureInfo.InvariantCulture,
-                "{0} │ train loss {1:F4} acc {2} │ test loss [bold]{3:F4}[/] acc [bold]{4}[/] │ {5:F2} s{6}",
+                "{0} │ train loss {1:F4} acc {2}{7} │ test loss [bold]{3:F4}[/] acc [bold]{4}[/] │ {5:F2} s{6}",
                 EpochLabel(epoch, options.Epochs), train.Loss, Percent.Format(train.Accuracy),
                 evaluation.Loss, Percent.Format(evaluation.Accuracy), trainSeconds,
-                options.Schedule == ScheduleKind.Constant ? "" : string.Create(CultureInfo.InvariantCulture, $" │ lr {train.LearningRate:G4}"));
+                options.Schedule == ScheduleKind.Constant ? "" : string.Create(CultureInfo.InvariantCulture, $" │ lr {train.LearningRate:G4}"),
+                checkedOn is null ? "" : string.Create(CultureInfo.InvariantCulture, $" │ val loss {checkedOn.Loss:F4} acc {Percent.Format(checkedOn.Accuracy)}"));
             // A diverged run cannot recover and its parameters cannot be saved: stop with the reason.
             if (train.Diverged || !AllFinite(model.Parameters))
                 throw new SampleException(
                     $"training diverged in epoch {epoch}: the parameters are no longer finite numbers (train loss {train.Loss.ToString(CultureInfo.InvariantCulture)}); " +
                     $"nothing was written. Try a smaller --learning-rate than {options.LearningRate.ToString(CultureInfo.InvariantCulture)}.");
+            if (validation is not null && validation.AfterEpoch(epoch, checkedOn!))
+            {
+                string reason = validation.Stopper!.StopReason;
+                _console.MarkupLineInterpolated($"[yellow]{char.ToUpperInvariant(reason[0]) + reason[1..]}.[/]");
+                break;
+            }
+        }
+        // Early stopping: the model gets its best epoch's weights back, and the test figures reported and saved are that model's.
+        int? restoredEpoch = validation?.RestoreBestWeights();
+        if (restoredEpoch is { } best)
+        {
+            evaluation = evaluator.Evaluate(data.Test);
+            _console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
+                $"Restored the weights of epoch {best}, the best {validation!.Stopper!.Settings.MonitorName} ({validation.Stopper.State.BestValue:G6}).");
         }
         double totalSeconds = total.Elapsed.TotalSeconds;
 
@@ -281,26 +336,38 @@ public sealed class TrainCommand
                 options.ClipNorm,
                 options.LabelSmoothing,
                 options.Augmentation is null ? null
-                    : new AugmentationSettings(options.CropPadding, options.Flip, options.Translate, options.Rotate, options.Erase, options.DescribeAugmentation()!)),
-            new DataSummary(folder, data.Train.Count, data.Test.Count),
-            evaluation!.Accuracy, evaluation.Loss, totalSeconds, history);
+                    : new AugmentationSettings(options.CropPadding, options.Flip, options.Translate, options.Rotate, options.Erase, options.DescribeAugmentation()!),
+                validation is null ? null : options.ValidationSplit,
+                validation?.Settings),
+            new DataSummary(folder, trainSet.Count, data.Test.Count, validation?.Set.Count),
+            evaluation!.Accuracy, evaluation.Loss, totalSeconds, history,
+            restoredEpoch is { } restored ? validation!.Result(restored) : null);
         _console.MarkupLineInterpolated($"Writing the outputs to {output.Path}");
-        TrainingOutputs.Write(output.Staging, model, metrics, data.Test, evaluation, cancellationToken);
+        TrainingOutputs.Write(output.Staging, model, metrics, data.Test, evaluation,
+            LearningRateCurve.For(options, trainer.BatchesPerEpoch, history.Count), cancellationToken);
         // From here on the run does not stop: the swap is quick, and leaves the complete new set.
         output.Commit();
 
         _console.WriteLine();
         EvaluationReport.Print(_console, evaluation);
         _console.MarkupLine(CultureInfo.InvariantCulture,
-            "Test accuracy [bold green]{0}[/], loss {1:F4}, after {2} epoch(s) in {3:F1} s.",
-            Percent.Format(evaluation.Accuracy), evaluation.Loss, options.Epochs, totalSeconds);
+            "Test accuracy [bold green]{0}[/], loss {1:F4}, after {2} epoch(s){4} in {3:F1} s.",
+            Percent.Format(evaluation.Accuracy), evaluation.Loss, history.Count, totalSeconds,
+            restoredEpoch is { } kept ? string.Create(CultureInfo.InvariantCulture, $" (the weights of epoch {kept})") : "");
         _console.MarkupLineInterpolated($"Wrote {string.Join(", ", TrainingOutputs.All)} to [bold]{output.Path}[/]");
         return 0;
     }
 
-    private void PrintRecipe(MnistNetwork network, TrainingOptions options, MnistData data, string folder)
+    private void PrintRecipe(MnistNetwork network, TrainingOptions options, MnistData data, string folder, ValidationRun? validation)
     {
-        _console.MarkupLineInterpolated($"Data: {data.Train.Count:N0} training and {data.Test.Count:N0} test images from {folder}");
+        if (validation is null)
+            _console.MarkupLineInterpolated($"Data: {data.Train.Count:N0} training and {data.Test.Count:N0} test images from {folder}");
+        else
+            _console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
+                $"Data: {data.Train.Count - validation.Set.Count:N0} training, {validation.Set.Count:N0} validation (the last {options.ValidationSplit:0.##%} of the training set) and {data.Test.Count:N0} test images from {folder}");
+        if (validation?.Stopper?.Settings is { } stopping)
+            _console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
+                $"Early stopping: on {stopping.MonitorName}, patience {stopping.Patience}, min delta {stopping.MinDelta:G}; the best epoch's weights are kept");
         _console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
             $"Model: {network.ModelName} {network.Summary}, {network.Create(0).Parameters.Length:N0} parameters");
         _console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
@@ -357,6 +424,10 @@ public sealed class TrainCommand
             Erase = parseResult.GetValue(_erase) ?? 0,
             ClipNorm = parseResult.GetValue(_clipNorm),
             LabelSmoothing = parseResult.GetValue(_labelSmoothing) ?? 0,
+            ValidationSplit = parseResult.GetValue(_validationSplit) ?? 0,
+            EarlyStoppingPatience = parseResult.GetValue(_earlyStopping),
+            Monitor = Given(_monitor) ? MonitorFromName(parseResult.GetValue(_monitor)!)!.Value : EarlyStoppingMonitor.ValidationLoss,
+            MinDelta = parseResult.GetValue(_minDelta) ?? 0,
         };
         string Number(double value) => value.ToString(CultureInfo.InvariantCulture);
 
@@ -384,6 +455,13 @@ public sealed class TrainCommand
         {
             Option given = new Option[] { _cropPadding, _flip, _translate, _rotate, _erase }.First(Given);
             throw new SampleException($"{given.Name} augments images; the {network.Name} network takes a flat vector {input}: give --network cnn or resnet.");
+        }
+        if (options.EarlyStoppingPatience is not null && options.ValidationSplit == 0)
+            throw new SampleException("--early-stopping needs validation images: give --validation-split too (0.1 holds out the last 10 % of the training images).");
+        foreach (Option option in new Option[] { _monitor, _minDelta })
+        {
+            if (Given(option) && options.EarlyStoppingPatience is null)
+                throw new SampleException($"{option.Name} applies to --early-stopping only; give --early-stopping PATIENCE too.");
         }
         if (schedule == ScheduleKind.Step && Given(_stepEvery) && options.StepEvery >= options.Epochs)
             throw new SampleException($"--step-every {options.StepEvery} leaves the rate undecayed in a run of {options.Epochs} epoch(s); give fewer than --epochs.");
@@ -416,6 +494,13 @@ public sealed class TrainCommand
             });
         return result;
     }
+
+    private static EarlyStoppingMonitor? MonitorFromName(string name) => name.ToLowerInvariant() switch
+    {
+        "val-loss" => EarlyStoppingMonitor.ValidationLoss,
+        "val-accuracy" => EarlyStoppingMonitor.ValidationAccuracy,
+        _ => null,
+    };
 
     private static string EpochLabel(int epoch, int epochs)
     {

@@ -130,6 +130,22 @@ public sealed record TrainingOptions(int Epochs, int BatchSize, double LearningR
     /// <summary>Label smoothing ε of the cross-entropy loss (PyTorch's label_smoothing); 0 for none.</summary>
     public double LabelSmoothing { get; init; }
 
+    /// <summary>Keras' validation_split: the fraction of the training images held out, the last ones, to validate on after each epoch; 0 for none.</summary>
+    public double ValidationSplit { get; init; }
+
+    /// <summary>Early stopping's patience in epochs (Keras' EarlyStopping, restoring the best weights); null for no early stopping.</summary>
+    public int? EarlyStoppingPatience { get; init; }
+
+    /// <summary>What early stopping watches: the validation loss (the default) or accuracy.</summary>
+    public EarlyStoppingMonitor Monitor { get; init; } = EarlyStoppingMonitor.ValidationLoss;
+
+    /// <summary>Early stopping's least change that counts as an improvement (Keras' min_delta).</summary>
+    public double MinDelta { get; init; }
+
+    /// <summary>The runtime's early-stopping settings, or null without <see cref="EarlyStoppingPatience"/>.</summary>
+    public EarlyStopping? EarlyStopping =>
+        EarlyStoppingPatience is { } patience ? new EarlyStopping { Monitor = Monitor, Patience = patience, MinDelta = MinDelta } : null;
+
     /// <summary>Keras' default step size for each optimizer: 1e-3 for Adam and AdamW, 1e-2 for SGD.</summary>
     public static double DefaultLearningRate(OptimizerKind optimizer) => optimizer == OptimizerKind.Sgd ? 1e-2 : 1e-3;
 
