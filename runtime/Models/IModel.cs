@@ -26,19 +26,28 @@ public interface IModel
     float[] Gradients { get; }
 
     /// <summary>
-    /// The saved values that are not trained: BatchNormalization's running means and variances, updated by training
-    /// Forwards and read by inference ones. Part of the weights (saved, loaded, restored by early stopping) but never
-    /// an optimizer's. A generated model with BatchNormalization implements it with its public <c>State</c>; any other
-    /// model has none (an empty array).
+    /// Saved values that are not trained (BatchNormalization's running statistics), flat, layer by layer; empty for a
+    /// model without any. Training Forwards update them; a checkpoint saves them with the parameters, and early stopping
+    /// restores them with the best epoch's parameters.
     /// </summary>
-    float[] State => Array.Empty<float>();
+    float[] State => [];
+
+    /// <summary>Saved int64 counters (the batches each BatchNormalization layer has seen); empty for a model without any.</summary>
+    long[] Counters => [];
 
     /// <summary>
-    /// The saved int64 counters beside <see cref="State"/>: the training batches each BatchNormalization layer has seen
-    /// (PyTorch's num_batches_tracked). A generated model with BatchNormalization implements it with its public
-    /// <c>Counters</c>; any other model has none (an empty array).
+    /// The generator a training Forward draws from (dropout's masks), or null for a model that draws nothing. A
+    /// checkpoint saves it and sets it back, so that a resumed run drops the same units as one that never stopped.
     /// </summary>
-    long[] Counters => Array.Empty<long>();
+    /// <exception cref="InvalidOperationException">Set to a generator on a model that draws nothing.</exception>
+    Xoshiro256StarStar? TrainingRandom
+    {
+        get => null;
+        set
+        {
+            if (value is not null) throw new InvalidOperationException($"{GetType().Name} draws no random numbers in training: it has no generator to set.");
+        }
+    }
 
     /// <summary>Re-initialises every parameter (and the dropout generator) from <paramref name="seed"/>.</summary>
     void InitializeParameters(ulong seed);

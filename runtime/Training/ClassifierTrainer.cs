@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ModelGen.Serialization;
 
 namespace ModelGen.Training;
 
@@ -27,6 +28,10 @@ public sealed class ClassifierTrainer<TWorkspace> where TWorkspace : IWorkspace
     private readonly float[] _batchInputs;
     private readonly int[] _batchLabels;
     private readonly ImageAugmenter? _augmenter;
+    private readonly EpochPosition _position = new();
+    private readonly List<EpochRecord> _history = [];
+    private readonly CheckpointOptions? _checkpoints;
+    private long _epochStarted;
     private ClassifierEvaluator<TWorkspace>? _evaluator;
 
     /// <summary>Prepares to train <paramref name="model"/> with <paramref name="optimizer"/> on <paramref name="train"/>.</summary>
@@ -52,6 +57,12 @@ public sealed class ClassifierTrainer<TWorkspace> where TWorkspace : IWorkspace
         }
         _clock = new ScheduleClock(optimizer, _order.Options, _order.BatchesPerEpoch, nameof(optimizer));
         EarlyStopper = TrainingLoop.CreateStopper(_order.Options, model, hasAccuracy: true);
+        _checkpoints = _order.Options.Checkpoint;
+        if (_checkpoints is not null)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(_checkpoints.Path, $"{nameof(options)}.{nameof(FitOptions.Checkpoint)}.{nameof(CheckpointOptions.Path)}");
+            ArgumentOutOfRangeException.ThrowIfNegative(_checkpoints.EverySteps, $"{nameof(options)}.{nameof(FitOptions.Checkpoint)}.{nameof(CheckpointOptions.EverySteps)}");
+        }
         _batchInputs = new float[_order.BatchSize * train.InputSize];
         _batchLabels = new int[_order.BatchSize];
         if (_order.Options.Augmentation is { IsActive: true } augmentation)
@@ -79,16 +90,25 @@ public sealed class ClassifierTrainer<TWorkspace> where TWorkspace : IWorkspace
     /// <summary>Steps in one epoch.</summary>
     public int BatchesPerEpoch => _order.BatchesPerEpoch;
 
-    /// <summary>Epochs run so far, including one that stopped early.</summary>
+    /// <summary>Epochs started so far, including one that stopped early and one still in progress.</summary>
     public int EpochsCompleted { get; private set; }
+
+    /// <summary>
+    /// Whether an epoch has started and not ended (a cancelled <see cref="TrainEpoch(IProgress{BatchProgress}, CancellationToken)"/>, a progress report, or a checkpoint
+    /// written mid-epoch): the next <see cref="TrainEpoch(IProgress{BatchProgress}, CancellationToken)"/> or <c>Fit</c> epoch goes on with it, from its next batch.
+    /// </summary>
+    public bool EpochInProgress => _position.InProgress;
 
     /// <summary>Training steps taken so far: the 0-based number of the next step, whose rate a <see cref="FitOptions.Schedule"/> gives.</summary>
     public long Steps => _clock.Steps;
 
+    /// <summary>Every epoch <c>Fit</c> has recorded over the trainer's life, those of the run a checkpoint resumed included.</summary>
+    public IReadOnlyList<EpochRecord> History => _history;
+
     /// <summary>
-    /// One pass over the training set in a new random order, in training mode. <paramref name="progress"/>
-    /// gets the running figures after every step. A step whose loss is NaN or infinite ends the epoch
-    /// there, with <see cref="EpochResult.Diverged"/> set: nothing after it could recover.
+    /// One pass over the training set in a new random order, in training mode (or the rest of the epoch in progress,
+    /// see <see cref="EpochInProgress"/>). <paramref name="progress"/> gets the running figures after every step. A step
+    /// whose loss is NaN or infinite ends the epoch there, with <see cref="EpochResult.Diverged"/> set: nothing after it could recover.
     /// </summary>
     /// <remarks>With a <see cref="FitOptions.Schedule"/>, the options must give <see cref="FitOptions.ScheduledEpochs"/>, the run's length.</remarks>
     public EpochResult TrainEpoch(IProgress<BatchProgress>? progress = null, CancellationToken cancellationToken = default) =>
@@ -97,57 +117,130 @@ public sealed class ClassifierTrainer<TWorkspace> where TWorkspace : IWorkspace
     private EpochResult TrainEpoch(IProgress<BatchProgress>? progress, long totalSteps, CancellationToken cancellationToken)
     {
         _clock.CheckPlan(totalSteps);
-        long started = Stopwatch.GetTimestamp();
-        int epoch = ++EpochsCompleted;
-        _order.Reshuffle();
-        int size = Train.InputSize, batches = BatchesPerEpoch;
-        double lossSum = 0;
-        int correct = 0, seen = 0, batch = 0;
-        bool diverged = false;
-        for (int start = 0; start < _order.Count && !diverged; start += BatchSize)
+        if (!_position.InProgress)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            int n = Math.Min(BatchSize, _order.Count - start);
-            _order.Gather(Train.Inputs, size, start, n, _batchInputs);
-            _order.Gather(Train.Labels, 1, start, n, _batchLabels);
-            ReadOnlySpan<int> labels = _batchLabels.AsSpan(0, n);
-            // Drawn from the seed and the step number alone: a resumed run augments its batches as an uninterrupted one.
-            _augmenter?.Apply(_batchInputs.AsSpan(0, n * size), n, _clock.Steps);
-            _clock.BeforeStep(totalSteps);
-            float loss = _model.TrainStep(_workspace, _batchInputs.AsSpan(0, n * size), labels, _optimizer);
-            // The workspace still holds this batch's forward pass, from before the update: the
-            // running accuracy is the one Keras shows.
-            correct += _model.CountCorrect(_workspace, labels);
-            _clock.AfterStep();
-            lossSum += (double)loss * n;
-            seen += n;
-            batch++;
-            diverged = !float.IsFinite(loss);
-            progress?.Report(new BatchProgress(epoch, batch, batches, seen, lossSum / seen, (double)correct / seen, _optimizer.LearningRate));
+            ++EpochsCompleted;
+            _position.Begin();
+            _order.Reshuffle();
         }
-        return new EpochResult(epoch, batch, seen, lossSum / seen, (double)correct / seen, Stopwatch.GetElapsedTime(started).TotalSeconds, diverged, _optimizer.LearningRate);
+        _epochStarted = Stopwatch.GetTimestamp();
+        int epoch = EpochsCompleted;
+        int size = Train.InputSize, batches = BatchesPerEpoch;
+        bool diverged = false;
+        try
+        {
+            // Each batch but the last holds BatchSize samples, so the next one starts where the samples seen end.
+            while (_position.Seen < _order.Count && !diverged)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                int start = _position.Seen, n = Math.Min(BatchSize, _order.Count - start);
+                _order.Gather(Train.Inputs, size, start, n, _batchInputs);
+                _order.Gather(Train.Labels, 1, start, n, _batchLabels);
+                ReadOnlySpan<int> labels = _batchLabels.AsSpan(0, n);
+                // Drawn from the seed and the step number alone: a resumed run augments its batches as an uninterrupted one.
+                _augmenter?.Apply(_batchInputs.AsSpan(0, n * size), n, _clock.Steps);
+                _clock.BeforeStep(totalSteps);
+                float loss = _model.TrainStep(_workspace, _batchInputs.AsSpan(0, n * size), labels, _optimizer);
+                // The workspace still holds this batch's forward pass, from before the update: the
+                // running accuracy is the one Keras shows.
+                int correct = _model.CountCorrect(_workspace, labels);
+                _clock.AfterStep();
+                _position.Add(loss, n, correct);
+                diverged = !float.IsFinite(loss);
+                // From here to the next step the trainer is between steps: a report may write a checkpoint.
+                progress?.Report(new BatchProgress(epoch, _position.Batches, batches, _position.Seen, _position.Loss, _position.Accuracy, _optimizer.LearningRate));
+                if (_checkpoints is { EverySteps: > 0 } every && _clock.Steps % every.EverySteps == 0 && !diverged) WriteOwnCheckpoint();
+            }
+        }
+        finally
+        {
+            _position.Seconds += Stopwatch.GetElapsedTime(_epochStarted).TotalSeconds;
+            _epochStarted = 0;
+        }
+        _position.InProgress = false;
+        return new EpochResult(epoch, _position.Batches, _position.Seen, _position.Loss, _position.Accuracy, _position.Seconds, diverged, _optimizer.LearningRate);
     }
 
     /// <summary>
-    /// Runs <paramref name="epochs"/> epochs, evaluating <paramref name="validation"/> (if given, else the trainer's
-    /// <see cref="Validation"/> split) in inference mode after each, then <see cref="FitOptions.EarlyStopping"/>'s check and
-    /// <see cref="FitOptions.EpochEnded"/>. Stops early, saying why in the history, when a loss is NaN or infinite, when early
-    /// stopping's patience runs out or when a callback asks; with early stopping the model ends with its best epoch's weights.
-    /// Cancellation throws OperationCanceledException between steps.
+    /// Runs <paramref name="epochs"/> epochs (the first finishing the one in progress, if any), evaluating
+    /// <paramref name="validation"/> (if given, else the trainer's <see cref="Validation"/> split) in inference mode after each,
+    /// then <see cref="FitOptions.EarlyStopping"/>'s check and <see cref="FitOptions.EpochEnded"/>. Stops early, saying why in
+    /// the history, when a loss is NaN or infinite, when early stopping's patience runs out or when a callback asks; with early
+    /// stopping the model ends with its best epoch's weights. Cancellation throws OperationCanceledException between steps. With
+    /// <see cref="FitOptions.Checkpoint"/>, writes a checkpoint after each epoch's validation pass and early stopping's check
+    /// (early stopping's state, best weights included, is part of it).
     /// </summary>
+    /// <remarks>After <see cref="ResumeFrom"/>, Fit(E − k) ends a run of E epochs whose checkpoint was written in or after epoch k (k = <see cref="EpochsCompleted"/> with an epoch in progress, else k + 1).</remarks>
     public TrainingHistory Fit(int epochs, LabeledData? validation = null, IProgress<BatchProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(epochs, 1);
         validation = TrainingLoop.ChooseValidation(validation, Validation, EarlyStopper, nameof(validation));
         // Checked before the first step, not after an epoch's work.
         validation?.CheckFits(_model, "validation data", nameof(validation));
-        long totalSteps = _clock.TotalSteps(EpochsCompleted + epochs);
+        long totalSteps = _clock.TotalSteps(EpochsCompleted - (EpochInProgress ? 1 : 0) + epochs);
         return TrainingLoop.Run(epochs, () => TrainEpoch(progress, totalSteps, cancellationToken), validation is null ? null : () =>
         {
             EvaluationResult result = Evaluator.Evaluate(validation);
             return new TrainingLoop.Validation(result.Loss, result.Accuracy, result.Seconds);
+        }, record =>
+        {
+            _history.Add(record);
+            if (_checkpoints is not null) WriteOwnCheckpoint();
         }, EarlyStopper, _order.Options.EpochEnded);
     }
+
+    /// <summary>
+    /// Writes a checkpoint of the run to <paramref name="stream"/>: everything the rest of the run depends on, so that a
+    /// trainer made the same way and <see cref="ResumeFrom"/> this file goes on exactly as this one will. Call it between
+    /// steps: when <see cref="TrainEpoch(IProgress{BatchProgress}, CancellationToken)"/> or <c>Fit</c> has returned, or from a progress report (each comes after a step).
+    /// The format: a safetensors file with flat tensors and its metadata, described in the README's "Checkpoints".
+    /// </summary>
+    /// <param name="stream">Where the file goes.</param>
+    /// <param name="metadata">A program's own entries to keep with it (its log, its own history); <see cref="ResumeFrom"/> gives them back.</param>
+    public void WriteCheckpoint(Stream stream, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        Capture(metadata).Write(stream);
+    }
+
+    /// <summary>Writes a checkpoint (see <see cref="WriteCheckpoint"/>) to <paramref name="path"/> atomically: a crash or kill while it is written leaves the previous file.</summary>
+    public void SaveCheckpoint(string path, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        CheckpointFile file = Capture(metadata);
+        AtomicFile.Write(path, file.Write);
+    }
+
+    /// <summary>
+    /// Puts the run back where the checkpoint at <paramref name="path"/> left it: the model, the optimizer, the schedule's
+    /// position, the shuffle, the position in the epoch and the history. The trainer must be made as the one that wrote it
+    /// (the same network, optimizer type, training set size, batch size, seed and shuffling; the rest of the options are the
+    /// caller's to keep the same). The file is checked whole before anything changes; a damaged file, or one from another
+    /// run, throws a <see cref="ModelFileException"/> whose one-line message says what does not match.
+    /// </summary>
+    /// <returns>The program's own entries saved with the checkpoint.</returns>
+    public IReadOnlyDictionary<string, string> ResumeFrom(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        TrainerCheckpoint.Restore restore = TrainerCheckpoint.Read(path, _model, _optimizer, Kind, _order, EarlyStopper);
+        restore.Apply(_model, _optimizer, _order, _clock, _position, EarlyStopper);
+        EpochsCompleted = restore.Epochs;
+        _history.Clear();
+        _history.AddRange(restore.History);
+        return restore.App;
+    }
+
+    private const string Kind = "classifier";
+
+    private CheckpointFile Capture(IReadOnlyDictionary<string, string>? metadata)
+    {
+        // Mid-epoch, the seconds so far include this call's.
+        double seconds = _position.Seconds + (_epochStarted != 0 ? Stopwatch.GetElapsedTime(_epochStarted).TotalSeconds : 0);
+        return TrainerCheckpoint.Capture(_model, _optimizer,
+            new TrainerCheckpoint.TrainerState(Kind, _order, _clock, _position, EpochsCompleted, seconds, _history, EarlyStopper), metadata);
+    }
+
+    private void WriteOwnCheckpoint() => SaveCheckpoint(_checkpoints!.Path, _checkpoints.Metadata?.Invoke());
 
     // Made on first use: a trainer without validation never holds the evaluation workspace.
     private ClassifierEvaluator<TWorkspace> Evaluator => _evaluator ??= new ClassifierEvaluator<TWorkspace>(_model, _order.Options.EvaluationBatchSize);

@@ -71,7 +71,9 @@ public sealed record FitOptions
     /// Keras' <c>EarlyStopping</c> callback: after each epoch of <c>Fit</c>, watch a validation figure, stop when it has not
     /// improved for <see cref="Training.EarlyStopping.Patience"/> epochs, and give the model the best epoch's weights back at
     /// the end. Needs validation data (or <see cref="ValidationSplit"/>). Null (the default): no early stopping. The trainer's
-    /// <see cref="ClassifierTrainer{TWorkspace}.EarlyStopper"/> holds its state over the trainer's life, across <c>Fit</c> calls.
+    /// <see cref="ClassifierTrainer{TWorkspace}.EarlyStopper"/> holds its state over the trainer's life, across <c>Fit</c> calls,
+    /// and its checkpoints hold it too. After resuming from the checkpoint of a run that early stopping ended,
+    /// <see cref="EarlyStopper.ShouldStop"/> is set: check it before calling <c>Fit</c> again, which would train on.
     /// </summary>
     public EarlyStopping? EarlyStopping { get; init; }
 
@@ -80,6 +82,12 @@ public sealed record FitOptions
     /// Keras' <c>on_epoch_end</c>. It may stop the run through <see cref="TrainingControl.StopTraining"/>. Null (the default): none.
     /// </summary>
     public EpochEndedCallback? EpochEnded { get; init; }
+
+    /// <summary>
+    /// Checkpoints the trainer writes by itself, every few steps and after each epoch of a <c>Fit</c>; null (the default):
+    /// none (<see cref="ClassifierTrainer{TWorkspace}.SaveCheckpoint"/> still writes one when asked).
+    /// </summary>
+    public CheckpointOptions? Checkpoint { get; init; }
 
     /// <summary>
     /// Steps in one epoch over <paramref name="samples"/> training samples: ⌈samples / BatchSize⌉, or 1 when the batch

@@ -104,7 +104,7 @@ public sealed class RegressorTrainer<TWorkspace> where TWorkspace : IWorkspace
         {
             RegressionEvaluation result = Evaluator.Evaluate(validation);
             return new TrainingLoop.Validation(result.Loss, null, result.Seconds);
-        }, EarlyStopper, _order.Options.EpochEnded);
+        }, stopper: EarlyStopper, epochEnded: _order.Options.EpochEnded);
     }
 
     private RegressorEvaluator<TWorkspace> Evaluator => _evaluator ??= new RegressorEvaluator<TWorkspace>(_model, _order.Options.EvaluationBatchSize);

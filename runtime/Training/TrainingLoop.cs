@@ -12,10 +12,12 @@ internal static class TrainingLoop
 
     /// <summary>
     /// Runs <paramref name="epochs"/> epochs (checked by the caller, before it checks anything else). After each: the
-    /// validation pass, <paramref name="stopper"/>'s check, then <paramref name="epochEnded"/>. At the end, the stopper
-    /// gives the model its best weights back (when its settings say so), also after a divergence or a callback's stop.
+    /// validation pass, <paramref name="stopper"/>'s check, then <paramref name="recorded"/> (a trainer keeps its history and
+    /// checkpoints there, so a checkpoint holds early stopping's state after the epoch), then <paramref name="epochEnded"/>.
+    /// At the end, the stopper gives the model its best weights back (when its settings say so), also after a divergence or
+    /// a callback's stop.
     /// </summary>
-    public static TrainingHistory Run(int epochs, Func<EpochResult> trainEpoch, Func<Validation>? validate,
+    public static TrainingHistory Run(int epochs, Func<EpochResult> trainEpoch, Func<Validation>? validate, Action<EpochRecord>? recorded = null,
         EarlyStopper? stopper = null, EpochEndedCallback? epochEnded = null)
     {
         var history = new List<EpochRecord>(epochs);
@@ -38,6 +40,7 @@ internal static class TrainingLoop
                 if (stopper is not null && stopper.Update(record)) control.Stop(TrainingStopCause.EarlyStopping, stopper.StopReason);
             }
             history.Add(record);
+            recorded?.Invoke(record);
             epochEnded?.Invoke(record, control);
         }
         bool restored = stopper is not null && stopper.RestoreBestWeights();

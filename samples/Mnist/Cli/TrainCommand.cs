@@ -159,6 +159,19 @@ public sealed class TrainCommand
         Description = "--early-stopping: the least change of the --monitor figure that counts as an improvement (Keras' min_delta). Default: 0.",
     };
 
+    private readonly Option<int?> _checkpointEvery = new("--checkpoint-every")
+    {
+        Description = $"Writes a checkpoint of the run, {RunCheckpoints.FileName} in --out, every N training steps (batches) and after each epoch; " +
+            "each replaces the last atomically. Checkpoints do not change the result. Default: none.",
+        HelpName = "N",
+    };
+
+    private readonly Option<bool> _resume = new("--resume")
+    {
+        Description = $"Continues the run from the checkpoint in --out ({RunCheckpoints.FileName}), given the same other options, and ends with the same bytes " +
+            "as a run that never stopped; starts the run, saying so, when there is none. Writes a checkpoint after each epoch (and every --checkpoint-every steps).",
+    };
+
     private readonly Option<ulong> _seed = new("--seed")
     {
         Description = "Seeds the initial weights, the shuffles and the augmentation: the same seed gives the same model, bit for bit.",
@@ -204,6 +217,8 @@ public sealed class TrainCommand
         command.Options.Add(train._monitor);
         command.Options.Add(train._minDelta);
         command.Options.Add(train._seed);
+        command.Options.Add(train._checkpointEvery);
+        command.Options.Add(train._resume);
         command.Options.Add(train._out);
         train._data.AddTo(command);
         // Custom parsers rather than validators: a value that does not convert must not reach GetValue, which throws.
@@ -232,6 +247,7 @@ public sealed class TrainCommand
         train._network.CustomParser = OptionValues.OneOf(
             name => MnistNetwork.Find(name) is not null, MnistNetwork.NamesInWords);
         train._epochs.CustomParser = OptionValues.WholeNumber(1, OptionValues.MaxEpochs);
+        train._checkpointEvery.CustomParser = OptionValues.WholeNumber(1, int.MaxValue);
         // The largest batch depends on the network (an unknown network has its own error).
         train._batchSize.CustomParser = r => OptionValues.WholeNumber(1, train.MaxBatchSize(r))(r);
         train._learningRate.CustomParser = OptionValues.PositiveNumber();
@@ -253,33 +269,67 @@ public sealed class TrainCommand
     private async Task<int> RunAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         MnistNetwork network = MnistNetwork.Find(parseResult.GetValue(_network))!;
-        TrainingOptions options = Recipe(parseResult, network);
+        // Checked against the network's recipe now, before anything is touched; chosen for the data once it is read.
+        TrainingOptions options = Recipe(parseResult, network, null);
         // Everything that can fail before training fails now: the output folder (locked, and written to for
         // proof), then the data; not after minutes of training.
         using OutputFolder output = OutputFolder.Open(FullPath(parseResult.GetValue(_out)!, "--out"), "--out");
 
         string folder = await new MnistAcquirer(_data.Settings(parseResult), _console).AcquireAsync(cancellationToken).ConfigureAwait(false);
         MnistData data = MnistData.Load(folder);
+        string? dataset = KnownDatasets.Identify(data);
+        if (network.RecipeFor(dataset) != network.Recipe) options = Recipe(parseResult, network, dataset);
         IClassifier model = network.Create(options.Seed);
         // --validation-split: the last images of the training set validate, the others train.
-        (MnistSet trainSet, ValidationRun? validation) = ValidationRun.Split(data.Train, options, model);
+        (MnistSet trainSet, MnistSet? heldOut) = ValidationRun.Split(data.Train, options);
         // A batch larger than the training set is the whole set: say so, and record what was used.
         int requestedBatch = options.BatchSize;
         if (requestedBatch > trainSet.Count) options = options with { BatchSize = trainSet.Count };
-        PrintRecipe(network, options, data, folder, validation);
+        PrintRecipe(network, options, data, folder, dataset, heldOut);
         if (options.BatchSize != requestedBatch)
             _console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
                 $"[yellow]note:[/] --batch-size {requestedBatch} is more than the {trainSet.Count:N0} training images: each step takes all {options.BatchSize} of them.");
 
         Trainer trainer = network.CreateTrainer(model, options, trainSet);
+        // The trainer holds early stopping's state, so that its checkpoints hold it too.
+        ValidationRun? validation = heldOut is null ? null : new ValidationRun(heldOut, trainer.EarlyStopper);
         Evaluator evaluator = network.CreateEvaluator(model);
         var history = new List<EpochMetrics>();
+        double secondsBefore = 0;
+        RunCheckpoints? checkpoints = parseResult.GetValue(_checkpointEvery) is { } every || parseResult.GetValue(_resume)
+            ? new RunCheckpoints(output.Path, parseResult.GetValue(_checkpointEvery) ?? 0, network, options, data)
+            : null;
+        if (parseResult.GetValue(_resume))
+        {
+            if (checkpoints!.Resume(trainer) is { } resumed)
+            {
+                history.AddRange(resumed.History);
+                secondsBefore = resumed.Seconds;
+                _console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
+                    $"Resuming from {checkpoints.Path}: {history.Count} of {options.Epochs} epoch(s) done, step {trainer.Steps:N0}{(trainer.EpochInProgress ? $" (in epoch {trainer.EpochsStarted})" : "")}.");
+            }
+            else
+            {
+                _console.MarkupLineInterpolated($"No checkpoint in {output.Path}: starting the run.");
+            }
+        }
+        if (checkpoints is not null)
+        {
+            string when = checkpoints.EverySteps > 0 ? string.Create(CultureInfo.InvariantCulture, $"every {checkpoints.EverySteps:N0} step(s) and after each epoch") : "after each epoch";
+            _console.MarkupLineInterpolated($"Checkpoints: {when}, to {checkpoints.Path}");
+        }
         Evaluation? evaluation = null;
         var total = Stopwatch.StartNew();
-        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        RunProgress Progress() => new(secondsBefore + total.Elapsed.TotalSeconds, history);
+        // A checkpoint is written between two steps: the runtime's trainer is then consistent.
+        Action<BatchProgress>? afterStep = checkpoints is { EverySteps: > 0 }
+            ? _ => { if (checkpoints.DueAfter(trainer.Steps)) checkpoints.Write(trainer, Progress()); }
+            : null;
+        // A resumed run that early stopping had ended trains no further.
+        for (int epoch = history.Count + 1; epoch <= options.Epochs && validation?.Stopper?.ShouldStop != true; epoch++)
         {
             var clock = Stopwatch.StartNew();
-            EpochResult train = TrainWithProgress(trainer, epoch, options.Epochs, cancellationToken);
+            EpochResult train = TrainWithProgress(trainer, epoch, options.Epochs, afterStep, cancellationToken);
             double trainSeconds = clock.Elapsed.TotalSeconds;
             clock.Restart();
             Evaluation? checkedOn = validation is null ? null : evaluator.Evaluate(validation.Set);
@@ -287,7 +337,8 @@ public sealed class TrainCommand
             clock.Restart();
             evaluation = evaluator.Evaluate(data.Test);
             double testSeconds = clock.Elapsed.TotalSeconds;
-            history.Add(new EpochMetrics(epoch, train.Loss, train.Accuracy, evaluation.Loss, evaluation.Accuracy, trainSeconds, testSeconds, train.LearningRate,
+            // A resumed epoch's time is the runtime's count, which includes the part before the checkpoint.
+            history.Add(new EpochMetrics(epoch, train.Loss, train.Accuracy, evaluation.Loss, evaluation.Accuracy, Math.Max(trainSeconds, train.Seconds), testSeconds, train.LearningRate,
                 checkedOn?.Loss, checkedOn?.Accuracy, checkedOn is null ? null : validationSeconds));
             // The progress bar is gone; this line stays, in a terminal and in a log alike. A schedule adds the epoch's last rate.
             _console.MarkupLine(CultureInfo.InvariantCulture,
@@ -301,12 +352,21 @@ public sealed class TrainCommand
                 throw new SampleException(
                     $"training diverged in epoch {epoch}: the parameters are no longer finite numbers (train loss {train.Loss.ToString(CultureInfo.InvariantCulture)}); " +
                     $"nothing was written. Try a smaller --learning-rate than {options.LearningRate.ToString(CultureInfo.InvariantCulture)}.");
-            if (validation is not null && validation.AfterEpoch(epoch, checkedOn!))
+            // Early stopping's check comes first: the checkpoint after the epoch holds its state.
+            bool stop = validation is not null && validation.AfterEpoch(epoch, checkedOn!);
+            checkpoints?.Write(trainer, Progress());
+            if (stop)
             {
-                string reason = validation.Stopper!.StopReason;
+                string reason = validation!.Stopper!.StopReason;
                 _console.MarkupLineInterpolated($"[yellow]{char.ToUpperInvariant(reason[0]) + reason[1..]}.[/]");
                 break;
             }
+        }
+        if (evaluation is null)
+        {
+            // Resumed from the checkpoint of a run that had ended: its outputs again, from its final weights.
+            _console.MarkupLine("The checkpoint's run is complete: writing its outputs again.");
+            evaluation = evaluator.Evaluate(data.Test);
         }
         // Early stopping: the model gets its best epoch's weights back, and the test figures reported and saved are that model's.
         int? restoredEpoch = validation?.RestoreBestWeights();
@@ -316,7 +376,7 @@ public sealed class TrainCommand
             _console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
                 $"Restored the weights of epoch {best}, the best {validation!.Stopper!.Settings.MonitorName} ({validation.Stopper.State.BestValue:G6}).");
         }
-        double totalSeconds = total.Elapsed.TotalSeconds;
+        double totalSeconds = secondsBefore + total.Elapsed.TotalSeconds;
 
         var metrics = new TrainingMetrics(
             network.Name, network.ModelName, network.Spec, model.Parameters.Length,
@@ -340,11 +400,14 @@ public sealed class TrainCommand
                 validation is null ? null : options.ValidationSplit,
                 validation?.Settings),
             new DataSummary(folder, trainSet.Count, data.Test.Count, validation?.Set.Count),
-            evaluation!.Accuracy, evaluation.Loss, totalSeconds, history,
+            evaluation.Accuracy, evaluation.Loss, totalSeconds, history,
             restoredEpoch is { } restored ? validation!.Result(restored) : null);
         _console.MarkupLineInterpolated($"Writing the outputs to {output.Path}");
         TrainingOutputs.Write(output.Staging, model, metrics, data.Test, evaluation,
             LearningRateCurve.For(options, trainer.BatchesPerEpoch, history.Count), cancellationToken);
+        // The run's last checkpoint stays with its outputs (a copy: until the swap, the live folder keeps its own).
+        if (checkpoints is not null && File.Exists(checkpoints.Path))
+            File.Copy(checkpoints.Path, Path.Combine(output.Staging, RunCheckpoints.FileName));
         // From here on the run does not stop: the swap is quick, and leaves the complete new set.
         output.Commit();
 
@@ -358,14 +421,15 @@ public sealed class TrainCommand
         return 0;
     }
 
-    private void PrintRecipe(MnistNetwork network, TrainingOptions options, MnistData data, string folder, ValidationRun? validation)
+    private void PrintRecipe(MnistNetwork network, TrainingOptions options, MnistData data, string folder, string? dataset, MnistSet? heldOut)
     {
-        if (validation is null)
-            _console.MarkupLineInterpolated($"Data: {data.Train.Count:N0} training and {data.Test.Count:N0} test images from {folder}");
+        string recognised = dataset is null ? "" : network.RecipeFor(dataset) != network.Recipe ? $" ({dataset}: {network.Name}'s recipe for it)" : $" ({dataset})";
+        if (heldOut is null)
+            _console.MarkupLineInterpolated($"Data: {data.Train.Count:N0} training and {data.Test.Count:N0} test images from {folder}{recognised}");
         else
             _console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
-                $"Data: {data.Train.Count - validation.Set.Count:N0} training, {validation.Set.Count:N0} validation (the last {options.ValidationSplit:0.##%} of the training set) and {data.Test.Count:N0} test images from {folder}");
-        if (validation?.Stopper?.Settings is { } stopping)
+                $"Data: {data.Train.Count - heldOut.Count:N0} training, {heldOut.Count:N0} validation (the last {options.ValidationSplit:0.##%} of the training set) and {data.Test.Count:N0} test images from {folder}{recognised}");
+        if (options.EarlyStopping is { } stopping)
             _console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
                 $"Early stopping: on {stopping.MonitorName}, patience {stopping.Patience}, min delta {stopping.MinDelta:G}; the best epoch's weights are kept");
         _console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
@@ -392,12 +456,12 @@ public sealed class TrainCommand
     /// optimizer or schedule it does not apply to, or that contradicts another, is a one-line error here, before the
     /// output folder or the data are touched.
     /// </summary>
-    private TrainingOptions Recipe(ParseResult parseResult, MnistNetwork network)
+    private TrainingOptions Recipe(ParseResult parseResult, MnistNetwork network, string? dataset)
     {
         bool Given(Option option) => parseResult.GetResult(option) is { Implicit: false };
         // The network's recipe holds for its own optimizer (rate, schedule, decay, momentum); another optimizer
         // starts from that optimizer's defaults. Each setting given on the command line overrides either.
-        TrainingOptions recipe = network.Recipe;
+        TrainingOptions recipe = network.RecipeFor(dataset);
         var optimizer = Given(_optimizer) ? Enum.Parse<OptimizerKind>(parseResult.GetValue(_optimizer)!, ignoreCase: true) : recipe.Optimizer;
         bool ownOptimizer = optimizer == recipe.Optimizer;
         var schedule = Given(_schedule) ? Enum.Parse<ScheduleKind>(parseResult.GetValue(_schedule)!, ignoreCase: true)
@@ -417,11 +481,11 @@ public sealed class TrainCommand
             WeightDecay = parseResult.GetValue(_weightDecay) ?? (ownOptimizer ? recipe.WeightDecay : TrainingOptions.DefaultWeightDecay(optimizer)),
             Momentum = parseResult.GetValue(_momentum) ?? (ownOptimizer && schedule == recipe.Schedule ? recipe.Momentum : 0),
             Nesterov = Given(_nesterov) ? parseResult.GetValue(_nesterov) : ownOptimizer && recipe.Nesterov,
-            CropPadding = parseResult.GetValue(_cropPadding) ?? 0,
-            Flip = parseResult.GetValue(_flip),
-            Translate = parseResult.GetValue(_translate) ?? 0,
-            Rotate = parseResult.GetValue(_rotate) ?? 0,
-            Erase = parseResult.GetValue(_erase) ?? 0,
+            CropPadding = parseResult.GetValue(_cropPadding) ?? recipe.CropPadding,
+            Flip = Given(_flip) ? parseResult.GetValue(_flip) : recipe.Flip,
+            Translate = parseResult.GetValue(_translate) ?? recipe.Translate,
+            Rotate = parseResult.GetValue(_rotate) ?? recipe.Rotate,
+            Erase = parseResult.GetValue(_erase) ?? recipe.Erase,
             ClipNorm = parseResult.GetValue(_clipNorm),
             LabelSmoothing = parseResult.GetValue(_labelSmoothing) ?? 0,
             ValidationSplit = parseResult.GetValue(_validationSplit) ?? 0,
@@ -470,9 +534,9 @@ public sealed class TrainCommand
 
     // One epoch under a Spectre progress bar that shows the running loss and accuracy. Without a
     // terminal (a log, a pipe) there is nothing to animate: the epoch's summary line says it all.
-    private EpochResult TrainWithProgress(Trainer trainer, int epoch, int epochs, CancellationToken cancellationToken)
+    private EpochResult TrainWithProgress(Trainer trainer, int epoch, int epochs, Action<BatchProgress>? afterStep, CancellationToken cancellationToken)
     {
-        if (!_console.Profile.Capabilities.Interactive) return trainer.TrainEpoch(null, cancellationToken);
+        if (!_console.Profile.Capabilities.Interactive) return trainer.TrainEpoch(afterStep, cancellationToken);
         EpochResult result = default;
         int batches = trainer.BatchesPerEpoch;
         // Refreshing the description every step would cost more than the step; ~100 updates suffice.
@@ -486,6 +550,7 @@ public sealed class TrainCommand
                 ProgressTask task = context.AddTask(label, maxValue: batches);
                 result = trainer.TrainEpoch(running =>
                 {
+                    afterStep?.Invoke(running);
                     if (running.Batch % every != 0 && running.Batch != batches) return;
                     task.Value = running.Batch;
                     task.Description = Describe(label, running);

@@ -8,12 +8,15 @@ namespace ModelGen.Samples.Mnist.Training;
 /// <c>train --validation-split</c> and <c>--early-stopping</c>: the last fraction of the training images held out (Keras'
 /// validation_split, through the runtime's <see cref="LabeledData.Split(double)"/>), evaluated after every epoch, and the
 /// runtime's <see cref="EarlyStopper"/> watching its figures. The sample drives its epochs itself, so it calls the stopper
-/// as Fit would: after each epoch, and once at the end to give the model its best epoch's weights back.
+/// as Fit would: after each epoch, and once at the end to give the model its best epoch's weights back. The stopper is the
+/// trainer's (<see cref="Trainer.EarlyStopper"/>), so the run's checkpoints hold its state and a resumed run goes on with it.
 /// </summary>
 public sealed class ValidationRun
 {
-    private ValidationRun(MnistSet set, EarlyStopper? stopper)
+    /// <summary>A run over the held-out <paramref name="set"/>, early stopping with <paramref name="stopper"/> (null for none).</summary>
+    public ValidationRun(MnistSet set, EarlyStopper? stopper)
     {
+        ArgumentNullException.ThrowIfNull(set);
         Set = set;
         Stopper = stopper;
     }
@@ -25,10 +28,10 @@ public sealed class ValidationRun
     public EarlyStopper? Stopper { get; }
 
     /// <summary>
-    /// The training images to train on, and the run over the held-out ones; <paramref name="train"/> itself and null when
+    /// The training images to train on, and the held-out ones; <paramref name="train"/> itself and null when
     /// <paramref name="options"/> hold nothing out. A split that would leave either part empty is a one-line error.
     /// </summary>
-    public static (MnistSet Train, ValidationRun? Validation) Split(MnistSet train, TrainingOptions options, IModel model)
+    public static (MnistSet Train, MnistSet? HeldOut) Split(MnistSet train, TrainingOptions options)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(options);
@@ -43,8 +46,7 @@ public sealed class ValidationRun
             throw new SampleException(string.Create(CultureInfo.InvariantCulture,
                 $"--validation-split {options.ValidationSplit:G} leaves no image on one side of the {train.Count:N0} training images; give a fraction that keeps some for both."));
         }
-        EarlyStopper? stopper = options.EarlyStopping is { } settings ? new EarlyStopper(settings, model) : null;
-        return (new MnistSet(parts.kept.Inputs, parts.kept.Labels), new ValidationRun(new MnistSet(parts.heldOut.Inputs, parts.heldOut.Labels), stopper));
+        return (new MnistSet(parts.kept.Inputs, parts.kept.Labels), new MnistSet(parts.heldOut.Inputs, parts.heldOut.Labels));
     }
 
     /// <summary>After epoch <paramref name="epoch"/>, whose validation figures are <paramref name="validation"/>: true when early stopping ends the run here.</summary>
