@@ -27,7 +27,8 @@ public interface IModel
 
     /// <summary>
     /// Saved values that are not trained (BatchNormalization's running statistics), flat, layer by layer; empty for a
-    /// model without any. Training Forwards update them; a checkpoint saves them with the parameters.
+    /// model without any. Training Forwards update them; a checkpoint saves them with the parameters, and early stopping
+    /// restores them with the best epoch's parameters.
     /// </summary>
     float[] State => [];
 

@@ -40,6 +40,7 @@ public sealed class ClassifierTrainer<TWorkspace> where TWorkspace : IWorkspace
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(train);
+        if (options is { ValidationSplit: not 0 }) (train, Validation) = train.Split(options.ValidationSplit, $"{nameof(options)}.{nameof(FitOptions.ValidationSplit)}");
         _order = new EpochOrder(train.Count, options);
         train.CheckFits(model, "training data", nameof(train));
         _model = model;
@@ -55,6 +56,7 @@ public sealed class ClassifierTrainer<TWorkspace> where TWorkspace : IWorkspace
             classifier.LabelSmoothing = smoothing;
         }
         _clock = new ScheduleClock(optimizer, _order.Options, _order.BatchesPerEpoch, nameof(optimizer));
+        EarlyStopper = TrainingLoop.CreateStopper(_order.Options, model, hasAccuracy: true);
         _checkpoints = _order.Options.Checkpoint;
         if (_checkpoints is not null)
         {
@@ -73,8 +75,14 @@ public sealed class ClassifierTrainer<TWorkspace> where TWorkspace : IWorkspace
     /// <summary>The augmenter of the training batches, or null without <see cref="FitOptions.Augmentation"/>.</summary>
     public ImageAugmenter? Augmenter => _augmenter;
 
-    /// <summary>The training set.</summary>
+    /// <summary>The training set (without the <see cref="Validation"/> part when the options hold one out).</summary>
     public LabeledData Train { get; }
+
+    /// <summary>The last <see cref="FitOptions.ValidationSplit"/> of the data the trainer was given, which <c>Fit</c> validates on; null without a split.</summary>
+    public LabeledData? Validation { get; }
+
+    /// <summary>Early stopping's settings and state (<see cref="FitOptions.EarlyStopping"/>), kept over the trainer's life; null without.</summary>
+    public EarlyStopper? EarlyStopper { get; }
 
     /// <summary>Samples per step: the options' batch size, or the whole set if it is smaller.</summary>
     public int BatchSize => _workspace.Capacity;
@@ -155,14 +163,18 @@ public sealed class ClassifierTrainer<TWorkspace> where TWorkspace : IWorkspace
 
     /// <summary>
     /// Runs <paramref name="epochs"/> epochs (the first finishing the one in progress, if any), evaluating
-    /// <paramref name="validation"/> (if given) in inference mode after each. Stops early, saying why in the history,
-    /// when a loss is NaN or infinite. Cancellation throws OperationCanceledException between steps. With
-    /// <see cref="FitOptions.Checkpoint"/>, writes a checkpoint after each epoch's validation pass.
+    /// <paramref name="validation"/> (if given, else the trainer's <see cref="Validation"/> split) in inference mode after each,
+    /// then <see cref="FitOptions.EarlyStopping"/>'s check and <see cref="FitOptions.EpochEnded"/>. Stops early, saying why in
+    /// the history, when a loss is NaN or infinite, when early stopping's patience runs out or when a callback asks; with early
+    /// stopping the model ends with its best epoch's weights. Cancellation throws OperationCanceledException between steps. With
+    /// <see cref="FitOptions.Checkpoint"/>, writes a checkpoint after each epoch's validation pass and early stopping's check
+    /// (early stopping's state, best weights included, is part of it).
     /// </summary>
     /// <remarks>After <see cref="ResumeFrom"/>, Fit(E − k) ends a run of E epochs whose checkpoint was written in or after epoch k (k = <see cref="EpochsCompleted"/> with an epoch in progress, else k + 1).</remarks>
     public TrainingHistory Fit(int epochs, LabeledData? validation = null, IProgress<BatchProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(epochs, 1);
+        validation = TrainingLoop.ChooseValidation(validation, Validation, EarlyStopper, nameof(validation));
         // Checked before the first step, not after an epoch's work.
         validation?.CheckFits(_model, "validation data", nameof(validation));
         long totalSteps = _clock.TotalSteps(EpochsCompleted - (EpochInProgress ? 1 : 0) + epochs);
@@ -174,7 +186,7 @@ public sealed class ClassifierTrainer<TWorkspace> where TWorkspace : IWorkspace
         {
             _history.Add(record);
             if (_checkpoints is not null) WriteOwnCheckpoint();
-        });
+        }, EarlyStopper, _order.Options.EpochEnded);
     }
 
     /// <summary>
@@ -210,8 +222,8 @@ public sealed class ClassifierTrainer<TWorkspace> where TWorkspace : IWorkspace
     public IReadOnlyDictionary<string, string> ResumeFrom(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        TrainerCheckpoint.Restore restore = TrainerCheckpoint.Read(path, _model, _optimizer, Kind, _order);
-        restore.Apply(_model, _optimizer, _order, _clock, _position);
+        TrainerCheckpoint.Restore restore = TrainerCheckpoint.Read(path, _model, _optimizer, Kind, _order, EarlyStopper);
+        restore.Apply(_model, _optimizer, _order, _clock, _position, EarlyStopper);
         EpochsCompleted = restore.Epochs;
         _history.Clear();
         _history.AddRange(restore.History);
@@ -225,7 +237,7 @@ public sealed class ClassifierTrainer<TWorkspace> where TWorkspace : IWorkspace
         // Mid-epoch, the seconds so far include this call's.
         double seconds = _position.Seconds + (_epochStarted != 0 ? Stopwatch.GetElapsedTime(_epochStarted).TotalSeconds : 0);
         return TrainerCheckpoint.Capture(_model, _optimizer,
-            new TrainerCheckpoint.TrainerState(Kind, _order, _clock, _position, EpochsCompleted, seconds, _history), metadata);
+            new TrainerCheckpoint.TrainerState(Kind, _order, _clock, _position, EpochsCompleted, seconds, _history, EarlyStopper), metadata);
     }
 
     private void WriteOwnCheckpoint() => SaveCheckpoint(_checkpoints!.Path, _checkpoints.Metadata?.Invoke());

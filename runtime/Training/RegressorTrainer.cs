@@ -26,6 +26,7 @@ public sealed class RegressorTrainer<TWorkspace> where TWorkspace : IWorkspace
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(train);
+        if (options is { ValidationSplit: not 0 }) (train, Validation) = train.Split(options.ValidationSplit, $"{nameof(options)}.{nameof(FitOptions.ValidationSplit)}");
         _order = new EpochOrder(train.Count, options);
         train.CheckFits(model, "training data", nameof(train));
         _model = model;
@@ -33,12 +34,19 @@ public sealed class RegressorTrainer<TWorkspace> where TWorkspace : IWorkspace
         Train = train;
         _workspace = model.CreateWorkspace(_order.BatchSize);
         _clock = new ScheduleClock(optimizer, _order.Options, _order.BatchesPerEpoch, nameof(optimizer));
+        EarlyStopper = TrainingLoop.CreateStopper(_order.Options, model, hasAccuracy: false);
         _batchInputs = new float[_order.BatchSize * train.InputSize];
         _batchTargets = new float[_order.BatchSize * train.OutputSize];
     }
 
-    /// <summary>The training set.</summary>
+    /// <summary>The training set (without the <see cref="Validation"/> part when the options hold one out).</summary>
     public RegressionData Train { get; }
+
+    /// <summary>The last <see cref="FitOptions.ValidationSplit"/> of the data the trainer was given, which <c>Fit</c> validates on; null without a split.</summary>
+    public RegressionData? Validation { get; }
+
+    /// <summary>Early stopping's settings and state (<see cref="FitOptions.EarlyStopping"/>), kept over the trainer's life; null without.</summary>
+    public EarlyStopper? EarlyStopper { get; }
 
     /// <summary>Samples per step: the options' batch size, or the whole set if it is smaller.</summary>
     public int BatchSize => _workspace.Capacity;
@@ -89,13 +97,14 @@ public sealed class RegressorTrainer<TWorkspace> where TWorkspace : IWorkspace
     public TrainingHistory Fit(int epochs, RegressionData? validation = null, IProgress<BatchProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(epochs, 1);
+        validation = TrainingLoop.ChooseValidation(validation, Validation, EarlyStopper, nameof(validation));
         validation?.CheckFits(_model, "validation data", nameof(validation));
         long totalSteps = _clock.TotalSteps(EpochsCompleted + epochs);
         return TrainingLoop.Run(epochs, () => TrainEpoch(progress, totalSteps, cancellationToken), validation is null ? null : () =>
         {
             RegressionEvaluation result = Evaluator.Evaluate(validation);
             return new TrainingLoop.Validation(result.Loss, null, result.Seconds);
-        });
+        }, stopper: EarlyStopper, epochEnded: _order.Options.EpochEnded);
     }
 
     private RegressorEvaluator<TWorkspace> Evaluator => _evaluator ??= new RegressorEvaluator<TWorkspace>(_model, _order.Options.EvaluationBatchSize);

@@ -8,15 +8,19 @@ namespace ModelGen.Training;
 /// Everything the rest of a run depends on is in it: the model's parameters, running statistics, counters and
 /// dropout generator; the optimizer's buffers, step count, rate and momentum term; the schedule's position (the
 /// step number, of which the rate is a function); the shuffle generator and the epoch's order; the position inside
-/// the epoch with its running sums; and the history so far. Augmentation needs nothing: its draws come from the
-/// seed and the step number alone.
+/// the epoch with its running sums; the history so far; and, with early stopping, its <see cref="EarlyStoppingState"/>
+/// (best epoch and value, epochs without improvement, stop epoch, best weights). Augmentation needs nothing: its draws
+/// come from the seed and the step number alone.
 /// </summary>
 /// <remarks>
 /// The file (see <see cref="CheckpointFile"/>) holds the tensors <c>model.parameters</c>, <c>model.state</c> and
 /// <c>model.counters</c> (flat, in the model's own order; the last two only for models that have them),
 /// <c>optimizer.{name}</c> for each buffer the optimizer has made (PyTorch's names: <c>exp_avg</c>, <c>exp_avg_sq</c>,
 /// <c>momentum_buffer</c>) and <c>trainer.order</c> (I32), and the metadata entries named by the constants below, numbers
-/// written so that they read back to the same bits. A program's own entries go under <c>app.</c>.
+/// written so that they read back to the same bits. With early stopping, the tensors <c>early_stopping.best_parameters</c>,
+/// <c>early_stopping.best_state</c> and <c>early_stopping.best_counters</c> (those that are not empty) and the entries
+/// <c>early_stopping.best_epoch</c>, <c>.best_value</c>, <c>.epochs_without_improvement</c> and <c>.stopped_epoch</c>. A program's
+/// own entries go under <c>app.</c>.
 /// </remarks>
 internal static class TrainerCheckpoint
 {
@@ -28,13 +32,16 @@ internal static class TrainerCheckpoint
         Steps = "trainer.steps", Epochs = "trainer.epochs", InProgress = "trainer.epoch_in_progress", Batches = "trainer.epoch_batches",
         Seen = "trainer.epoch_seen", LossSum = "trainer.epoch_loss_sum", Correct = "trainer.epoch_correct", Seconds = "trainer.epoch_seconds",
         ShuffleRandom = "trainer.shuffle_random", History = "trainer.history";
+    private const string BestEpoch = "early_stopping.best_epoch", BestValue = "early_stopping.best_value", Wait = "early_stopping.epochs_without_improvement",
+        StoppedEpoch = "early_stopping.stopped_epoch", BestParameters = "early_stopping.best_parameters", BestState = "early_stopping.best_state",
+        BestCounters = "early_stopping.best_counters";
 
     /// <summary>The prefix of a program's own metadata entries.</summary>
     public const string AppPrefix = "app.";
 
     /// <summary>The trainer state a checkpoint saves, besides the model and optimizer.</summary>
     public sealed record TrainerState(string Kind, EpochOrder Order, ScheduleClock Clock, EpochPosition Position, int Epochs, double EpochSeconds,
-        IReadOnlyList<EpochRecord> History);
+        IReadOnlyList<EpochRecord> History, EarlyStopper? Stopper = null);
 
     /// <summary>A checkpoint of the run as it is now.</summary>
     public static CheckpointFile Capture(IModel model, Optimizer optimizer, TrainerState trainer, IReadOnlyDictionary<string, string>? app)
@@ -72,6 +79,16 @@ internal static class TrainerCheckpoint
         m[Seconds] = Text(trainer.EpochSeconds);
         m[ShuffleRandom] = Words(trainer.Order.Random);
         m[History] = HistoryJson.Write(trainer.History);
+        if (trainer.Stopper?.State is { } stopping)
+        {
+            m[BestEpoch] = Text(stopping.BestEpoch);
+            m[BestValue] = Text(stopping.BestValue);
+            m[Wait] = Text(stopping.EpochsWithoutImprovement);
+            m[StoppedEpoch] = Text(stopping.StoppedEpoch);
+            if (stopping.BestParameters.Length > 0) file.Add(BestParameters, stopping.BestParameters);
+            if (stopping.BestState.Length > 0) file.Add(BestState, stopping.BestState);
+            if (stopping.BestCounters.Length > 0) file.Add(BestCounters, stopping.BestCounters);
+        }
         foreach (var (key, value) in app ?? new Dictionary<string, string>())
         {
             ArgumentException.ThrowIfNullOrEmpty(key, nameof(app));
@@ -86,7 +103,7 @@ internal static class TrainerCheckpoint
     /// batch size, seed and shuffling. Nothing is changed until <see cref="Restore.Apply"/>; a refused file throws a
     /// <see cref="ModelFileException"/> whose one-line message names the file and what does not match.
     /// </summary>
-    public static Restore Read(string path, IModel model, Optimizer optimizer, string kind, EpochOrder order)
+    public static Restore Read(string path, IModel model, Optimizer optimizer, string kind, EpochOrder order, EarlyStopper? stopper = null)
     {
         CheckpointFile file = CheckpointFile.Read(path);
         string spec = file.Text(Spec);
@@ -132,11 +149,39 @@ internal static class TrainerCheckpoint
         if (model.TrainingRandom is not null) restore.TrainingRandom = FromWords(file, TrainingRandom);
         foreach (string name in optimizer.StateNames)
             if (file.Has("optimizer." + name)) restore.OptimizerBuffers[name] = file.Floats("optimizer." + name, model.Parameters.Length, "the optimizer's " + name);
+        restore.Stopping = ReadStopping(file, stopper);
         if (!IsPermutation(restore.Order))
             throw file.Refuse("tensor 'trainer.order' is not an order of the training samples");
         if (restore.Seen < 0 || restore.Seen > order.Count || restore.Batches < 0 || restore.Epochs < 0 || restore.Steps < 0 || restore.OptimizerSteps < 0)
             throw file.Refuse("the checkpoint's position in the epoch is out of range");
         return restore;
+    }
+
+    // Early stopping's state when this run has early stopping (the file must then have it too, and the reverse), with buffers
+    // of this stopper's lengths.
+    private static EarlyStoppingState? ReadStopping(CheckpointFile file, EarlyStopper? stopper)
+    {
+        bool saved = file.Metadata.ContainsKey(BestEpoch);
+        if (stopper is null)
+        {
+            if (saved) throw file.Refuse("the checkpoint was written by a run with early stopping; this one has none: resume with the same options");
+            return null;
+        }
+        if (!saved) throw file.Refuse("the checkpoint was written by a run without early stopping; this one has it: resume with the same options");
+        EarlyStoppingState own = stopper.State;
+        var state = new EarlyStoppingState(own.BestParameters.Length, own.BestState.Length, own.BestCounters.Length)
+        {
+            BestEpoch = checked((int)file.Integer(BestEpoch)),
+            BestValue = file.Number(BestValue),
+            EpochsWithoutImprovement = checked((int)file.Integer(Wait)),
+            StoppedEpoch = checked((int)file.Integer(StoppedEpoch)),
+        };
+        if (state.BestEpoch < 0 || state.EpochsWithoutImprovement < 0 || state.StoppedEpoch < 0)
+            throw file.Refuse("the checkpoint's early-stopping state is out of range");
+        if (own.BestParameters.Length > 0) file.Floats(BestParameters, own.BestParameters.Length, "early stopping's best parameters").CopyTo(state.BestParameters, 0);
+        if (own.BestState.Length > 0) file.Floats(BestState, own.BestState.Length, "early stopping's best running statistics").CopyTo(state.BestState, 0);
+        if (own.BestCounters.Length > 0) file.Longs(BestCounters, own.BestCounters.Length, "early stopping's best counters").CopyTo(state.BestCounters, 0);
+        return state;
     }
 
     private static void Same(CheckpointFile file, string key, long expected, string what)
@@ -181,11 +226,14 @@ internal static class TrainerCheckpoint
         public required Xoshiro256StarStar ShuffleRandom { get; init; }
         public required List<EpochRecord> History { get; init; }
 
+        /// <summary>Early stopping's state, for a run with early stopping.</summary>
+        public EarlyStoppingState? Stopping { get; set; }
+
         /// <summary>The program's own entries, without their prefix.</summary>
         public required Dictionary<string, string> App { get; init; }
 
         /// <summary>Puts everything back; returns nothing that could fail half-way (every value was checked by <see cref="Read"/>).</summary>
-        public void Apply(IModel model, Optimizer optimizer, EpochOrder order, ScheduleClock clock, EpochPosition position)
+        public void Apply(IModel model, Optimizer optimizer, EpochOrder order, ScheduleClock clock, EpochPosition position, EarlyStopper? stopper = null)
         {
             Parameters.CopyTo(model.Parameters, 0);
             State.CopyTo(model.State, 0);
@@ -205,6 +253,7 @@ internal static class TrainerCheckpoint
             position.LossSum = LossSum;
             position.Correct = Correct;
             position.Seconds = EpochSeconds;
+            if (Stopping is not null) stopper?.State.CopyFrom(Stopping);
         }
     }
 

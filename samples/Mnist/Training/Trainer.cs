@@ -16,12 +16,13 @@ public sealed class Trainer
 
     /// <summary>
     /// Prepares to train <paramref name="model"/> on <paramref name="train"/> with <paramref name="options"/>' optimizer,
-    /// batch size, shuffle seed, learning-rate schedule (spanning its epochs) and augmentation of the training batches.
+    /// batch size, shuffle seed, learning-rate schedule (spanning its epochs) and augmentation of the training batches, and
+    /// its early stopping (whose state the runtime's trainer keeps, and its checkpoints with it; the sample calls it itself).
     /// </summary>
     public static Trainer Create<TWorkspace>(IClassifier<TWorkspace> model, TrainingOptions options, MnistSet train) where TWorkspace : IWorkspace
     {
         var fit = new FitOptions { BatchSize = options.BatchSize, Seed = options.Seed, ScheduledEpochs = options.Epochs, Augmentation = options.Augmentation,
-            LabelSmoothing = (float)options.LabelSmoothing };
+            LabelSmoothing = (float)options.LabelSmoothing, EarlyStopping = options.EarlyStopping };
         LabeledData data = Labeled(train);
         var trainer = new ClassifierTrainer<TWorkspace>(model, options.CreateOptimizer(model), data,
             fit with { Schedule = options.CreateSchedule(fit.BatchesPerEpoch(data.Count)) });
@@ -39,6 +40,9 @@ public sealed class Trainer
 
     /// <summary>Whether an epoch has started and not ended (the run was resumed from a checkpoint written inside it).</summary>
     public bool EpochInProgress => _run.EpochInProgress;
+
+    /// <summary>Early stopping's settings and state, restored with the run from a checkpoint; null without <c>--early-stopping</c>.</summary>
+    public EarlyStopper? EarlyStopper => _run.EarlyStopper;
 
     /// <summary>
     /// One pass over the training set in a new random order, or the rest of the epoch in progress; <paramref name="afterStep"/>
@@ -71,6 +75,7 @@ public sealed class Trainer
         long Steps { get; }
         int EpochsStarted { get; }
         bool EpochInProgress { get; }
+        EarlyStopper? EarlyStopper { get; }
         EpochResult TrainEpoch(IProgress<BatchProgress>? progress, CancellationToken cancellationToken);
         void WriteCheckpoint(Stream stream, IReadOnlyDictionary<string, string> entries);
         IReadOnlyDictionary<string, string> ResumeFrom(string path);
@@ -82,6 +87,7 @@ public sealed class Trainer
         public long Steps => trainer.Steps;
         public int EpochsStarted => trainer.EpochsCompleted;
         public bool EpochInProgress => trainer.EpochInProgress;
+        public EarlyStopper? EarlyStopper => trainer.EarlyStopper;
         public EpochResult TrainEpoch(IProgress<BatchProgress>? progress, CancellationToken cancellationToken) => trainer.TrainEpoch(progress, cancellationToken);
         public void WriteCheckpoint(Stream stream, IReadOnlyDictionary<string, string> entries) => trainer.WriteCheckpoint(stream, entries);
         public IReadOnlyDictionary<string, string> ResumeFrom(string path) => trainer.ResumeFrom(path);

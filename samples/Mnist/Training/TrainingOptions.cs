@@ -141,6 +141,22 @@ public sealed record TrainingOptions(int Epochs, int BatchSize, double LearningR
     /// <summary>Label smoothing ε of the cross-entropy loss (PyTorch's label_smoothing); 0 for none.</summary>
     public double LabelSmoothing { get; init; }
 
+    /// <summary>Keras' validation_split: the fraction of the training images held out, the last ones, to validate on after each epoch; 0 for none.</summary>
+    public double ValidationSplit { get; init; }
+
+    /// <summary>Early stopping's patience in epochs (Keras' EarlyStopping, restoring the best weights); null for no early stopping.</summary>
+    public int? EarlyStoppingPatience { get; init; }
+
+    /// <summary>What early stopping watches: the validation loss (the default) or accuracy.</summary>
+    public EarlyStoppingMonitor Monitor { get; init; } = EarlyStoppingMonitor.ValidationLoss;
+
+    /// <summary>Early stopping's least change that counts as an improvement (Keras' min_delta).</summary>
+    public double MinDelta { get; init; }
+
+    /// <summary>The runtime's early-stopping settings, or null without <see cref="EarlyStoppingPatience"/>.</summary>
+    public EarlyStopping? EarlyStopping =>
+        EarlyStoppingPatience is { } patience ? new EarlyStopping { Monitor = Monitor, Patience = patience, MinDelta = MinDelta } : null;
+
     /// <summary>
     /// Every setting that changes what a run computes, as the command line names it, with its value as invariant text
     /// (numbers as "R", so they compare exactly): what a checkpoint records, so that <c>--resume</c> refuses a run with
@@ -157,7 +173,9 @@ public sealed record TrainingOptions(int Epochs, int BatchSize, double LearningR
             ("--step-every", I(StepEvery)), ("--gamma", N(Gamma)), ("--min-lr", N(MinLearningRate)), ("--weight-decay", N(WeightDecay)),
             ("--momentum", N(Momentum)), ("--nesterov", Nesterov ? "on" : "off"), ("--crop-padding", I(CropPadding)), ("--flip", Flip ? "on" : "off"),
             ("--translate", I(Translate)), ("--rotate", N(Rotate)), ("--erase", N(Erase)), ("--clip-norm", ClipNorm is { } c ? N(c) : "none"),
-            ("--label-smoothing", N(LabelSmoothing)),
+            ("--label-smoothing", N(LabelSmoothing)), ("--validation-split", N(ValidationSplit)),
+            ("--early-stopping", EarlyStoppingPatience is { } patience ? I(patience) : "none"),
+            ("--monitor", Monitor == EarlyStoppingMonitor.ValidationAccuracy ? "val-accuracy" : "val-loss"), ("--min-delta", N(MinDelta)),
         ];
     }
 
