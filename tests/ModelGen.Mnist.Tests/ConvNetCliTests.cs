@@ -72,10 +72,10 @@ public sealed class ConvNetCliTests : IDisposable
     }
 
     [Fact]
-    public void The_convnet_recipe_is_keras()
+    public void The_convnet_recipe_is_keras_with_one_cycle_and_random_crops()
     {
         TrainingOptions recipe = MnistNetwork.Cnn.Recipe;
-        Assert.Equal((15, 128, 1e-3, OptimizerKind.Adam), (recipe.Epochs, recipe.BatchSize, recipe.LearningRate, recipe.Optimizer));
+        Assert.Equal((15, 128, 3e-3, OptimizerKind.Adam, ScheduleKind.OneCycle, 2), (recipe.Epochs, recipe.BatchSize, recipe.LearningRate, recipe.Optimizer, recipe.Schedule, recipe.CropPadding));
         Assert.Same(MnistNetwork.Cnn, MnistNetwork.Find("CNN"));
     }
 
