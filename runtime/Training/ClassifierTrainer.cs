@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ModelGen.Serialization;
 
 namespace ModelGen.Training;
@@ -12,7 +11,7 @@ namespace ModelGen.Training;
 /// the same bits at any thread count, so the same seeds give bit-identical parameters and history.
 /// </summary>
 /// <typeparam name="TWorkspace">The model's own <c>Workspace</c> class.</typeparam>
-public sealed class ClassifierTrainer<TWorkspace> where TWorkspace : IWorkspace
+public sealed class ClassifierTrainer<TWorkspace> : TrainingRun.IStep where TWorkspace : IWorkspace
 {
     /// <summary>
     /// XORed into <see cref="FitOptions.Seed"/>: keeps the shuffle stream apart from a model initialised
@@ -28,10 +27,7 @@ public sealed class ClassifierTrainer<TWorkspace> where TWorkspace : IWorkspace
     private readonly float[] _batchInputs;
     private readonly int[] _batchLabels;
     private readonly ImageAugmenter? _augmenter;
-    private readonly EpochPosition _position = new();
-    private readonly List<EpochRecord> _history = [];
-    private readonly CheckpointOptions? _checkpoints;
-    private long _epochStarted;
+    private readonly TrainingRun _run;
     private ClassifierEvaluator<TWorkspace>? _evaluator;
 
     /// <summary>Prepares to train <paramref name="model"/> with <paramref name="optimizer"/> on <paramref name="train"/>.</summary>
@@ -57,12 +53,7 @@ public sealed class ClassifierTrainer<TWorkspace> where TWorkspace : IWorkspace
         }
         _clock = new ScheduleClock(optimizer, _order.Options, _order.BatchesPerEpoch, nameof(optimizer));
         EarlyStopper = TrainingLoop.CreateStopper(_order.Options, model, hasAccuracy: true);
-        _checkpoints = _order.Options.Checkpoint;
-        if (_checkpoints is not null)
-        {
-            ArgumentException.ThrowIfNullOrEmpty(_checkpoints.Path, $"{nameof(options)}.{nameof(FitOptions.Checkpoint)}.{nameof(CheckpointOptions.Path)}");
-            ArgumentOutOfRangeException.ThrowIfNegative(_checkpoints.EverySteps, $"{nameof(options)}.{nameof(FitOptions.Checkpoint)}.{nameof(CheckpointOptions.EverySteps)}");
-        }
+        _run = new TrainingRun(model, optimizer, _order, _clock, EarlyStopper, Kind, hasAccuracy: true, this);
         _batchInputs = new float[_order.BatchSize * train.InputSize];
         _batchLabels = new int[_order.BatchSize];
         if (_order.Options.Augmentation is { IsActive: true } augmentation)
@@ -91,19 +82,19 @@ public sealed class ClassifierTrainer<TWorkspace> where TWorkspace : IWorkspace
     public int BatchesPerEpoch => _order.BatchesPerEpoch;
 
     /// <summary>Epochs started so far, including one that stopped early and one still in progress.</summary>
-    public int EpochsCompleted { get; private set; }
+    public int EpochsCompleted => _run.EpochsCompleted;
 
     /// <summary>
     /// Whether an epoch has started and not ended (a cancelled <see cref="TrainEpoch(IProgress{BatchProgress}, CancellationToken)"/>, a progress report, or a checkpoint
     /// written mid-epoch): the next <see cref="TrainEpoch(IProgress{BatchProgress}, CancellationToken)"/> or <c>Fit</c> epoch goes on with it, from its next batch.
     /// </summary>
-    public bool EpochInProgress => _position.InProgress;
+    public bool EpochInProgress => _run.EpochInProgress;
 
     /// <summary>Training steps taken so far: the 0-based number of the next step, whose rate a <see cref="FitOptions.Schedule"/> gives.</summary>
     public long Steps => _clock.Steps;
 
     /// <summary>Every epoch <c>Fit</c> has recorded over the trainer's life, those of the run a checkpoint resumed included.</summary>
-    public IReadOnlyList<EpochRecord> History => _history;
+    public IReadOnlyList<EpochRecord> History => _run.History;
 
     /// <summary>
     /// One pass over the training set in a new random order, in training mode (or the rest of the epoch in progress,
@@ -114,51 +105,21 @@ public sealed class ClassifierTrainer<TWorkspace> where TWorkspace : IWorkspace
     public EpochResult TrainEpoch(IProgress<BatchProgress>? progress = null, CancellationToken cancellationToken = default) =>
         TrainEpoch(progress, _clock.TotalSteps(null), cancellationToken);
 
-    private EpochResult TrainEpoch(IProgress<BatchProgress>? progress, long totalSteps, CancellationToken cancellationToken)
+    private EpochResult TrainEpoch(IProgress<BatchProgress>? progress, long totalSteps, CancellationToken cancellationToken) =>
+        _run.TrainEpoch(progress, totalSteps, cancellationToken);
+
+    (float Loss, int Correct) TrainingRun.IStep.Step(int start, int n, long step)
     {
-        _clock.CheckPlan(totalSteps);
-        if (!_position.InProgress)
-        {
-            ++EpochsCompleted;
-            _position.Begin();
-            _order.Reshuffle();
-        }
-        _epochStarted = Stopwatch.GetTimestamp();
-        int epoch = EpochsCompleted;
-        int size = Train.InputSize, batches = BatchesPerEpoch;
-        bool diverged = false;
-        try
-        {
-            // Each batch but the last holds BatchSize samples, so the next one starts where the samples seen end.
-            while (_position.Seen < _order.Count && !diverged)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                int start = _position.Seen, n = Math.Min(BatchSize, _order.Count - start);
-                _order.Gather(Train.Inputs, size, start, n, _batchInputs);
-                _order.Gather(Train.Labels, 1, start, n, _batchLabels);
-                ReadOnlySpan<int> labels = _batchLabels.AsSpan(0, n);
-                // Drawn from the seed and the step number alone: a resumed run augments its batches as an uninterrupted one.
-                _augmenter?.Apply(_batchInputs.AsSpan(0, n * size), n, _clock.Steps);
-                _clock.BeforeStep(totalSteps);
-                float loss = _model.TrainStep(_workspace, _batchInputs.AsSpan(0, n * size), labels, _optimizer);
-                // The workspace still holds this batch's forward pass, from before the update: the
-                // running accuracy is the one Keras shows.
-                int correct = _model.CountCorrect(_workspace, labels);
-                _clock.AfterStep();
-                _position.Add(loss, n, correct);
-                diverged = !float.IsFinite(loss);
-                // From here to the next step the trainer is between steps: a report may write a checkpoint.
-                progress?.Report(new BatchProgress(epoch, _position.Batches, batches, _position.Seen, _position.Loss, _position.Accuracy, _optimizer.LearningRate));
-                if (_checkpoints is { EverySteps: > 0 } every && _clock.Steps % every.EverySteps == 0 && !diverged) WriteOwnCheckpoint();
-            }
-        }
-        finally
-        {
-            _position.Seconds += Stopwatch.GetElapsedTime(_epochStarted).TotalSeconds;
-            _epochStarted = 0;
-        }
-        _position.InProgress = false;
-        return new EpochResult(epoch, _position.Batches, _position.Seen, _position.Loss, _position.Accuracy, _position.Seconds, diverged, _optimizer.LearningRate);
+        int size = Train.InputSize;
+        _order.Gather(Train.Inputs, size, start, n, _batchInputs);
+        _order.Gather(Train.Labels, 1, start, n, _batchLabels);
+        ReadOnlySpan<int> labels = _batchLabels.AsSpan(0, n);
+        // Drawn from the seed and the step number alone: a resumed run augments its batches as an uninterrupted one.
+        _augmenter?.Apply(_batchInputs.AsSpan(0, n * size), n, step);
+        float loss = _model.TrainStep(_workspace, _batchInputs.AsSpan(0, n * size), labels, _optimizer);
+        // The workspace still holds this batch's forward pass, from before the update: the
+        // running accuracy is the one Keras shows.
+        return (loss, _model.CountCorrect(_workspace, labels));
     }
 
     /// <summary>
@@ -177,16 +138,12 @@ public sealed class ClassifierTrainer<TWorkspace> where TWorkspace : IWorkspace
         validation = TrainingLoop.ChooseValidation(validation, Validation, EarlyStopper, nameof(validation));
         // Checked before the first step, not after an epoch's work.
         validation?.CheckFits(_model, "validation data", nameof(validation));
-        long totalSteps = _clock.TotalSteps(EpochsCompleted - (EpochInProgress ? 1 : 0) + epochs);
+        long totalSteps = _run.PlanFit(epochs);
         return TrainingLoop.Run(epochs, () => TrainEpoch(progress, totalSteps, cancellationToken), validation is null ? null : () =>
         {
             EvaluationResult result = Evaluator.Evaluate(validation);
             return new TrainingLoop.Validation(result.Loss, result.Accuracy, result.Seconds);
-        }, record =>
-        {
-            _history.Add(record);
-            if (_checkpoints is not null) WriteOwnCheckpoint();
-        }, EarlyStopper, _order.Options.EpochEnded);
+        }, _run.Recorded, EarlyStopper, _order.Options.EpochEnded);
     }
 
     /// <summary>
@@ -197,19 +154,10 @@ public sealed class ClassifierTrainer<TWorkspace> where TWorkspace : IWorkspace
     /// </summary>
     /// <param name="stream">Where the file goes.</param>
     /// <param name="metadata">A program's own entries to keep with it (its log, its own history); <see cref="ResumeFrom"/> gives them back.</param>
-    public void WriteCheckpoint(Stream stream, IReadOnlyDictionary<string, string>? metadata = null)
-    {
-        ArgumentNullException.ThrowIfNull(stream);
-        Capture(metadata).Write(stream);
-    }
+    public void WriteCheckpoint(Stream stream, IReadOnlyDictionary<string, string>? metadata = null) => _run.WriteCheckpoint(stream, metadata);
 
     /// <summary>Writes a checkpoint (see <see cref="WriteCheckpoint"/>) to <paramref name="path"/> atomically: a crash or kill while it is written leaves the previous file.</summary>
-    public void SaveCheckpoint(string path, IReadOnlyDictionary<string, string>? metadata = null)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        CheckpointFile file = Capture(metadata);
-        AtomicFile.Write(path, file.Write);
-    }
+    public void SaveCheckpoint(string path, IReadOnlyDictionary<string, string>? metadata = null) => _run.SaveCheckpoint(path, metadata);
 
     /// <summary>
     /// Puts the run back where the checkpoint at <paramref name="path"/> left it: the model, the optimizer, the schedule's
@@ -219,28 +167,9 @@ public sealed class ClassifierTrainer<TWorkspace> where TWorkspace : IWorkspace
     /// run, throws a <see cref="ModelFileException"/> whose one-line message says what does not match.
     /// </summary>
     /// <returns>The program's own entries saved with the checkpoint.</returns>
-    public IReadOnlyDictionary<string, string> ResumeFrom(string path)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        TrainerCheckpoint.Restore restore = TrainerCheckpoint.Read(path, _model, _optimizer, Kind, _order, EarlyStopper);
-        restore.Apply(_model, _optimizer, _order, _clock, _position, EarlyStopper);
-        EpochsCompleted = restore.Epochs;
-        _history.Clear();
-        _history.AddRange(restore.History);
-        return restore.App;
-    }
+    public IReadOnlyDictionary<string, string> ResumeFrom(string path) => _run.ResumeFrom(path);
 
     private const string Kind = "classifier";
-
-    private CheckpointFile Capture(IReadOnlyDictionary<string, string>? metadata)
-    {
-        // Mid-epoch, the seconds so far include this call's.
-        double seconds = _position.Seconds + (_epochStarted != 0 ? Stopwatch.GetElapsedTime(_epochStarted).TotalSeconds : 0);
-        return TrainerCheckpoint.Capture(_model, _optimizer,
-            new TrainerCheckpoint.TrainerState(Kind, _order, _clock, _position, EpochsCompleted, seconds, _history, EarlyStopper), metadata);
-    }
-
-    private void WriteOwnCheckpoint() => SaveCheckpoint(_checkpoints!.Path, _checkpoints.Metadata?.Invoke());
 
     // Made on first use: a trainer without validation never holds the evaluation workspace.
     private ClassifierEvaluator<TWorkspace> Evaluator => _evaluator ??= new ClassifierEvaluator<TWorkspace>(_model, _order.Options.EvaluationBatchSize);

@@ -122,6 +122,39 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void A_regressor_resumes_to_the_same_bits_and_refuses_a_classifiers_checkpoint()
+    {
+        var data = new RegressionData(TestData.Uniform(3 * 64, 5), TestData.Uniform(2 * 64, 6), 3, 2);
+        var options = new FitOptions { BatchSize = 10, Seed = 3, ScheduledEpochs = 3, Schedule = new CosineSchedule(0.05, warmupSteps: 4) };
+        var straight = new SigmoidTanhLinearNet(4);
+        var expected = new RegressorTrainer<SigmoidTanhLinearNet.Workspace>(straight, new Sgd(0.05f, 0.9f), data, options);
+        expected.Fit(3, data);
+
+        string path = File("regressor.ckpt");
+        var first = new SigmoidTanhLinearNet(4);
+        var stop = new CancellationTokenSource();
+        var trainer = new RegressorTrainer<SigmoidTanhLinearNet.Workspace>(first, new Sgd(0.05f, 0.9f), data,
+            options with { Checkpoint = new CheckpointOptions(path) { EverySteps = 3 } });
+        Assert.Throws<OperationCanceledException>(() => trainer.Fit(3, data, new Reports(_ => { if (trainer.Steps == 10) stop.Cancel(); }), stop.Token));
+
+        var second = new SigmoidTanhLinearNet(77);
+        var resumed = new RegressorTrainer<SigmoidTanhLinearNet.Workspace>(second, new Sgd(0.05f, 0.9f), data, options);
+        resumed.ResumeFrom(path);
+        Assert.Equal(9, resumed.Steps);
+        Assert.True(resumed.EpochInProgress);
+        resumed.Fit(3 - (resumed.EpochsCompleted - 1), data);
+
+        Assert.Equal(straight.Parameters, second.Parameters);
+        Assert.Equal(expected.History.Select(e => e with { Seconds = 0, ValidationSeconds = 0 }), resumed.History.Select(e => e with { Seconds = 0, ValidationSeconds = 0 }));
+        Assert.All(resumed.History, e => Assert.True(double.IsNaN(e.Accuracy)));
+
+        // A classifier's checkpoint is not a regressor's, even of a network of the same shape.
+        var classifier = new ClassifierTrainer<DropoutNet.Workspace>(new DropoutNet(1), new Adam(), s_digits, DropoutOptions);
+        classifier.SaveCheckpoint(File("classifier.ckpt"));
+        Assert.Contains("is of another network", Refusal(() => resumed.ResumeFrom(File("classifier.ckpt"))));
+    }
+
+    [Fact]
     public void Writing_checkpoints_changes_nothing_in_the_run()
     {
         Run without = Straight(new TinyResNet(8), ResNetOptimizer(new TinyResNet(0)), s_images, ResNetOptions, 2);
