@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text.Encodings.Web;
@@ -219,27 +218,12 @@ internal sealed class CheckpointFile
             {
                 (string dtype, int size) = values switch { float[] => ("F32", 4), int[] => ("I32", 4), _ => ("I64", 8) };
                 long end = begin + (long)size * values.Length;
-                writer.WriteStartObject(name);
-                writer.WriteString("dtype", dtype);
-                writer.WriteStartArray("shape");
-                writer.WriteNumberValue(values.Length);
-                writer.WriteEndArray();
-                writer.WriteStartArray("data_offsets");
-                writer.WriteNumberValue(begin);
-                writer.WriteNumberValue(end);
-                writer.WriteEndArray();
-                writer.WriteEndObject();
+                SafeTensorsHeader.WriteEntry(writer, name, dtype, [values.Length], begin, end);
                 begin = end;
             }
             writer.WriteEndObject();
         }
-        // As safetensors pads it: the data starts 8-byte aligned.
-        int padded = (json.WrittenCount + 7) & ~7;
-        byte[] header = new byte[8 + padded];
-        BinaryPrimitives.WriteUInt64LittleEndian(header, (ulong)padded);
-        json.WrittenSpan.CopyTo(header.AsSpan(8));
-        header.AsSpan(8 + json.WrittenCount).Fill((byte)' ');
-        return header;
+        return SafeTensorsHeader.Frame(json.WrittenSpan);
     }
 
     private static byte[] LittleEndianBytes(Array values)

@@ -56,26 +56,37 @@ internal sealed class SafeTensorsHeader : IDisposable
             foreach (TensorLayout tensor in tensors)
             {
                 long end = begin + (long)tensor.ElementSize * tensor.Length;
-                writer.WriteStartObject(tensor.Name);
-                writer.WriteString("dtype", tensor.DType);
-                writer.WriteStartArray("shape");
-                foreach (int dimension in tensor.Shape) writer.WriteNumberValue(dimension);
-                writer.WriteEndArray();
-                writer.WriteStartArray("data_offsets");
-                writer.WriteNumberValue(begin);
-                writer.WriteNumberValue(end);
-                writer.WriteEndArray();
-                writer.WriteEndObject();
+                WriteEntry(writer, tensor.Name, tensor.DType, tensor.Shape, begin, end);
                 begin = end;
             }
             writer.WriteEndObject();
         }
+        return Frame(json.WrittenSpan);
+    }
 
-        int padded = (json.WrittenCount + 7) & ~7;
+    /// <summary>One tensor's entry: its dtype, shape and the byte range of its data.</summary>
+    public static void WriteEntry(Utf8JsonWriter writer, string name, string dtype, IEnumerable<int> shape, long begin, long end)
+    {
+        writer.WriteStartObject(name);
+        writer.WriteString("dtype", dtype);
+        writer.WriteStartArray("shape");
+        foreach (int dimension in shape) writer.WriteNumberValue(dimension);
+        writer.WriteEndArray();
+        writer.WriteStartArray("data_offsets");
+        writer.WriteNumberValue(begin);
+        writer.WriteNumberValue(end);
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    /// <summary>The length field and the header's JSON, padded with spaces (as safetensors does) so that the data starts 8-byte aligned.</summary>
+    public static byte[] Frame(ReadOnlySpan<byte> json)
+    {
+        int padded = (json.Length + 7) & ~7;
         byte[] header = new byte[8 + padded];
         BinaryPrimitives.WriteUInt64LittleEndian(header, (ulong)padded);
-        json.WrittenSpan.CopyTo(header.AsSpan(8));
-        header.AsSpan(8 + json.WrittenCount).Fill((byte)' ');
+        json.CopyTo(header.AsSpan(8));
+        header.AsSpan(8 + json.Length).Fill((byte)' ');
         return header;
     }
 
