@@ -1,0 +1,49 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace ModelGen.Serving.Protocol;
+
+/// <summary>
+/// One inference request from its body's bytes to its answer's: read, check against the model version, read the
+/// data into a pooled float buffer, run, write the answer. Synchronous and allocation-free for a valid request
+/// once the pools are warm (the tests count the bytes); the endpoint does the waiting around it.
+/// </summary>
+internal static class InferenceCall
+{
+    [ThreadStatic] private static Utf8JsonWriter? t_writer;
+
+    /// <summary>Answers <paramref name="body"/> with <paramref name="version"/> into <paramref name="answer"/>; returns the batch size.</summary>
+    /// <exception cref="ProtocolException">The request is malformed or does not fit the model.</exception>
+    public static int Execute(ReadOnlySpan<byte> body, ModelVersion version, IBufferWriter<byte> answer)
+    {
+        InferRequest request = InferRequestReader.Read(body);
+        ModelSignature model = version.Signature;
+        InferInput input = InferRequestValidator.Validate(body, request, model);
+        int inputCount = input.BatchSize * model.InputSize, outputCount = input.BatchSize * model.OutputSize;
+        float[] inputs = ArrayPool<float>.Shared.Rent(inputCount);
+        float[] outputs = ArrayPool<float>.Shared.Rent(outputCount);
+        try
+        {
+            TensorDataReader.Read(body.Slice(request.DataStart, request.DataLength), input.Datatype, request.Shape[..request.Rank],
+                model.Uint8Scale, inputs.AsSpan(0, inputCount));
+            version.Backend.Run(inputs.AsSpan(0, inputCount), outputs.AsSpan(0, outputCount));
+            Utf8JsonWriter writer = t_writer ??= new Utf8JsonWriter(Stream.Null);
+            writer.Reset(answer);
+            try
+            {
+                InferResponseWriter.Write(writer, body, request, input, model, version.Label, outputs.AsSpan(0, outputCount));
+                writer.Flush();
+            }
+            finally
+            {
+                writer.Reset(Stream.Null);
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(inputs);
+            ArrayPool<float>.Shared.Return(outputs);
+        }
+        return input.BatchSize;
+    }
+}
