@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using ModelGen.Serving.Http;
 
 namespace ModelGen.Serving;
@@ -45,7 +47,9 @@ public static class InferenceServiceCollectionExtensions
         services.AddOptions<InferenceServerOptions>();
         services.AddMetrics();
         services.TryAddSingleton<ServingMetrics>();
-        services.TryAddSingleton<ModelRepository>();
+        services.TryAddSingleton(provider => new ModelRepository(provider.GetServices<ModelRegistration>(),
+            provider.GetRequiredService<IOptions<InferenceServerOptions>>(), provider.GetRequiredService<ServingMetrics>(),
+            provider.GetRequiredService<ILoggerFactory>()));
         services.TryAddSingleton<InferenceGate>();
         services.TryAddSingleton<InferEndpoint>();
         services.TryAddSingleton<MetadataEndpoints>();

@@ -18,27 +18,30 @@ public sealed class ServedModelOptions
     /// <summary>The input tensor's name: requests must use it (as Triton requires).</summary>
     public string InputName { get; set; } = "input";
 
-    /// <summary>The output tensor's name: the model's outputs, FP32 [batch, outputs] (class probabilities for a classifier).</summary>
-    public string OutputName { get; set; } = "probabilities";
+    /// <summary>
+    /// The output tensor's name: the model's outputs, FP32 [batch, outputs]. Null (the default) names it
+    /// "probabilities" for a classifier and "output" for any other model.
+    /// </summary>
+    public string? OutputName { get; set; }
 
     /// <summary>A classifier's second output: each sample's most probable class, INT64 [batch].</summary>
     public string ClassOutputName { get; set; } = "class";
 
     /// <summary>
-    /// What a UINT8 input value is multiplied by to become the model's float: 1/255 (the default) for pixels of
-    /// models trained on 0..1 images, as the MNIST sample's are.
+    /// What a UINT8 input value is divided by to become the model's float: 255 (the default) for pixels of models
+    /// trained on 0..1 images, as the MNIST sample's are (b / 255f, the very float its data library makes); 1 keeps 0..255.
     /// </summary>
-    public float Uint8Scale { get; set; } = 1f / 255;
+    public float Uint8Divisor { get; set; } = 255f;
 
     /// <summary>Throws an ArgumentException naming the first setting that cannot work.</summary>
     internal void Validate(string modelName)
     {
         if (MaxBatchSize < 1) throw new ArgumentException($"Model '{modelName}': MaxBatchSize must be at least 1, not {MaxBatchSize}.");
-        if (string.IsNullOrWhiteSpace(InputName) || string.IsNullOrWhiteSpace(OutputName) || string.IsNullOrWhiteSpace(ClassOutputName))
+        if (string.IsNullOrWhiteSpace(InputName) || (OutputName is not null && string.IsNullOrWhiteSpace(OutputName)) || string.IsNullOrWhiteSpace(ClassOutputName))
             throw new ArgumentException($"Model '{modelName}': InputName, OutputName and ClassOutputName must not be empty.");
         if (OutputName == ClassOutputName)
             throw new ArgumentException($"Model '{modelName}': OutputName and ClassOutputName are both '{OutputName}'.");
-        if (!float.IsFinite(Uint8Scale)) throw new ArgumentException($"Model '{modelName}': Uint8Scale must be finite.");
+        if (!float.IsFinite(Uint8Divisor) || Uint8Divisor == 0) throw new ArgumentException($"Model '{modelName}': Uint8Divisor must be finite and not 0.");
         if (ModelPath is { Length: 0 }) throw new ArgumentException($"Model '{modelName}': ModelPath is empty; leave it null to serve the model as constructed.");
     }
 }

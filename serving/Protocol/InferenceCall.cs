@@ -25,7 +25,7 @@ internal static class InferenceCall
         try
         {
             TensorDataReader.Read(body.Slice(request.DataStart, request.DataLength), input.Datatype, request.Shape[..request.Rank],
-                model.Uint8Scale, inputs.AsSpan(0, inputCount));
+                model.Uint8Values, inputs.AsSpan(0, inputCount));
             version.Backend.Run(inputs.AsSpan(0, inputCount), outputs.AsSpan(0, outputCount));
             Utf8JsonWriter writer = t_writer ??= new Utf8JsonWriter(Stream.Null);
             writer.Reset(answer);

@@ -2,14 +2,14 @@ using System.Text;
 
 namespace ModelGen.Serving.Protocol;
 
-/// <summary>What a request must match to run on a model version: names, shapes, batch limit, UINT8 scale.</summary>
+/// <summary>What a request must match to run on a model version: names, shapes, batch limit, UINT8 values.</summary>
 internal sealed class ModelSignature
 {
     public ModelSignature(string modelName, ServedModelOptions options, IInferenceBackend backend)
     {
         ModelName = modelName;
         InputName = options.InputName;
-        OutputName = options.OutputName;
+        OutputName = options.OutputName ?? (backend.IsClassifier ? "probabilities" : "output");
         ClassOutputName = options.ClassOutputName;
         InputNameUtf8 = Encoding.UTF8.GetBytes(InputName);
         OutputNameUtf8 = Encoding.UTF8.GetBytes(OutputName);
@@ -18,7 +18,7 @@ internal sealed class ModelSignature
         OutputSize = backend.OutputSize;
         IsClassifier = backend.IsClassifier;
         MaxBatchSize = options.MaxBatchSize;
-        Uint8Scale = options.Uint8Scale;
+        Uint8Values = [.. Enumerable.Range(0, 256).Select(b => b / options.Uint8Divisor)];
         SampleDims = SampleShape.IsImage ? [SampleShape.Height, SampleShape.Width, SampleShape.Channels] : [SampleShape.Size];
     }
 
@@ -40,7 +40,8 @@ internal sealed class ModelSignature
     public int OutputSize { get; }
     public bool IsClassifier { get; }
     public int MaxBatchSize { get; }
-    public float Uint8Scale { get; }
+    /// <summary>The float each UINT8 value 0..255 stands for.</summary>
+    public float[] Uint8Values { get; }
 
     /// <summary>"[28, 28, 1]", the sample shape as errors quote it.</summary>
     public string SampleText => "[" + string.Join(", ", SampleDims) + "]";

@@ -5,11 +5,11 @@ namespace ModelGen.Serving.Protocol;
 /// <summary>
 /// Reads an input's "data" into floats: flat (row-major, as the protocol's examples send it) or nested to match the
 /// shape exactly (as a client that serialises a multi-dimensional array sends it). FP32 values must be finite;
-/// UINT8 values whole numbers 0..255, multiplied by the model's scale. Each mistake names the element.
+/// UINT8 values whole numbers 0..255, each taken as the model's float for it (b / 255 by default). Each mistake names the element.
 /// </summary>
 internal static class TensorDataReader
 {
-    public static void Read(ReadOnlySpan<byte> data, TensorDatatype datatype, ReadOnlySpan<long> shape, float uint8Scale, Span<float> destination)
+    public static void Read(ReadOnlySpan<byte> data, TensorDatatype datatype, ReadOnlySpan<long> shape, ReadOnlySpan<float> uint8Values, Span<float> destination)
     {
         var reader = new Utf8JsonReader(data);
         try
@@ -19,8 +19,8 @@ internal static class TensorDataReader
             reader.Read();
             bool nested = reader.TokenType == JsonTokenType.StartArray;
             int count = nested
-                ? ReadNested(ref reader, datatype, shape, uint8Scale, destination)
-                : ReadFlat(ref reader, datatype, shape, uint8Scale, destination);
+                ? ReadNested(ref reader, datatype, shape, uint8Values, destination)
+                : ReadFlat(ref reader, datatype, shape, uint8Values, destination);
             if (count != destination.Length)
                 throw Bad($"\"data\" holds {count} values but shape [{string.Join(", ", shape.ToArray())}] needs {destination.Length}");
         }
@@ -31,21 +31,21 @@ internal static class TensorDataReader
     }
 
     // On the first element after '[': numbers up to the matching ']'.
-    private static int ReadFlat(ref Utf8JsonReader reader, TensorDatatype datatype, ReadOnlySpan<long> shape, float scale, Span<float> destination)
+    private static int ReadFlat(ref Utf8JsonReader reader, TensorDatatype datatype, ReadOnlySpan<long> shape, ReadOnlySpan<float> uint8Values, Span<float> destination)
     {
         int count = 0;
         for (; reader.TokenType != JsonTokenType.EndArray; reader.Read())
         {
             if (reader.TokenType == JsonTokenType.StartArray) throw Bad("\"data\" mixes numbers and arrays; send it flat or nested as the shape throughout");
             if (count == destination.Length) throw Bad($"\"data\" holds more values than shape [{string.Join(", ", shape.ToArray())}] needs ({destination.Length})");
-            destination[count] = Value(ref reader, datatype, scale, count);
+            destination[count] = Value(ref reader, datatype, uint8Values, count);
             count++;
         }
         return count;
     }
 
     // On the first inner '[': arrays nested as deep as the shape, each as long as its dimension, numbers only in the innermost.
-    private static int ReadNested(ref Utf8JsonReader reader, TensorDatatype datatype, ReadOnlySpan<long> shape, float scale, Span<float> destination)
+    private static int ReadNested(ref Utf8JsonReader reader, TensorDatatype datatype, ReadOnlySpan<long> shape, ReadOnlySpan<float> uint8Values, Span<float> destination)
     {
         int rank = shape.Length;
         if (rank < 2) throw Bad($"\"data\" is nested deeper than its shape's {rank} dimension");
@@ -71,7 +71,7 @@ internal static class TensorDataReader
                 default:
                     if (depth != rank) throw Bad($"\"data\" has a value at depth {depth} where its shape puts them at depth {rank}; send it flat or nested as the shape throughout");
                     if (count == destination.Length) throw Bad($"\"data\" holds more values than its shape needs ({destination.Length})");
-                    destination[count] = Value(ref reader, datatype, scale, count);
+                    destination[count] = Value(ref reader, datatype, uint8Values, count);
                     count++;
                     lengths[depth - 1]++;
                     break;
@@ -86,14 +86,14 @@ internal static class TensorDataReader
             throw Bad($"\"data\" has {length} elements at depth {depth + 1} where shape [{string.Join(", ", shape.ToArray())}] says {shape[depth]}");
     }
 
-    private static float Value(ref Utf8JsonReader reader, TensorDatatype datatype, float scale, int index)
+    private static float Value(ref Utf8JsonReader reader, TensorDatatype datatype, ReadOnlySpan<float> uint8Values, int index)
     {
         if (reader.TokenType != JsonTokenType.Number)
             throw Bad($"\"data\" element {index} is {Describe(reader.TokenType)}; {(datatype == TensorDatatype.Uint8 ? "UINT8 data must be whole numbers 0..255" : "FP32 data must be numbers")}");
         if (datatype == TensorDatatype.Uint8)
         {
             if (!reader.TryGetByte(out byte b)) throw Bad($"\"data\" element {index} is {Text(ref reader)}; UINT8 data must be whole numbers 0..255");
-            return b * scale;
+            return uint8Values[b];
         }
         if (!reader.TryGetSingle(out float value) || !float.IsFinite(value))
             throw Bad($"\"data\" element {index} is {Text(ref reader)}, which is not a finite FP32 value");

@@ -9,6 +9,6 @@ internal enum TensorDatatype
     /// <summary>32-bit floats, passed to the model as they are.</summary>
     Fp32,
 
-    /// <summary>Bytes 0..255 (pixels), multiplied by the model's Uint8Scale.</summary>
+    /// <summary>Bytes 0..255 (pixels), divided by the model's Uint8Divisor.</summary>
     Uint8,
 }
