@@ -14,10 +14,11 @@ internal static class InferRequestReader
     public static InferRequest Read(ReadOnlySpan<byte> body)
     {
         InferRequest request = InferRequest.Empty();
+        if (body.Trim(" \t\r\n"u8).IsEmpty) throw Bad("the body is empty; send a JSON object with \"inputs\"");
         var reader = new Utf8JsonReader(body, s_options);
         try
         {
-            if (!reader.Read()) throw Bad("the body is empty; send a JSON object with \"inputs\"");
+            reader.Read();
             if (reader.TokenType != JsonTokenType.StartObject) throw Bad("the body must be a JSON object with \"inputs\"");
             while (NextProperty(ref reader))
             {
