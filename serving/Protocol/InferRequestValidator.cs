@@ -30,15 +30,14 @@ internal static class InferRequestValidator
     }
 
     // The shape must be [batch, ...one sample], the sample as the metadata gives it, flat, or [h, w] for one channel.
+    // The messages are made only for a refusal: a valid request allocates nothing here.
     private static int CheckShape(in InferRequest request, ModelSignature model)
     {
         ReadOnlySpan<long> shape = request.Shape[..request.Rank];
-        string given = "[" + Dims(shape) + "]";
-        string wanted = $"[batch, {Dims(model.SampleDims)}]" + (model.SampleShape.IsImage ? $" or [batch, {model.InputSize}]" : "");
-        if (shape.Length < 2) throw Bad($"shape {given} does not fit model '{model.ModelName}': give {wanted}");
+        if (shape.Length < 2) throw DoesNotFit(shape, model);
         foreach (long dim in shape)
         {
-            if (dim <= 0) throw Bad($"shape {given} has a dimension of {dim}; every dimension, the batch too, must be at least 1");
+            if (dim <= 0) throw Bad($"shape [{Dims(shape)}] has a dimension of {dim}; every dimension, the batch too, must be at least 1");
         }
         long batch = shape[0];
         if (batch > model.MaxBatchSize)
@@ -48,9 +47,13 @@ internal static class InferRequestValidator
         bool fits = sample.SequenceEqual(model.SampleDims)
             || (sample.Length == 1 && sample[0] == model.InputSize)
             || (s.IsImage && s.Channels == 1 && sample.Length == 2 && sample[0] == s.Height && sample[1] == s.Width);
-        if (!fits) throw Bad($"shape {given} does not fit model '{model.ModelName}': give {wanted}");
+        if (!fits) throw DoesNotFit(shape, model);
         return (int)batch;
     }
+
+    private static ProtocolException DoesNotFit(ReadOnlySpan<long> shape, ModelSignature model) =>
+        Bad($"shape [{Dims(shape)}] does not fit model '{model.ModelName}': give [batch, {Dims(model.SampleDims)}]"
+            + (model.SampleShape.IsImage ? $" or [batch, {model.InputSize}]" : ""));
 
     private static OutputSelection Outputs(ReadOnlySpan<byte> body, in InferRequest request, ModelSignature model)
     {

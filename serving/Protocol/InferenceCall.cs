@@ -12,6 +12,10 @@ internal static class InferenceCall
 {
     [ThreadStatic] private static Utf8JsonWriter? t_writer;
 
+    // Where an idle writer points, so it holds no request's buffer. Not a Stream: Reset(Stream) after
+    // Reset(IBufferWriter) makes a new buffer writer each time.
+    private static readonly ArrayBufferWriter<byte> s_nowhere = new(1);
+
     /// <summary>Answers <paramref name="body"/> with <paramref name="version"/> into <paramref name="answer"/>; returns the batch size.</summary>
     /// <exception cref="ProtocolException">The request is malformed or does not fit the model.</exception>
     public static int Execute(ReadOnlySpan<byte> body, ModelVersion version, IBufferWriter<byte> answer)
@@ -27,7 +31,7 @@ internal static class InferenceCall
             TensorDataReader.Read(body.Slice(request.DataStart, request.DataLength), input.Datatype, request.Shape[..request.Rank],
                 model.Uint8Values, inputs.AsSpan(0, inputCount));
             version.Backend.Run(inputs.AsSpan(0, inputCount), outputs.AsSpan(0, outputCount));
-            Utf8JsonWriter writer = t_writer ??= new Utf8JsonWriter(Stream.Null);
+            Utf8JsonWriter writer = t_writer ??= new Utf8JsonWriter(s_nowhere);
             writer.Reset(answer);
             try
             {
@@ -36,7 +40,7 @@ internal static class InferenceCall
             }
             finally
             {
-                writer.Reset(Stream.Null);
+                writer.Reset(s_nowhere);
             }
         }
         finally
