@@ -1,14 +1,19 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using ModelGen.Serving.Protocol;
 
 namespace ModelGen.Serving.Http;
 
-/// <summary>Writes the protocol's error answer, <c>{"error": "..."}</c>, with its status.</summary>
+/// <summary>Writes the protocol's error answer, <c>{"error": "..."}</c>, with its status and length.</summary>
 internal static class ErrorAnswer
 {
     public static Task WriteAsync(HttpContext context, int statusCode, string message)
     {
-        context.Response.StatusCode = statusCode;
-        return context.Response.WriteAsJsonAsync(new ErrorResponse(message), ProtocolJsonContext.Default.ErrorResponse, contentType: null, context.RequestAborted);
+        byte[] body = JsonSerializer.SerializeToUtf8Bytes(new ErrorResponse(message), ProtocolJsonContext.Default.ErrorResponse);
+        HttpResponse response = context.Response;
+        response.StatusCode = statusCode;
+        response.ContentType = "application/json; charset=utf-8";
+        response.ContentLength = body.Length;
+        return response.Body.WriteAsync(body, context.RequestAborted).AsTask();
     }
 }
