@@ -9,7 +9,7 @@ internal static class ErrorAnswer
 {
     public static Task WriteAsync(HttpContext context, int statusCode, string message)
     {
-        byte[] body = JsonSerializer.SerializeToUtf8Bytes(new ErrorResponse(message), ProtocolJsonContext.Default.ErrorResponse);
+        byte[] body = JsonSerializer.SerializeToUtf8Bytes(new ErrorResponse(message), ProtocolJsonContext.Relaxed.ErrorResponse);
         HttpResponse response = context.Response;
         response.StatusCode = statusCode;
         response.ContentType = "application/json; charset=utf-8";

@@ -11,7 +11,7 @@ internal sealed class MetadataEndpoints(ModelRepository repository, Microsoft.Ex
     /// <summary><c>GET /v2</c>.</summary>
     public Task ServerAsync(HttpContext context) =>
         context.Response.WriteAsJsonAsync(new ServerMetadataResponse(options.Value.ServerName, s_version, []),
-            ProtocolJsonContext.Default.ServerMetadataResponse, contentType: null, context.RequestAborted);
+            ProtocolJsonContext.Relaxed.ServerMetadataResponse, contentType: null, context.RequestAborted);
 
     /// <summary><c>GET /v2/health/live</c>: the process answers. The protocol gives health as the status alone, with an empty body.</summary>
     public static Task LiveAsync(HttpContext context)
@@ -36,7 +36,7 @@ internal sealed class MetadataEndpoints(ModelRepository repository, Microsoft.Ex
             ? [new TensorMetadata(s.OutputName, "FP32", [-1, s.OutputSize]), new TensorMetadata(s.ClassOutputName, "INT64", [-1])]
             : [new TensorMetadata(s.OutputName, "FP32", [-1, s.OutputSize])];
         var metadata = new ModelMetadataResponse(model.Name, [version.Label], version.Backend.Platform, inputs, outputs);
-        return context.Response.WriteAsJsonAsync(metadata, ProtocolJsonContext.Default.ModelMetadataResponse, contentType: null, context.RequestAborted);
+        return context.Response.WriteAsJsonAsync(metadata, ProtocolJsonContext.Relaxed.ModelMetadataResponse, contentType: null, context.RequestAborted);
     });
 
     /// <summary><c>GET /v2/models/{name}[/versions/{version}]/ready</c>: 200, or 400 while the server is stopping.</summary>

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace ModelGen.Serving.Protocol;
@@ -31,7 +32,7 @@ internal static class InferenceCall
             TensorDataReader.Read(body.Slice(request.DataStart, request.DataLength), input.Datatype, request.Shape[..request.Rank],
                 model.Uint8Values, inputs.AsSpan(0, inputCount));
             version.Backend.Run(inputs.AsSpan(0, inputCount), outputs.AsSpan(0, outputCount));
-            Utf8JsonWriter writer = t_writer ??= new Utf8JsonWriter(s_nowhere);
+            Utf8JsonWriter writer = t_writer ??= new Utf8JsonWriter(s_nowhere, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
             writer.Reset(answer);
             try
             {

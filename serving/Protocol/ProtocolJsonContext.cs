@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace ModelGen.Serving.Protocol;
@@ -12,4 +14,16 @@ namespace ModelGen.Serving.Protocol;
 [JsonSerializable(typeof(ErrorResponse))]
 [JsonSerializable(typeof(ServerMetadataResponse))]
 [JsonSerializable(typeof(ModelMetadataResponse))]
-internal sealed partial class ProtocolJsonContext : JsonSerializerContext;
+internal sealed partial class ProtocolJsonContext : JsonSerializerContext
+{
+    /// <summary>
+    /// The context the server writes with: quotes and apostrophes in messages stay as typed (the default encoder
+    /// writes \u0022 and \u0027, which is valid but hard to read in a terminal). The relaxed encoder is only
+    /// unsafe for JSON pasted into HTML, which these answers are not.
+    /// </summary>
+    public static ProtocolJsonContext Relaxed { get; } = new(new JsonSerializerOptions
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}

@@ -120,6 +120,7 @@ public sealed class BadRequestTests(ServerFixture fixture) : IClassFixture<Serve
     {
         string text = await response.Content.ReadAsStringAsync();
         Assert.True((int)response.StatusCode == status, $"{wrong}: expected {status}, got {(int)response.StatusCode}: {text}");
+        Assert.DoesNotContain("\\u00", text, StringComparison.Ordinal); // quotes as typed, readable in a terminal
         using JsonDocument body = JsonDocument.Parse(text);
         string error = body.RootElement.GetProperty("error").GetString()!;
         Assert.Contains(message, error, StringComparison.Ordinal);
