@@ -43,7 +43,10 @@ internal sealed class ModelFileMonitor(ServedModel model, ILogger logger)
         }
         catch (Exception e)
         {
-            ServingLog.ModelRefused(logger, model.Name, _path, OneLine(e.Message), model.Current?.Number ?? 0);
+            // A ModelFileException's message starts with the path, which the log line already gives.
+            string reason = OneLine(e.Message);
+            if (reason.StartsWith(_path + ": ", StringComparison.Ordinal)) reason = reason[(_path.Length + 2)..];
+            ServingLog.ModelRefused(logger, model.Name, _path, reason, model.Current?.Number ?? 0);
         }
     }
 
