@@ -31,3 +31,7 @@ public partial class TinyConvNet;
 [Input(3)]
 [Dense(2, Activation.Identity)]
 public partial class TinyRegressor;
+
+/// <summary>PyTorch's 784 → 128 ReLU → 10 softmax MLP, imported from its ONNX export with its trained weights.</summary>
+[OnnxModel("../fixtures/pytorch/mlp.onnx")]
+public partial class TorchMlp;
