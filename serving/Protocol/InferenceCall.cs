@@ -24,12 +24,19 @@ internal static class InferenceCall
         InferRequest request = InferRequestReader.Read(body);
         ModelSignature model = version.Signature;
         InferInput input = InferRequestValidator.Validate(body, request, model);
-        int inputCount = input.BatchSize * model.InputSize, outputCount = input.BatchSize * model.OutputSize;
+        // Each value takes at least two bytes ("0,"): a shorter "data" cannot fill the shape, and is refused before
+        // buffers the size of the shape are rented (a huge shape with little data must not cost memory).
+        ReadOnlySpan<byte> data = body.Slice(request.DataStart, request.DataLength);
+        if (data[0] != (byte)'[') throw ProtocolException.BadRequest("\"data\" must be an array of numbers");
+        long values = (long)input.BatchSize * model.InputSize;
+        if (values > (data.Length + 1L) / 2)
+            throw ProtocolException.BadRequest($"\"data\" is {data.Length} bytes, too short for the {values} values its shape needs");
+        int inputCount = (int)values, outputCount = checked(input.BatchSize * model.OutputSize);
         float[] inputs = ArrayPool<float>.Shared.Rent(inputCount);
         float[] outputs = ArrayPool<float>.Shared.Rent(outputCount);
         try
         {
-            TensorDataReader.Read(body.Slice(request.DataStart, request.DataLength), input.Datatype, request.Shape[..request.Rank],
+            TensorDataReader.Read(data, input.Datatype, request.Shape[..request.Rank],
                 model.Uint8Values, inputs.AsSpan(0, inputCount));
             version.Backend.Run(inputs.AsSpan(0, inputCount), outputs.AsSpan(0, outputCount));
             Utf8JsonWriter writer = t_writer ??= new Utf8JsonWriter(s_nowhere, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
