@@ -51,6 +51,7 @@ public static class InferenceServiceCollectionExtensions
             provider.GetRequiredService<IOptions<InferenceServerOptions>>(), provider.GetRequiredService<ServingMetrics>(),
             provider.GetRequiredService<ILoggerFactory>()));
         services.TryAddSingleton<InferenceGate>();
+        services.TryAddSingleton(provider => new InferenceRunner(provider.GetRequiredService<InferenceGate>()));
         services.TryAddSingleton<InferEndpoint>();
         services.TryAddSingleton<MetadataEndpoints>();
         // Loading first: the watcher starts from the versions loaded at start-up.

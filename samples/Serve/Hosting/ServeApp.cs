@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ModelGen.Serving;
+using ModelGen.Samples.Serve.Predict;
 using OpenTelemetry.Metrics;
 
 namespace ModelGen.Samples.Serve.Hosting;
@@ -44,6 +45,9 @@ internal static class ServeApp
         WebApplication app = builder.Build();
         app.MapInferenceProtocol();
         app.MapPrometheusScrapingEndpoint(); // GET /metrics
+        ServedModel served = app.Services.GetRequiredService<ModelRepository>().Find(settings.ModelName)!;
+        var predict = new PredictEndpoint(served, app.Services.GetRequiredService<InferenceRunner>(), settings.MaxRequestBodyBytes);
+        app.MapPost("/predict", predict.HandleAsync); // a PNG or JPEG of one digit
         return app;
     }
 
