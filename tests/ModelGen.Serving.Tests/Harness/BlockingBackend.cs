@@ -1,7 +1,10 @@
 namespace ModelGen.Serving.Tests.Harness;
 
-/// <summary>A backend whose Run waits until the test lets it go: a request that holds its inference slot. Answers zeros.</summary>
-public sealed class BlockingBackend : IInferenceBackend, IDisposable
+/// <summary>
+/// A backend whose Run waits until the test lets it go (a request that holds its inference slot, or stays in flight
+/// across a swap), then answers <paramref name="answer"/> for every output.
+/// </summary>
+public sealed class BlockingBackend(float answer = 0) : IInferenceBackend, IDisposable
 {
     private readonly SemaphoreSlim _release = new(0);
     private readonly SemaphoreSlim _entered = new(0);
@@ -16,7 +19,7 @@ public sealed class BlockingBackend : IInferenceBackend, IDisposable
     {
         _entered.Release();
         _release.Wait(TimeSpan.FromSeconds(30));
-        outputs.Clear();
+        outputs.Fill(answer);
     }
 
     /// <summary>Waits until a request is inside Run.</summary>

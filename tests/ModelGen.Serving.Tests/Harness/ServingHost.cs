@@ -78,3 +78,9 @@ public sealed class ServingHost : IAsyncDisposable
         await _app.DisposeAsync();
     }
 }
+
+/// <summary>Service lookup without importing Microsoft.Extensions.DependencyInjection into every test file.</summary>
+public static class ServiceProviderExtensions
+{
+    public static T GetRequiredServiceOf<T>(this IServiceProvider services) where T : notnull => services.GetRequiredService<T>();
+}
