@@ -5,12 +5,6 @@ internal sealed class ProtocolException : Exception
 {
     public ProtocolException(int statusCode, string message) : base(message) => StatusCode = statusCode;
 
-    public ProtocolException() : this(400, "bad request") { }
-
-    public ProtocolException(string message) : this(400, message) { }
-
-    public ProtocolException(string message, Exception innerException) : base(message, innerException) => StatusCode = 400;
-
     /// <summary>The HTTP status to answer with.</summary>
     public int StatusCode { get; }
 
