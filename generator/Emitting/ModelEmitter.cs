@@ -226,6 +226,13 @@ namespace ModelGen.Generator.Emitting
                 w.Line("// Draws the dropout masks: it continues the stream that initialised the parameters, so a seed");
                 w.Line("// fixes every mask of a training run too.");
                 w.Line("private " + Rt + "Xoshiro256StarStar _dropoutRandom;");
+                w.Line();
+                w.Line("// A checkpoint saves the generator and sets it back, so that a resumed run draws the same masks.");
+                w.Line(Rt + "Xoshiro256StarStar? " + Rt + "IModel.TrainingRandom");
+                w.Line("{");
+                w.Line("    get => _dropoutRandom;");
+                w.Line("    set => _dropoutRandom = value ?? throw new global::System.ArgumentNullException(nameof(value), \"Dropout needs a generator.\");");
+                w.Line("}");
             }
             w.Line();
             w.Line("int " + Rt + "IModel.InputSize => InputSize;");

@@ -20,6 +20,36 @@ public struct Xoshiro256StarStar
         _s3 = SplitMix64(ref seed);
     }
 
+    /// <summary>Words in the generator's state, as <see cref="GetState"/> writes them.</summary>
+    public const int StateWords = 4;
+
+    /// <summary>
+    /// Writes the generator's whole state (<see cref="StateWords"/> words) into <paramref name="state"/>: what a
+    /// checkpoint saves so that a resumed run draws the same numbers as one that never stopped.
+    /// </summary>
+    public readonly void GetState(Span<ulong> state)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(state.Length, StateWords, nameof(state));
+        state[0] = _s0;
+        state[1] = _s1;
+        state[2] = _s2;
+        state[3] = _s3;
+    }
+
+    /// <summary>A generator that continues from a state <see cref="GetState"/> wrote.</summary>
+    /// <exception cref="ArgumentException">The state is not <see cref="StateWords"/> words, or is all zeros (a state xoshiro never reaches).</exception>
+    public static Xoshiro256StarStar FromState(ReadOnlySpan<ulong> state)
+    {
+        if (state.Length != StateWords) throw new ArgumentException($"A xoshiro256** state is {StateWords} words, not {state.Length}.", nameof(state));
+        if ((state[0] | state[1] | state[2] | state[3]) == 0) throw new ArgumentException("An all-zero state is not one xoshiro256** reaches.", nameof(state));
+        var random = default(Xoshiro256StarStar);
+        random._s0 = state[0];
+        random._s1 = state[1];
+        random._s2 = state[2];
+        random._s3 = state[3];
+        return random;
+    }
+
     private static ulong SplitMix64(ref ulong x)
     {
         ulong z = x += 0x9E3779B97F4A7C15UL;

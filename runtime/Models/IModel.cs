@@ -25,6 +25,30 @@ public interface IModel
     /// <summary>dLoss/dParameter of the last Backward; same layout as <see cref="Parameters"/>.</summary>
     float[] Gradients { get; }
 
+    /// <summary>
+    /// Saved values that are not trained (BatchNormalization's running statistics), flat, layer by layer; empty for a
+    /// model without any. Training Forwards update them; a checkpoint saves them with the parameters, and early stopping
+    /// restores them with the best epoch's parameters.
+    /// </summary>
+    float[] State => [];
+
+    /// <summary>Saved int64 counters (the batches each BatchNormalization layer has seen); empty for a model without any.</summary>
+    long[] Counters => [];
+
+    /// <summary>
+    /// The generator a training Forward draws from (dropout's masks), or null for a model that draws nothing. A
+    /// checkpoint saves it and sets it back, so that a resumed run drops the same units as one that never stopped.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Set to a generator on a model that draws nothing.</exception>
+    Xoshiro256StarStar? TrainingRandom
+    {
+        get => null;
+        set
+        {
+            if (value is not null) throw new InvalidOperationException($"{GetType().Name} draws no random numbers in training: it has no generator to set.");
+        }
+    }
+
     /// <summary>Re-initialises every parameter (and the dropout generator) from <paramref name="seed"/>.</summary>
     void InitializeParameters(ulong seed);
 

@@ -58,6 +58,19 @@ public sealed class AdamW : Optimizer, IMomentumOptimizer
     /// <summary>β1, the term a schedule that cycles momentum sets.</summary>
     float IMomentumOptimizer.Momentum { get => Beta1; set => Beta1 = value; }
 
+    private static readonly string[] s_stateNames = ["exp_avg", "exp_avg_sq"];
+
+    /// <inheritdoc />
+    protected internal override IReadOnlyList<string> StateNames => s_stateNames;
+
+    /// <inheritdoc />
+    protected internal override ref float[]? StateBuffer(string name)
+    {
+        if (name == "exp_avg") return ref _m;
+        if (name == "exp_avg_sq") return ref _v;
+        return ref base.StateBuffer(name);
+    }
+
     /// <inheritdoc />
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long stepNumber)
     {

@@ -81,6 +81,26 @@ public abstract class Optimizer
         return (float)Math.Sqrt((s0 + s1) + (s2 + s3));
     }
 
+    /// <summary>
+    /// The names of the buffers the optimizer carries from one step to the next, PyTorch's where it has them (Adam's
+    /// "exp_avg" and "exp_avg_sq", SGD's "momentum_buffer"): what a checkpoint saves besides <see cref="Steps"/>,
+    /// <see cref="LearningRate"/> and the momentum term. An optimizer that keeps other state between steps must override
+    /// this and <see cref="StateBuffer"/>, or its checkpoints would not resume exactly.
+    /// </summary>
+    protected internal virtual IReadOnlyList<string> StateNames => [];
+
+    /// <summary>The buffer called <paramref name="name"/>, one of <see cref="StateNames"/>: null until the first step makes it.</summary>
+    protected internal virtual ref float[]? StateBuffer(string name) =>
+        throw new ArgumentException($"{GetType().Name} keeps no buffer called '{name}'.", nameof(name));
+
+    /// <summary>Sets the counters a checkpoint saved: the steps taken and the last gradient norm.</summary>
+    internal void RestoreCounters(long steps, float lastGradientNorm)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(steps);
+        Steps = steps;
+        LastGradientNorm = lastGradientNorm;
+    }
+
     /// <summary>Applies step number <paramref name="stepNumber"/> (1-based).</summary>
     protected abstract void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long stepNumber);
 

@@ -61,6 +61,18 @@ public sealed unsafe class Sgd : Optimizer, IMomentumOptimizer
     /// </summary>
     public DecayMask? DecayMask { get; init; }
 
+    private static readonly string[] s_stateNames = ["momentum_buffer"];
+
+    /// <inheritdoc />
+    protected internal override IReadOnlyList<string> StateNames => s_stateNames;
+
+    /// <inheritdoc />
+    protected internal override ref float[]? StateBuffer(string name)
+    {
+        if (name == "momentum_buffer") return ref _velocity;
+        return ref base.StateBuffer(name);
+    }
+
     /// <inheritdoc />
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long stepNumber)
     {

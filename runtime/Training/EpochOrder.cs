@@ -41,6 +41,16 @@ internal sealed class EpochOrder
     /// <summary>Steps in one epoch; the last holds the remainder.</summary>
     public int BatchesPerEpoch => Options.BatchesPerEpoch(Count);
 
+    /// <summary>The current order: positions in the epoch → sample indices. A checkpoint saves it (it is shuffled in place, epoch after epoch).</summary>
+    public int[] Order => _order;
+
+    /// <summary>The shuffle generator, as a checkpoint saves and restores it.</summary>
+    public Xoshiro256StarStar Random
+    {
+        get => _random;
+        set => _random = value;
+    }
+
     /// <summary>Starts an epoch: a new random order, unless shuffling is off.</summary>
     public void Reshuffle()
     {

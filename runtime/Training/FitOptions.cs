@@ -59,6 +59,37 @@ public sealed record FitOptions
     public float LabelSmoothing { get; init; }
 
     /// <summary>
+    /// Keras' <c>validation_split</c>: the fraction of the training set held out as validation data, from 0 (the default: none)
+    /// up to (not including) 1. As in Keras, the validation samples are the LAST ones of the data as given, taken before any
+    /// shuffling: the first ⌊n · (1 − ValidationSplit)⌋ samples train, the rest validate (see <see cref="LabeledData.Split(double)"/>);
+    /// shuffle the data first if its order means something. The trainer copies both parts once, when it is made; <c>Fit</c>
+    /// then evaluates the held-out part after each epoch, unless it is given validation data of its own, which is an error.
+    /// </summary>
+    public double ValidationSplit { get; init; }
+
+    /// <summary>
+    /// Keras' <c>EarlyStopping</c> callback: after each epoch of <c>Fit</c>, watch a validation figure, stop when it has not
+    /// improved for <see cref="Training.EarlyStopping.Patience"/> epochs, and give the model the best epoch's weights back at
+    /// the end. Needs validation data (or <see cref="ValidationSplit"/>). Null (the default): no early stopping. The trainer's
+    /// <see cref="ClassifierTrainer{TWorkspace}.EarlyStopper"/> holds its state over the trainer's life, across <c>Fit</c> calls,
+    /// and its checkpoints hold it too. After resuming from the checkpoint of a run that early stopping ended,
+    /// <see cref="EarlyStopper.ShouldStop"/> is set: check it before calling <c>Fit</c> again, which would train on.
+    /// </summary>
+    public EarlyStopping? EarlyStopping { get; init; }
+
+    /// <summary>
+    /// Called after every epoch of <c>Fit</c> (after its validation pass and early stopping's check) with the epoch's record:
+    /// Keras' <c>on_epoch_end</c>. It may stop the run through <see cref="TrainingControl.StopTraining"/>. Null (the default): none.
+    /// </summary>
+    public EpochEndedCallback? EpochEnded { get; init; }
+
+    /// <summary>
+    /// Checkpoints the trainer writes by itself, every few steps and after each epoch of a <c>Fit</c>; null (the default):
+    /// none (<see cref="ClassifierTrainer{TWorkspace}.SaveCheckpoint"/> still writes one when asked).
+    /// </summary>
+    public CheckpointOptions? Checkpoint { get; init; }
+
+    /// <summary>
     /// Steps in one epoch over <paramref name="samples"/> training samples: ⌈samples / BatchSize⌉, or 1 when the batch
     /// holds the whole set. What a schedule's lengths in steps are counted in.
     /// </summary>

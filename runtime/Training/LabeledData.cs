@@ -44,6 +44,21 @@ public sealed class LabeledData
     }
 
     /// <summary>
+    /// Keras' <c>validation_split</c>: the data cut in two, copies of the first ⌊Count · (1 − <paramref name="validationFraction"/>)⌋
+    /// samples for training and of the rest, the LAST samples in the data's order, for validation. As in Keras, nothing is
+    /// shuffled first: shuffle the data yourself if its order means something (sorted by class, say). Throws when
+    /// <paramref name="validationFraction"/> is not above 0 and below 1, or when one part would be empty.
+    /// </summary>
+    public (LabeledData Train, LabeledData Validation) Split(double validationFraction) => Split(validationFraction, nameof(validationFraction));
+
+    internal (LabeledData Train, LabeledData Validation) Split(double validationFraction, string parameterName)
+    {
+        int n = DataSplit.TrainCount(Count, validationFraction, parameterName);
+        return (new LabeledData(Inputs.AsSpan(0, n * InputSize).ToArray(), Labels.AsSpan(0, n).ToArray(), InputSize),
+            new LabeledData(Inputs.AsSpan(n * InputSize).ToArray(), Labels.AsSpan(n).ToArray(), InputSize));
+    }
+
+    /// <summary>
     /// Throws a clear ArgumentException unless every sample fits <paramref name="model"/>: the same
     /// number of values per sample, and every label one of its classes. <paramref name="role"/> names
     /// the data in the message ("training data", "validation data").

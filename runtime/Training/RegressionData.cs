@@ -36,6 +36,19 @@ public sealed class RegressionData
     /// <summary>Samples in the set.</summary>
     public int Count => Targets.Length / OutputSize;
 
+    /// <summary>
+    /// Keras' <c>validation_split</c>, as <see cref="LabeledData.Split(double)"/>: copies of the first ⌊Count · (1 − <paramref name="validationFraction"/>)⌋
+    /// samples for training and of the last ones for validation, in the data's order, nothing shuffled.
+    /// </summary>
+    public (RegressionData Train, RegressionData Validation) Split(double validationFraction) => Split(validationFraction, nameof(validationFraction));
+
+    internal (RegressionData Train, RegressionData Validation) Split(double validationFraction, string parameterName)
+    {
+        int n = DataSplit.TrainCount(Count, validationFraction, parameterName);
+        return (new RegressionData(Inputs.AsSpan(0, n * InputSize).ToArray(), Targets.AsSpan(0, n * OutputSize).ToArray(), InputSize, OutputSize),
+            new RegressionData(Inputs.AsSpan(n * InputSize).ToArray(), Targets.AsSpan(n * OutputSize).ToArray(), InputSize, OutputSize));
+    }
+
     /// <summary>Throws a clear ArgumentException unless the data fits <paramref name="model"/>'s input and output sizes.</summary>
     public void CheckFits(IModel model, string role, string parameterName)
     {

@@ -28,8 +28,8 @@ internal sealed class ScheduleClock
         }
     }
 
-    /// <summary>Steps taken so far: the 0-based number of the next step.</summary>
-    public long Steps { get; private set; }
+    /// <summary>Steps taken so far: the 0-based number of the next step (a checkpoint sets it back: a schedule is a function of it alone).</summary>
+    public long Steps { get; set; }
 
     /// <summary>The run's planned steps: the options' <see cref="FitOptions.ScheduledEpochs"/>, else <paramref name="fitEpochs"/> (a Fit call's plan); 0 when neither is known.</summary>
     public long TotalSteps(int? fitEpochs) => (long)(_scheduledEpochs ?? fitEpochs ?? 0) * _batchesPerEpoch;

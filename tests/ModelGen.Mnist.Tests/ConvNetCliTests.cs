@@ -35,7 +35,7 @@ public sealed class ConvNetCliTests : IDisposable
         Assert.Equal(MnistConvNet.Spec, root.GetProperty("spec").GetString());
         Assert.Equal(MnistConvNet.ParameterCount, root.GetProperty("parameterCount").GetInt32());
         // The recipe's learning rate, with the user's epochs and batch size.
-        Assert.Equal(0.001, root.GetProperty("hyperparameters").GetProperty("learningRate").GetDouble());
+        Assert.Equal(0.003, root.GetProperty("hyperparameters").GetProperty("learningRate").GetDouble());
         Assert.Equal(32, root.GetProperty("hyperparameters").GetProperty("batchSize").GetInt32());
         double accuracy = root.GetProperty("testAccuracy").GetDouble();
         Assert.True(accuracy > 0.5, $"accuracy {accuracy} after one epoch on the easy synthetic set");
@@ -72,10 +72,10 @@ public sealed class ConvNetCliTests : IDisposable
     }
 
     [Fact]
-    public void The_convnet_recipe_is_keras()
+    public void The_convnet_recipe_is_keras_with_one_cycle_and_random_crops()
     {
         TrainingOptions recipe = MnistNetwork.Cnn.Recipe;
-        Assert.Equal((15, 128, 1e-3, OptimizerKind.Adam), (recipe.Epochs, recipe.BatchSize, recipe.LearningRate, recipe.Optimizer));
+        Assert.Equal((15, 128, 3e-3, OptimizerKind.Adam, ScheduleKind.OneCycle, 2), (recipe.Epochs, recipe.BatchSize, recipe.LearningRate, recipe.Optimizer, recipe.Schedule, recipe.CropPadding));
         Assert.Same(MnistNetwork.Cnn, MnistNetwork.Find("CNN"));
     }
 

@@ -13,4 +13,5 @@ namespace ModelGen.Samples.Mnist.Output;
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
 [JsonSerializable(typeof(TrainingMetrics))]
+[JsonSerializable(typeof(RunProgress))]
 internal sealed partial class MetricsJsonContext : JsonSerializerContext;

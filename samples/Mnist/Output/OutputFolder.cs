@@ -21,7 +21,7 @@ namespace ModelGen.Samples.Mnist.Output;
 public sealed partial class OutputFolder : IDisposable
 {
     /// <summary>The files train may leave in the folder; anything else there is the user's, and is not replaced.</summary>
-    private static readonly HashSet<string> s_ownFiles = new(TrainingOutputs.All, StringComparer.Ordinal);
+    private static readonly HashSet<string> s_ownFiles = new([.. TrainingOutputs.All, Training.RunCheckpoints.FileName], StringComparer.Ordinal);
 
     private readonly FileStream _lock;
     private bool _committed;
@@ -174,6 +174,10 @@ public sealed partial class OutputFolder : IDisposable
         }
         foreach (string folder in Directory.GetDirectories(parent, $".{name}.old-*").Concat(Directory.GetDirectories(parent, $".{name}.staging-*")))
             TryDelete(folder);
+        // A checkpoint whose write was cut short (the complete one before it is still in place).
+        if (Directory.Exists(full))
+            foreach (string partial in Directory.GetFiles(full, $".{Training.RunCheckpoints.FileName}.*.tmp"))
+                File.Delete(partial);
     }
 
     private static void CheckOwnFilesOnly(string full, string option)

@@ -20,7 +20,7 @@ public static class TrainingOutputs
     public const string ConfusionMatrixFile = "confusion_matrix.png";
     /// <summary>The grid of captioned test digits.</summary>
     public const string SamplesFile = "samples.png";
-    /// <summary>Loss and accuracy per epoch.</summary>
+    /// <summary>Loss and accuracy per epoch (train, validation, test) and the learning rate.</summary>
     public const string TrainingCurvesFile = "training_curves.png";
 
     /// <summary>The five files' names, in the order they are written.</summary>
@@ -32,8 +32,12 @@ public static class TrainingOutputs
     /// </summary>
     public const string SaveDelayVariable = "MODELGEN_TEST_SAVE_DELAY_MS";
 
-    /// <summary>Writes all five files into <paramref name="folder"/>, stopping between files when <paramref name="cancellationToken"/> is cancelled.</summary>
-    public static void Write(string folder, IModel model, TrainingMetrics metrics, MnistSet test, Evaluation evaluation, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Writes all five files into <paramref name="folder"/>, stopping between files when <paramref name="cancellationToken"/> is cancelled;
+    /// <paramref name="learningRates"/> (every step's) go into the training curves' rate panel.
+    /// </summary>
+    public static void Write(string folder, IModel model, TrainingMetrics metrics, MnistSet test, Evaluation evaluation, LearningRateCurve? learningRates = null,
+        CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(folder);
         int delay = int.TryParse(Environment.GetEnvironmentVariable(SaveDelayVariable), System.Globalization.CultureInfo.InvariantCulture, out int ms) ? Math.Max(ms, 0) : 0;
@@ -51,7 +55,7 @@ public static class TrainingOutputs
         Next();
         WriteBytes(Path.Combine(folder, SamplesFile), SamplesPlot.Render(test, evaluation));
         Next();
-        WriteBytes(Path.Combine(folder, TrainingCurvesFile), TrainingCurvesPlot.Render(metrics.History));
+        WriteBytes(Path.Combine(folder, TrainingCurvesFile), TrainingCurvesPlot.Render(metrics.History, learningRates, metrics.EarlyStopping?.RestoredEpoch));
         Next();
     }
 

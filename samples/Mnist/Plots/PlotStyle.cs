@@ -7,6 +7,8 @@ internal static class PlotStyle
 {
     public static readonly Color Train = Color.FromHex("#1f77b4");
     public static readonly Color Test = Color.FromHex("#d62728");
+    public static readonly Color Validation = Color.FromHex("#2ca02c");
+    public static readonly Color Rate = Color.FromHex("#9467bd");
     public static readonly Color Mistake = Color.FromHex("#d62728");
 
     // Common sans-serif families; ScottPlot's own default falls back to a serif font on Linux servers.

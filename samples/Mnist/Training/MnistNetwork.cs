@@ -67,6 +67,10 @@ public sealed class MnistNetwork
     /// <summary>The network's default hyper-parameters.</summary>
     public TrainingOptions Recipe { get; }
 
+    /// <summary>The network's recipe for <paramref name="dataset"/> (a <see cref="KnownDatasets"/> name, or null for any other).</summary>
+    public TrainingOptions RecipeFor(string? dataset) =>
+        dataset == KnownDatasets.FashionMnist && this == ResNet ? TrainingOptions.ResNetFashion : Recipe;
+
     /// <summary>The largest batch a workspace can hold.</summary>
     public int MaxBatchSize { get; }
 

@@ -176,6 +176,13 @@ partial class Net : global::ModelGen.IClassifier<Net.Workspace>
     // fixes every mask of a training run too.
     private global::ModelGen.Xoshiro256StarStar _dropoutRandom;
 
+    // A checkpoint saves the generator and sets it back, so that a resumed run draws the same masks.
+    global::ModelGen.Xoshiro256StarStar? global::ModelGen.IModel.TrainingRandom
+    {
+        get => _dropoutRandom;
+        set => _dropoutRandom = value ?? throw new global::System.ArgumentNullException(nameof(value), "Dropout needs a generator.");
+    }
+
     int global::ModelGen.IModel.InputSize => InputSize;
     int global::ModelGen.IModel.OutputSize => OutputSize;
     string global::ModelGen.IModel.Spec => Spec;

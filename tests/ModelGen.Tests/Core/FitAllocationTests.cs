@@ -1,4 +1,5 @@
 using ModelGen.Tests.Models;
+using ModelGen.TestModels;
 using ModelGen.Training;
 
 namespace ModelGen.Tests.Core;
@@ -83,6 +84,43 @@ public sealed class FitAllocationTests
         Assert.Equal(0, bytes);
         Assert.True(progress.Reports >= 12 * 4, $"{progress.Reports} reports");
         Assert.True(optimizer.LastGradientNorm > 1e-3f, $"the gradient norm {optimizer.LastGradientNorm} was not clipped");
+    }
+
+    [Fact]
+    public void Training_epochs_with_a_validation_split_early_stopping_and_a_callback_allocate_nothing()
+    {
+        // The options change Fit's epoch ends, never a step: the held-out part is copied once, when the trainer is made.
+        var options = new FitOptions { BatchSize = 32, Seed = 1, ValidationSplit = 0.2, EarlyStopping = new EarlyStopping { Patience = 2 }, EpochEnded = (_, _) => { } };
+        var trainer = new ClassifierTrainer<MnistMlp.Workspace>(new MnistMlp(1), new Adam(), s_data, options);
+        var progress = new Counter();
+
+        long bytes = AllocationMeter.Measure(() => trainer.TrainEpoch(progress, CancellationToken.None), repetitions: 10);
+
+        Assert.Equal(0, bytes);
+        Assert.Equal(80, trainer.Train.Count);
+        Assert.True(progress.Reports >= 12 * 3, $"{progress.Reports} reports");
+    }
+
+    [Fact]
+    public void Early_stoppings_check_and_its_copies_of_the_best_weights_allocate_nothing()
+    {
+        // A falling figure makes every epoch a new best, whose parameters, running statistics and counters are copied into
+        // the buffers allocated with the stopper; every other epoch is told a worse figure; then the best weights go back.
+        var model = new TinyResNet(1);
+        var stopper = new EarlyStopper(new EarlyStopping { Patience = 1000 }, model);
+        int epoch = 0;
+
+        long bytes = AllocationMeter.Measure(() =>
+        {
+            epoch++;
+            stopper.Update(epoch, epoch % 2 == 0 ? 1e9 : 1.0 / epoch);
+            stopper.RestoreBestWeights();
+        }, repetitions: 10);
+
+        Assert.Equal(0, bytes);
+        Assert.True(stopper.State.BestEpoch >= epoch - 1, $"best epoch {stopper.State.BestEpoch} of {epoch}");
+        Assert.Equal(TinyResNet.ParameterCount, stopper.State.BestParameters.Length);
+        Assert.Equal(TinyResNet.StateCount, stopper.State.BestState.Length);
     }
 
     [Fact]
