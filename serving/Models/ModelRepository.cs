@@ -13,6 +13,8 @@ public sealed class ModelRepository
     {
         InferenceServerOptions server = options.Value;
         server.Validate();
+        // Process-wide: the server owns the kernels' threads.
+        Kernels.AllowParallel = server.ParallelKernels;
         ILogger logger = loggers.CreateLogger("ModelGen.Serving.Models");
         var models = new List<ServedModel>();
         foreach (ModelRegistration registration in registrations)
