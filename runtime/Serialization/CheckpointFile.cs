@@ -61,15 +61,17 @@ internal sealed class CheckpointFile
     public void Write(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        // Each tensor's bytes are made once: hashed for the header, then written after it.
+        byte[][] data = _tensors.Select(t => LittleEndianBytes(t.Values)).ToArray();
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach ((_, Array values) in _tensors) hash.AppendData(LittleEndianBytes(values));
+        foreach (byte[] bytes in data) hash.AppendData(bytes);
         var metadata = new SortedDictionary<string, string>(Metadata, StringComparer.Ordinal)
         {
             [FormatKey] = FormatVersion,
             [ChecksumKey] = Convert.ToHexStringLower(hash.GetHashAndReset()),
         };
         stream.Write(EncodeHeader(metadata));
-        foreach ((_, Array values) in _tensors) stream.Write(LittleEndianBytes(values));
+        foreach (byte[] bytes in data) stream.Write(bytes);
     }
 
     /// <summary>
