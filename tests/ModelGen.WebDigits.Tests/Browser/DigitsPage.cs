@@ -26,7 +26,7 @@ public sealed class DigitsPage : IAsyncDisposable
     public IPage Page { get; }
 
     /// <summary>Opens the page in a new browser context (a new visitor) and waits until it is ready to draw.</summary>
-    public static async Task<DigitsPage> OpenAsync(PublishedPage published, bool touch = false)
+    public static async Task<DigitsPage> OpenAsync(PublishedPage published, bool touch = false, string? url = null)
     {
         IBrowserContext context = await published.Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -34,10 +34,14 @@ public sealed class DigitsPage : IAsyncDisposable
             HasTouch = touch,
         });
         var page = new DigitsPage(context, await context.NewPageAsync());
-        await page.Page.GotoAsync(published.Url);
-        await page.Page.WaitForFunctionAsync("() => window.webDigits?.ready === true", null, new PageWaitForFunctionOptions { Timeout = 120_000 });
+        await page.Page.GotoAsync(url ?? published.Url);
+        await page.WaitReadyAsync();
         return page;
     }
+
+    /// <summary>Waits until the page (after a navigation or a reload) is ready to draw.</summary>
+    public Task WaitReadyAsync() =>
+        Page.WaitForFunctionAsync("() => window.webDigits?.ready === true", null, new PageWaitForFunctionOptions { Timeout = 120_000 });
 
     /// <summary>The digit the page shows, or null while it shows the hint.</summary>
     public Task<int?> DigitAsync() => Page.EvaluateAsync<int?>("() => window.webDigits.digit");

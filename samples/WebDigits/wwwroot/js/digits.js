@@ -10,9 +10,10 @@ const select = $('network');
 const bars = [];
 
 // What the page knows, readable by the browser tests (they wait on these rather than on timings).
-// readyMs: from navigation start to the runtime, the default network and the replay digits being loaded.
+// readyMs: from navigation start to the runtime and the default network being loaded. offlineReady: every file the page
+// can need is in the service worker's cache.
 // readTimes: every reading's milliseconds (preprocessing and one forward pass, in C#).
-const state = (window.webDigits = { ready: false, readyMs: null, reads: 0, lastReadMs: 0, readTimes: [], digit: null, probabilities: [] });
+const state = (window.webDigits = { ready: false, readyMs: null, offlineReady: false, reads: 0, lastReadMs: 0, readTimes: [], digit: null, probabilities: [] });
 
 let api;            // DigitsExports
 let manifest;       // models/models.json
@@ -70,6 +71,28 @@ async function start() {
   document.body.dataset.ready = 'true';
   $('status').textContent = 'Ready: draw a digit.';
   show(null);
+  keepForOffline().catch((e) => console.warn('Offline use is not available:', e));
+}
+
+// Registers the service worker and, once it controls the page, fetches through it every file loaded so far (the
+// runtime, the assemblies, the page) and those the page may fetch later (the other networks, the replay digits),
+// so that the page, every network and "teach it" work without a connection from now on.
+async function keepForOffline() {
+  if (!('serviceWorker' in navigator)) return;
+  await navigator.serviceWorker.register('service-worker.js');
+  await navigator.serviceWorker.ready;
+  if (!navigator.serviceWorker.controller) {
+    await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
+  }
+  const loaded = performance.getEntriesByType('resource').map((e) => e.name).filter((u) => u.startsWith(location.origin));
+  const later = [...manifest.models.map((m) => `models/${m.file}`), 'data/replay.bin', 'index.html', './'];
+  await Promise.all([...new Set([location.href, ...loaded, ...later])].map(async (url) => {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+    await response.arrayBuffer();
+  }));
+  state.offlineReady = true;
+  $('runtime').textContent += ' Works offline from now on.';
 }
 
 async function bytes(response, name) {
