@@ -33,6 +33,8 @@ public sealed class DigitsPage : IAsyncDisposable
             ViewportSize = new ViewportSize { Width = 1000, Height = 800 },
             HasTouch = touch,
         });
+        // CI runs other test assemblies beside these: generous waits, so that a busy machine is slow, not red.
+        context.SetDefaultTimeout(90_000);
         var page = new DigitsPage(context, await context.NewPageAsync());
         await page.Page.GotoAsync(url ?? published.Url);
         await page.WaitReadyAsync();

@@ -21,6 +21,7 @@ public sealed class LoadFiguresTests(PublishedPage published, ITestOutputHelper 
     {
         var finished = new List<Task<(string Url, long Bytes, string? Encoding)>>();
         IBrowserContext context = await published.Browser.NewContextAsync();
+        context.SetDefaultTimeout(90_000);
         IPage tab = await context.NewPageAsync();
         tab.RequestFinished += (_, request) => finished.Add(Measure(request));
 
