@@ -33,6 +33,9 @@ internal static class Program
     {
         bool quick = args.Contains("--quick");
         bool skipPublish = args.Contains("--no-publish");
+        bool profile = args.Contains("--profile");
+        bool dev = args.Contains("--dev");
+        bool checkOnly = args.Contains("--check");
         string chromium = Option(args, "--chromium") ?? "/usr/bin/chromium";
         string root = FindRepositoryRoot();
         string project = Path.Combine(root, "benchmarks", "ModelGen.WebBench");
@@ -47,21 +50,30 @@ internal static class Program
         }
         string loadBefore = LoadAverage();
 
-        if (!skipPublish)
+        string wwwroot = Path.Combine(site, "wwwroot");
+        string? framework = null;
+        if (dev)
+        {
+            // Quicker turns while working on the kernels: the build output's _framework beside the page's own files.
+            Console.WriteLine("Building ModelGen.WebBench (Release, WebAssembly)…");
+            Run("dotnet", ["build", Path.Combine(project, "ModelGen.WebBench.csproj"), "-c", "Release", "-nologo", "-v", "quiet"], root);
+            wwwroot = Path.Combine(project, "wwwroot");
+            framework = Path.Combine(project, "bin", "Release", "net10.0", "wwwroot", "_framework");
+        }
+        else if (!skipPublish)
         {
             Console.WriteLine("Publishing ModelGen.WebBench (Release, WebAssembly)…");
             Run("dotnet", ["publish", Path.Combine(project, "ModelGen.WebBench.csproj"), "-c", "Release", "-o", site, "-nologo", "-v", "quiet"], root);
         }
-        string wwwroot = Path.Combine(site, "wwwroot");
-        if (!File.Exists(Path.Combine(wwwroot, "_framework", "dotnet.js")))
+        if (!File.Exists(Path.Combine(framework ?? Path.Combine(wwwroot, "_framework"), "dotnet.js")))
             throw new InvalidOperationException($"{wwwroot} holds no published app: run without --no-publish.");
 
         InstallEngines(npmFolder);
         string models = Path.Combine(site, "models");
         await WriteModelsAsync(models);
 
-        await using WebApplication server = await StartServerAsync(wwwroot, Path.Combine(npmFolder, "node_modules"), models);
-        string url = server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/index.html" + (quick ? "?quick" : "");
+        await using WebApplication server = await StartServerAsync(wwwroot, Path.Combine(npmFolder, "node_modules"), models, framework);
+        string url = server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/index.html" + (profile ? "?profile" : checkOnly ? "?check" : quick ? "?quick" : "");
 
         Console.WriteLine($"Load average before: {loadBefore}");
         Console.WriteLine($"Opening {url} in headless {chromium}…");
@@ -94,6 +106,12 @@ internal static class Program
         result["date"] = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
         result["command"] = "dotnet run --project benchmarks/ModelGen.WebBench.Runner -c Release" + (quick ? " -- --quick" : "");
 
+        if (result["profile"] is { } profileText)
+        {
+            Console.WriteLine(result["modelgen"]!.ToJsonString());
+            Console.WriteLine((string?)profileText);
+            return 0;
+        }
         if (result["failed"] is { } failed)
         {
             Console.Error.WriteLine("The page failed: " + failed);
@@ -108,6 +126,11 @@ internal static class Program
             return 1;
         }
 
+        if (checkOnly)
+        {
+            Console.WriteLine("Every engine agrees with ModelGen (--check: nothing timed, nothing written).");
+            return 0;
+        }
         string name = quick ? "browser-quick" : "browser";
         Directory.CreateDirectory(results);
         await File.WriteAllTextAsync(Path.Combine(results, name + ".json"), result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
@@ -168,7 +191,7 @@ internal static class Program
     }
 
     /// <summary>A static server on a free loopback port: the app at /, the engines' packages at /npm, the models at /models.</summary>
-    private static async Task<WebApplication> StartServerAsync(string wwwroot, string nodeModules, string models)
+    private static async Task<WebApplication> StartServerAsync(string wwwroot, string nodeModules, string models, string? framework)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = wwwroot, WebRootPath = wwwroot });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -189,7 +212,9 @@ internal static class Program
             context.Response.Headers.CacheControl = "no-store";
             await next(context);
         });
-        foreach ((string path, string folder) in new[] { ("", wwwroot), ("/npm", nodeModules), ("/models", models) })
+        var folders = new List<(string Path, string Folder)> { ("", wwwroot), ("/npm", nodeModules), ("/models", models) };
+        if (framework is not null) folders.Insert(0, ("/_framework", framework));
+        foreach ((string path, string folder) in folders)
             app.UseStaticFiles(new StaticFileOptions
             {
                 FileProvider = new PhysicalFileProvider(folder),

@@ -167,6 +167,15 @@ async function main() {
 
   const inputs = new Float32Array((await fetchBytes('models/inputs.bin')).buffer);
   if (inputs.length !== batchSize * 784) throw new Error(`inputs.bin holds ${inputs.length} floats`);
+
+  if (params.has('profile')) {
+    // Where ModelGen's time goes (the runner's --profile): kernels and inner-loop variants timed inside .NET.
+    for (const model of models) {
+      bench.Load(model.id, await fetchBytes(`models/${model.key}.safetensors`));
+      runtime.localHeapViewF32().set(inputs.subarray(0, 784), bench.InputAddress(model.id) >> 2);
+    }
+    return { profile: exports.ModelGen.WebBench.Profiling.Run(bench.InputAddress(0)), modelgen: info };
+  }
   const result = {
     userAgent: navigator.userAgent, crossOriginIsolated: self.crossOriginIsolated, hardwareConcurrency: navigator.hardwareConcurrency,
     modelgen: info, ort: { version: ort.env.versions?.web ?? '?', numThreads: 1 }, tfjs: { version: tf.version.tfjs },
@@ -240,6 +249,11 @@ async function main() {
     const reference = [];
     for (let s = 0; s < checkSamples; s++) reference.push(modelgen.single(inputs.subarray(s * 784, (s + 1) * 784)));
     const referenceBatch = modelgen.batch(inputs);
+    // A fingerprint of ModelGen's batch outputs' bits: a kernel change meant to keep the numbers keeps it.
+    let hash = 0x811c9dc5;
+    for (const word of new Uint32Array(referenceBatch.buffer, referenceBatch.byteOffset, referenceBatch.length)) hash = Math.imul(hash ^ word, 0x01000193) >>> 0;
+    result.checks.push({ model: model.key, engine: 'ModelGen batch outputs, FNV-1a of the bits', fingerprint: hash.toString(16).padStart(8, '0'), ok: true });
+    log(`${model.name}: ModelGen's batch outputs fingerprint ${hash.toString(16).padStart(8, '0')}`);
     for (let s = 0; s < checkSamples; s++) {
       const d = maxDifference(reference[s], referenceBatch.subarray(s * 10, s * 10 + 10));
       if (d !== 0) log(`note: ModelGen Predict and PredictBatch differ by ${d} on sample ${s}`);
@@ -257,6 +271,8 @@ async function main() {
       result.failed = 'an engine disagrees with ModelGen beyond the tolerance';
       break;
     }
+
+    if (params.has('check')) continue; // the runner's --check: agreement and fingerprints only
 
     // ModelGen alone, inside .NET: no JavaScript call per prediction; and its allocations per call.
     const insideCalls = Math.max(10, Math.round(await callsFor(modelgen.single) / 2));
