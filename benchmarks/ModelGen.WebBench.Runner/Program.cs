@@ -73,7 +73,8 @@ internal static class Program
         await WriteModelsAsync(models);
 
         await using WebApplication server = await StartServerAsync(wwwroot, Path.Combine(npmFolder, "node_modules"), models, framework);
-        string url = server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/index.html" + (profile ? "?profile" : checkOnly ? "?check" : quick ? "?quick" : "");
+        string url = server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/index.html" + (profile ? "?profile" : checkOnly ? "?check" : quick ? "?quick" : "?full")
+            + (Option(args, "--only") is { } only ? "&only=" + Uri.EscapeDataString(only) : "");
 
         Console.WriteLine($"Load average before: {loadBefore}");
         Console.WriteLine($"Opening {url} in headless {chromium}…");
@@ -129,6 +130,12 @@ internal static class Program
         if (checkOnly)
         {
             Console.WriteLine("Every engine agrees with ModelGen (--check: nothing timed, nothing written).");
+            return 0;
+        }
+        if (Option(args, "--only") is not null)
+        {
+            Console.WriteLine(Report.Markdown(result));
+            Console.WriteLine("(--only: one model, nothing written)");
             return 0;
         }
         string name = quick ? "browser-quick" : "browser";

@@ -90,6 +90,25 @@ public static unsafe partial class Profiling
         Time("conv2 Convolution.Forward", 20, () => Convolution.Forward(pool1, scratch, wk2, bc, conv2, 1, g2, 64));
         Time("pool2 MaxPool", 20, () => Pooling.MaxPool(conv2, pool2, positions, 1, p2));
         Time("dense Kernels.Affine 1x1600x10", 200, () => Kernels.Affine(pool2, wd, bc, o, 1, 1600, 10));
+        var groups = Type.GetType("ModelGen.RowGroupKernels, ModelGen.Runtime")!.GetField("s_groupsInBrowser", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
+        float[] batchInputs = new ReadOnlySpan<float>((float*)address, 784 * 1000).ToArray();
+        float[] batchOutputs = new float[10 * 1000];
+        var mlp = new ModelGen.Samples.Mnist.MnistMlp();
+        mlp.InitializeParameters(5);
+        var convnet = new ModelGen.Samples.Mnist.MnistConvNet();
+        convnet.InitializeParameters(5);
+        float[] convOutput = new float[10];
+        for (int round = 0; round < 3; round++)
+            foreach (bool on in new[] { true, false })
+            {
+                groups.SetValue(null, on);
+                string mode = on ? "row groups" : "single rows";
+                Time($"[{mode}] conv1 Convolution.Forward", 20, () => Convolution.Forward(x, scratch, wk1, bc, conv1, 1, g1, 32));
+                Time($"[{mode}] conv2 Convolution.Forward", 20, () => Convolution.Forward(pool1, scratch, wk2, bc, conv2, 1, g2, 64));
+                Time($"[{mode}] convnet Predict", 10, () => convnet.Predict(x, convOutput));
+                Time($"[{mode}] MLP PredictBatch 1000", 1, () => mlp.PredictBatch(batchInputs, batchOutputs));
+            }
+        groups.SetValue(null, true);
         Time("Kernels.Affine 676x9x32 (conv1's product)", 10, () => Kernels.Affine(patches1, wc1, bc, yc1, 676, 9, 32));
         Time("Kernels.Affine 121x288x64 (conv2's product)", 10, () => Kernels.Affine(patches, wc, bc, yc, 121, 288, 64));
         Time("Activations.ReLU 21632", 20, () => Activations.ReLU(yc1));

@@ -28,9 +28,21 @@ internal static unsafe class RowGroupKernels
     public const int Rows = 4;
 
     /// <summary>Whether groups of rows are used for products with this many output columns.</summary>
-    public static bool Suit(int columns) =>
+    public static bool Suit(int columns, int inputs) =>
         (Vector512.IsHardwareAccelerated && columns % (2 * 16) == 0) || (!Vector512.IsHardwareAccelerated && Vector256.IsHardwareAccelerated && columns % (2 * 8) == 0)
-        || (Browser && Vector128.IsHardwareAccelerated && columns % (4 * 4) == 0);
+        || (Browser && s_groupsInBrowser && inputs <= BrowserInputs && Vector128.IsHardwareAccelerated && columns % (4 * 4) == 0);
+
+    /// <summary>
+    /// In the browser, groups only for rows of at most this many inputs (the first convolution's 3×3 patches): there the
+    /// single-row kernel's per-row calls cost most. Longer sparse rows (a 784-pixel image, a 3×3×32 patch of ReLU outputs)
+    /// are quicker one at a time, because the union of four rows' non-zeros holds two to three times as many inputs as
+    /// one row's, and the interpreter pays for every multiply-add (Chromium 156: a 3×3 convolution with 32 filters on a
+    /// 28×28 image took 185 µs in groups and 240 µs by rows; 1000 MNIST images through the MLP 21.6 ms and 17.1 ms).
+    /// </summary>
+    private const int BrowserInputs = 32;
+
+    // The browser benchmark's profile turns this off to time the single-row kernel against the groups (by reflection).
+    private static bool s_groupsInBrowser = true;
 
     /// <summary>
     /// Whether this is .NET in WebAssembly (the browser or WASI): a constant, false on CoreCLR, so the browser's
