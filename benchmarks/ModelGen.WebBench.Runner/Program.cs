@@ -127,6 +127,12 @@ internal static class Program
             return 1;
         }
 
+        var allocating = result["timings"]!.AsArray().Where(t => t!["allocatedBytesPerCall"] is { } bytes && (double)bytes != 0).ToList();
+        if (allocating.Count > 0)
+        {
+            foreach (JsonNode? row in allocating) Console.Error.WriteLine("ALLOCATES: " + row!.ToJsonString());
+            return 1;
+        }
         if (checkOnly)
         {
             Console.WriteLine("Every engine agrees with ModelGen (--check: nothing timed, nothing written).");

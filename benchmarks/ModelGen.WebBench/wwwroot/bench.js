@@ -278,7 +278,7 @@ async function main() {
     // ModelGen alone, inside .NET: no JavaScript call per prediction; and its allocations per call.
     const insideCalls = Math.max(10, Math.round(await callsFor(modelgen.single) / 2));
     const inside = [];
-    for (let r = 0; r < minReps; r++) inside.push(bench.TimeInside(model.id, insideCalls) / insideCalls);
+    for (let r = 0; r < maxReps; r++) inside.push(bench.TimeInside(model.id, insideCalls) / insideCalls);
     const before = bench.AllocatedBytes();
     bench.TimeInside(model.id, 100);
     const allocatedPerCall = (bench.AllocatedBytes() - before) / 100;
