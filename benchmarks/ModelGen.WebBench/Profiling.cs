@@ -88,6 +88,10 @@ public static unsafe partial class Profiling
         Time("conv1 ReLU", 20, () => Activations.ReLU(conv1));
         Time("pool1 MaxPool", 20, () => Pooling.MaxPool(conv1, pool1, positions, 1, p1));
         Time("conv2 Convolution.Forward", 20, () => Convolution.Forward(pool1, scratch, wk2, bc, conv2, 1, g2, 64));
+        float[] patches2 = new float[121 * 288];
+        Time("conv2 Im2Col", 20, () => Convolution.Im2Col(pool1, patches2, 1, g2));
+        s_text.Append($"conv2 patches non-zero: {patches2.Count(v => v != 0)} of {patches2.Length}\n");
+        Time("conv2 product, Kernels.Affine 121x288x64 on its patches", 20, () => Kernels.Affine(patches2, wk2, bc, conv2, 121, 288, 64));
         Time("pool2 MaxPool", 20, () => Pooling.MaxPool(conv2, pool2, positions, 1, p2));
         Time("dense Kernels.Affine 1x1600x10", 200, () => Kernels.Affine(pool2, wd, bc, o, 1, 1600, 10));
         var groups = Type.GetType("ModelGen.RowGroupKernels, ModelGen.Runtime")!.GetField("s_groupsInBrowser", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
@@ -113,6 +117,16 @@ public static unsafe partial class Profiling
         Time("Kernels.Affine 121x288x64 (conv2's product)", 10, () => Kernels.Affine(patches, wc, bc, yc, 121, 288, 64));
         Time("Activations.ReLU 21632", 20, () => Activations.ReLU(yc1));
         Time("tiles 121x288x64, pointers, a*b+c, 4x16", 10, () => Tiles(patches, wc, bc, yc, 121, 288, 64));
+        float[] hidden = new float[128], outputs = new float[10];
+        Time("MLP Predict (again, at the end)", 500, () => Bench.Predict(0));
+        Time("MLP Predict on arrays (no interface)", 500, () => mlp.Predict(x, outputs));
+        Time("hidden Affine + ReLU, output Affine + Softmax by hand", 500, () =>
+        {
+            Kernels.Affine(x, w1, b1, hidden, 1, 784, 128);
+            Activations.ReLU(hidden);
+            Kernels.Affine(hidden, w2, b2, outputs, 1, 128, 10);
+            Activations.Softmax(outputs, outputs, 1, 10);
+        });
         return s_text.ToString();
     }
 
