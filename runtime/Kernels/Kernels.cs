@@ -100,7 +100,7 @@ public static unsafe class Kernels
         var mSpan = new ReadOnlySpan<float>(m, inputs * units);
         ReadOnlySpan<float> startSpan = start == null ? default : new ReadOnlySpan<float>(start, units);
         int r = first;
-        if (RowGroupKernels.Suit(units))
+        if (RowGroupKernels.Suit(units, inputs))
             for (; r + RowGroupKernels.Rows <= end; r += RowGroupKernels.Rows)
                 RowGroupKernels.Accumulate(x + (long)r * inputs, inputs, m, units, start, y + (long)r * units, nonZero);
         for (; r < end; r++)

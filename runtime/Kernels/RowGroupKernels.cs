@@ -17,7 +17,10 @@ namespace ModelGen;
 /// y[r, c] is start[c] followed by the multiply-adds of row r's non-zero inputs in input order: the
 /// same result as the single-row kernel, bit for bit, for finite weights. Used on the 256- and 512-bit
 /// paths (16 and 32 vector registers); the 128-bit path, with 16 registers and no FMA, keeps the
-/// single-row kernel.
+/// single-row kernel, except in the browser (WebAssembly, <see cref="Browser"/>): there .NET interprets the
+/// code (the jiterpreter compiles hot loops to WebAssembly, SIMD included, but keeps every local in memory),
+/// registers do not matter, and what costs is the per-row overhead of the single-row kernel's calls and
+/// the number of loop iterations: four rows and four vectors of columns per step (sixteen accumulators).
 /// </remarks>
 internal static unsafe class RowGroupKernels
 {
@@ -25,12 +28,36 @@ internal static unsafe class RowGroupKernels
     public const int Rows = 4;
 
     /// <summary>Whether groups of rows are used for products with this many output columns.</summary>
-    public static bool Suit(int columns) =>
-        (Vector512.IsHardwareAccelerated && columns % (2 * 16) == 0) || (!Vector512.IsHardwareAccelerated && Vector256.IsHardwareAccelerated && columns % (2 * 8) == 0);
+    public static bool Suit(int columns, int inputs) =>
+        (Vector512.IsHardwareAccelerated && columns % (2 * 16) == 0) || (!Vector512.IsHardwareAccelerated && Vector256.IsHardwareAccelerated && columns % (2 * 8) == 0)
+        || (Browser && s_groupsInBrowser && inputs <= BrowserInputs && Vector128.IsHardwareAccelerated && columns % (4 * 4) == 0);
+
+    /// <summary>
+    /// In the browser, groups only for rows of at most this many inputs (the first convolution's 3×3 patches): there the
+    /// single-row kernel's per-row calls cost most. Longer sparse rows (a 784-pixel image, a 3×3×32 patch of ReLU outputs)
+    /// are quicker one at a time, because the union of four rows' non-zeros holds two to three times as many inputs as
+    /// one row's, and the interpreter pays for every multiply-add (Chromium 156: a 3×3 convolution with 32 filters on a
+    /// 28×28 image took 185 µs in groups and 240 µs by rows; 1000 MNIST images through the MLP 21.6 ms and 17.1 ms).
+    /// </summary>
+    private const int BrowserInputs = 32;
+
+    // The browser benchmark's profile turns this off to time the single-row kernel against the groups (by reflection).
+    private static bool s_groupsInBrowser = true;
+
+    /// <summary>
+    /// Whether this is .NET in WebAssembly (the browser or WASI): a constant, false on CoreCLR, so the browser's
+    /// choices cost nothing and change nothing elsewhere.
+    /// </summary>
+    public static bool Browser => OperatingSystem.IsBrowser() || OperatingSystem.IsWasi();
 
     /// <summary>Rows [0, 4) of y [.., columns] = start + x·M for x [.., inputs] and M [inputs, columns]; start may be null.</summary>
     public static void Accumulate(float* x, int inputs, float* m, int columns, float* start, float* y, Span<int> union)
     {
+        if (Browser && !Vector256.IsHardwareAccelerated)
+        {
+            AccumulateFourVectors<Ops128, Vector128<float>>(x, inputs, m, columns, start, y, union);
+            return;
+        }
         if (Vector512.IsHardwareAccelerated && columns % (4 * 16) == 0) AccumulateFourVectors<Ops512, Vector512<float>>(x, inputs, m, columns, start, y, union);
         else if (Vector512.IsHardwareAccelerated) Accumulate<Ops512, Vector512<float>>(x, inputs, m, columns, start, y, union);
         else Accumulate<Ops256, Vector256<float>>(x, inputs, m, columns, start, y, union);
@@ -126,6 +153,12 @@ internal static unsafe class RowGroupKernels
             ulong mask = TOps.NonZeroBits(TOps.Load(x0 + i)) | TOps.NonZeroBits(TOps.Load(x1 + i))
                 | TOps.NonZeroBits(TOps.Load(x2 + i)) | TOps.NonZeroBits(TOps.Load(x3 + i));
             // Room for the eight-per-byte writes: count ≤ i, and i + lanes ≤ inputs ≤ union.Length.
+            if (lanes < 8)
+            {
+                // Four lanes (the browser's 128-bit path): too few for AppendSetBits' eight writes per byte.
+                for (; mask != 0; mask &= mask - 1) union[count++] = i + BitOperations.TrailingZeroCount(mask);
+                continue;
+            }
             count = RowKernels.AppendSetBits(mask, lanes, i, ref MemoryMarshal.GetReference(union), count);
         }
         for (; i < inputs; i++)

@@ -144,6 +144,11 @@ internal static class RowKernels
         int count = indices.Length, lanes = TOps.Count, block = 8 * lanes;
         nuint l1 = (nuint)lanes, l2 = 2 * l1, l3 = 3 * l1, l4 = 4 * l1, l5 = 5 * l1, l6 = 6 * l1, l7 = 7 * l1;
         int c = 0;
+        // In the browser (the 128-bit path under .NET's interpreter, where registers do not matter but every loop
+        // step's index, coefficient and address cost as much as a multiply-add): sixteen vectors at a time.
+        if (RowGroupKernels.Browser && lanes == 4)
+            for (; c <= columns - 64; c += 64)
+                AccumulateSixteen<TOps, TVec, TLookup>(ref xr, ref ir, count, ref mr, columns, c, hasStart, ref sr, ref yr);
         // Eight vectors of columns at a time (128 at 512 bits, 64 at 256): the eight accumulators stay
         // in registers across the whole sum, and each loaded row of M feeds eight multiply-adds.
         for (; c <= columns - block; c += block)
@@ -231,4 +236,44 @@ internal static class RowKernels
             Unsafe.Add(ref yr, c) = a;
         }
     }
+
+    // Columns [c, c + 64) of AccumulateRows' y with four-lane vectors: the same sums in the same order, in sixteen accumulators.
+    private static void AccumulateSixteen<TOps, TVec, TLookup>(ref float xr, ref int ir, int count, ref float mr, int columns, int c,
+        bool hasStart, ref float sr, ref float yr)
+        where TOps : struct, IVectorOps<TVec> where TVec : struct where TLookup : struct, ICoefficientLookup
+    {
+        TVec a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15;
+        if (hasStart)
+        {
+            ref float s = ref Unsafe.Add(ref sr, c);
+            a0 = TOps.Load(ref s, 0); a1 = TOps.Load(ref s, 4); a2 = TOps.Load(ref s, 8); a3 = TOps.Load(ref s, 12);
+            a4 = TOps.Load(ref s, 16); a5 = TOps.Load(ref s, 20); a6 = TOps.Load(ref s, 24); a7 = TOps.Load(ref s, 28);
+            a8 = TOps.Load(ref s, 32); a9 = TOps.Load(ref s, 36); a10 = TOps.Load(ref s, 40); a11 = TOps.Load(ref s, 44);
+            a12 = TOps.Load(ref s, 48); a13 = TOps.Load(ref s, 52); a14 = TOps.Load(ref s, 56); a15 = TOps.Load(ref s, 60);
+        }
+        else
+        {
+            a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = a8 = a9 = a10 = a11 = a12 = a13 = a14 = a15 = TOps.Zero;
+        }
+        for (int k = 0; k < count; k++)
+        {
+            int i = Unsafe.Add(ref ir, k);
+            TVec xi = TOps.Broadcast(TLookup.Get(ref xr, k, i));
+            ref float row = ref Unsafe.Add(ref mr, (nint)i * columns + c);
+            a0 = TOps.MultiplyAdd(xi, TOps.Load(ref row, 0), a0); a1 = TOps.MultiplyAdd(xi, TOps.Load(ref row, 4), a1);
+            a2 = TOps.MultiplyAdd(xi, TOps.Load(ref row, 8), a2); a3 = TOps.MultiplyAdd(xi, TOps.Load(ref row, 12), a3);
+            a4 = TOps.MultiplyAdd(xi, TOps.Load(ref row, 16), a4); a5 = TOps.MultiplyAdd(xi, TOps.Load(ref row, 20), a5);
+            a6 = TOps.MultiplyAdd(xi, TOps.Load(ref row, 24), a6); a7 = TOps.MultiplyAdd(xi, TOps.Load(ref row, 28), a7);
+            a8 = TOps.MultiplyAdd(xi, TOps.Load(ref row, 32), a8); a9 = TOps.MultiplyAdd(xi, TOps.Load(ref row, 36), a9);
+            a10 = TOps.MultiplyAdd(xi, TOps.Load(ref row, 40), a10); a11 = TOps.MultiplyAdd(xi, TOps.Load(ref row, 44), a11);
+            a12 = TOps.MultiplyAdd(xi, TOps.Load(ref row, 48), a12); a13 = TOps.MultiplyAdd(xi, TOps.Load(ref row, 52), a13);
+            a14 = TOps.MultiplyAdd(xi, TOps.Load(ref row, 56), a14); a15 = TOps.MultiplyAdd(xi, TOps.Load(ref row, 60), a15);
+        }
+        ref float o = ref Unsafe.Add(ref yr, c);
+        TOps.Store(a0, ref o, 0); TOps.Store(a1, ref o, 4); TOps.Store(a2, ref o, 8); TOps.Store(a3, ref o, 12);
+        TOps.Store(a4, ref o, 16); TOps.Store(a5, ref o, 20); TOps.Store(a6, ref o, 24); TOps.Store(a7, ref o, 28);
+        TOps.Store(a8, ref o, 32); TOps.Store(a9, ref o, 36); TOps.Store(a10, ref o, 40); TOps.Store(a11, ref o, 44);
+        TOps.Store(a12, ref o, 48); TOps.Store(a13, ref o, 52); TOps.Store(a14, ref o, 56); TOps.Store(a15, ref o, 60);
+    }
+
 }

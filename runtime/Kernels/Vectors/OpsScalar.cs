@@ -25,7 +25,8 @@ internal readonly unsafe struct OpsScalar : IVectorOps<float>
     public static void Store(float value, float* target) => *target = value;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float MultiplyAdd(float a, float b, float c) => float.MultiplyAddEstimate(a, b, c);
+    public static float MultiplyAdd(float a, float b, float c) =>
+        OperatingSystem.IsBrowser() || OperatingSystem.IsWasi() ? a * b + c : float.MultiplyAddEstimate(a, b, c); // as Ops128.MultiplyAdd
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Add(float a, float b) => a + b;
