@@ -20,7 +20,8 @@ namespace ModelGen;
 /// single-row kernel, except in the browser (WebAssembly, <see cref="Browser"/>): there .NET interprets the
 /// code (the jiterpreter compiles hot loops to WebAssembly, SIMD included, but keeps every local in memory),
 /// registers do not matter, and what costs is the per-row overhead of the single-row kernel's calls and
-/// the number of loop iterations: four rows and four vectors of columns per step (sixteen accumulators).
+/// the number of loop iterations: four rows and four vectors of columns per step (sixteen accumulators),
+/// for short rows only (<see cref="BrowserInputs"/>).
 /// </remarks>
 internal static unsafe class RowGroupKernels
 {

@@ -275,5 +275,4 @@ internal static class RowKernels
         TOps.Store(a8, ref o, 32); TOps.Store(a9, ref o, 36); TOps.Store(a10, ref o, 40); TOps.Store(a11, ref o, 44);
         TOps.Store(a12, ref o, 48); TOps.Store(a13, ref o, 52); TOps.Store(a14, ref o, 56); TOps.Store(a15, ref o, 60);
     }
-
 }

@@ -98,6 +98,9 @@ internal static unsafe class WorkerPool
         int threads = Environment.ProcessorCount;
         if (int.TryParse(Environment.GetEnvironmentVariable("MODELGEN_THREADS"), out int requested) && requested >= 1)
             threads = Math.Min(threads, requested);
+        // .NET in the browser (and WASI) runs on the page's one thread: no workers, whatever ProcessorCount says (a
+        // thread could not start there). A constant, false on CoreCLR.
+        if (OperatingSystem.IsBrowser() || OperatingSystem.IsWasi()) threads = 1;
         var workers = new Worker[Math.Max(0, threads - 1)];
         for (int i = 0; i < workers.Length; i++)
         {
