@@ -488,9 +488,12 @@ namespace ModelGen.Generator.Emitting
                 // Run's own calls (of the layers not fused here) read its training switch.
                 if (slots.Any(slot => slot.Layer.UsesTrainingMode && slot.FusedInto is null && InferredBy(slot) is null))
                     w.Line("const bool training = false;");
+                // The fused convolutions share one scratch buffer, the largest of theirs, so it stays in cache from one to the next.
+                WorkspaceBuffer scratch = slots.Where(slot => slot.NormalizedBy is not null).Select(slot => slot.Kind.ForwardScratch(slot)!)
+                    .Aggregate((a, b) => b.PerSample > a.PerSample ? b : a);
                 foreach (LayerSlot slot in slots)
                 {
-                    if (slot.NormalizedBy is { } norm) slot.Kind.WriteNormalizedForwardCall(w, slot, norm);
+                    if (slot.NormalizedBy is { } norm) slot.Kind.WriteNormalizedForwardCall(w, slot, norm, "workspace." + scratch.Field);
                     else if (InferredBy(slot.FusedInto ?? slot) is { } conv) w.Line("// " + slot.Name + ": computed by " + conv.Name + "'s call");
                     else if (slot.FusedInto is { } fused) w.Line("// " + slot.Name + ": computed by " + fused.Name + "'s call");
                     else slot.Kind.WriteForwardCall(w, slot);

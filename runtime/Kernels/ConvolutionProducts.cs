@@ -176,8 +176,8 @@ public static unsafe partial class Convolution
     // window of output pixel (oy, ox) starts at pixel q = oy·PW + ox, and its row ky is the WindowWidth·C
     // floats from (q + ky·PW)·C: a[q, (ky, j)] = padded[q·C + ky·PW·C + j]. So the product runs over the
     // "virtual" pixels q with ARow = C, one segment per window row, each a run of the patch row's order
-    // (ky, kx, c); the virtual pixels that straddle two rows (ox ≥ OutputWidth) are computed and dropped.
-    // Each y value is the same chain of multiply-adds as from the patch matrix: the same bits.
+    // (ky, kx, c), all segments in registers; the virtual pixels that straddle two rows (ox ≥ OutputWidth) are computed
+    // and dropped. Each y value is the same chain of multiply-adds as from the patch matrix: the same bits.
     // With the job's epilogue (Normalize), each output row is normalised on its way from the virtual output to y.
     private static void ForwardFromPaddedImage(float* image, float* w, float* b, float* y, float* scratch, in ConvGeometry g, int filters,
         ref ConvJob job, long firstRow)
@@ -194,17 +194,13 @@ public static unsafe partial class Convolution
             Runs.Copy(image + (long)iy * g.InputWidth * c, padded + ((long)r * pw + g.PadLeft) * c, width * c);
         }
         int rows = (g.OutputHeight - 1) * pw + g.OutputWidth;
-        for (int ky = 0; ky < g.WindowHeight; ky++)
+        var product = new RegisterTiles.Operands
         {
-            var segment = new RegisterTiles.Operands
-            {
-                A = padded + (long)ky * pw * c, ARow = c, AStep = 1,
-                B = w + (long)ky * run * filters, BStep = filters, Steps = run,
-                Start = ky == 0 ? b : null, Accumulate = ky > 0,
-                C = virtualY, CRow = filters, Columns = filters,
-            };
-            RegisterTiles.Rows(segment, 0, rows);
-        }
+            A = padded, ARow = c, AStep = 1, Segments = g.WindowHeight, ASegment = pw * c,
+            B = w, BStep = filters, Steps = run, BSegment = run * filters,
+            Start = b, C = virtualY, CRow = filters, Columns = filters,
+        };
+        RegisterTiles.Rows(product, 0, rows);
         for (int oy = 0; oy < g.OutputHeight; oy++)
         {
             float* source = virtualY + (long)oy * pw * filters, target = y + (long)oy * g.OutputWidth * filters;
