@@ -564,12 +564,11 @@ partial class SmallGraph : global::ModelGen.IClassifier<SmallGraph.Workspace>
     }
 
     // Block1Activation1 backward, ReLU:
-    //   dx [batch, 6, 6, 4] = dy ⊙ [y > 0]   (in place over dy, then copied)
+    //   dx [batch, 6, 6, 4] = dy ⊙ [y > 0]
     private void BackwardBlock1Activation1(global::System.ReadOnlySpan<float> y, global::System.Span<float> deltas, global::System.Span<float> dx, int batchSize)
     {
         int count = batchSize * Block1Activation1Size;
-        global::ModelGen.Activations.ReLUBackward(y.Slice(0, count), deltas.Slice(0, count));
-        deltas.Slice(0, count).CopyTo(dx);
+        global::ModelGen.Activations.ReLUBackward(y.Slice(0, count), deltas.Slice(0, count), dx.Slice(0, count));
     }
 
     // DepthwiseConv1 forward, ReLU6:

@@ -493,7 +493,7 @@ partial class Net : global::ModelGen.IRegressor<Net.Workspace>
     {
         const bool training = false;
         // expand → bn1 in one call, each sample normalised (running statistics) while in cache
-        global::ModelGen.Convolution.ForwardNormalized(inputs, workspace.expandPatches, expandWeights, expandBiases, workspace.bn1Activations, batchSize, expandGeometry, expandFilters, bn1Weights, bn1Biases, bn1RunningMean, bn1RunningVariance, bn1Epsilon, default, relu: false);
+        global::ModelGen.Convolution.ForwardNormalized(inputs, workspace.projectPatches, expandWeights, expandBiases, workspace.bn1Activations, batchSize, expandGeometry, expandFilters, bn1Weights, bn1Biases, bn1RunningMean, bn1RunningVariance, bn1Epsilon, default, relu: false);
         // bn1: computed by expand's call
         ForwardClip(workspace.bn1Activations, workspace.ClipActivations, batchSize);
         Forwarddepthwise(workspace.ClipActivations, workspace.depthwiseActivations, batchSize);
