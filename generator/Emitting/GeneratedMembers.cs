@@ -15,7 +15,7 @@ namespace ModelGen.Generator.Emitting
         {
             "InputSize", "InputShape", "OutputSize", "LayerCount", "ParameterCount", "InferenceBatchSize", "Spec", "TrainingLoss",
             "Layers", "Parameters", "Gradients", "_inference", "_batches", "Batches", "InitializeParameters", "Forward", "ComputeLoss",
-            "Backward", "TrainStep", "Predict", "PredictBatch", "Run", "s_tensors",
+            "Backward", "TrainStep", "Predict", "PredictBatch", "Run", "Infer", "s_tensors",
             "Save", "Load", "ExportOnnx", "Workspace", "CreateWorkspace",
         };
 

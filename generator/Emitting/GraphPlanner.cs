@@ -87,6 +87,7 @@ namespace ModelGen.Generator.Emitting
                 }
             }
             foreach (LayerSlot slot in slots) slot.InChain = chain;
+            FusionPlanner.Plan(slots);
             return new GraphPlan(slots);
         }
 

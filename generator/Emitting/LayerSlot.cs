@@ -75,6 +75,15 @@ namespace ModelGen.Generator.Emitting
         /// <summary>dLoss/d(output), read by Backward (null when no layer needs it).</summary>
         public string? OutputDeltas { get; set; }
 
+        /// <summary>A BatchNormalization's fused [Add] and ReLU (see <see cref="FusionPlanner"/>); null when it fuses nothing.</summary>
+        public NormalizationFusion? Fusion { get; set; }
+
+        /// <summary>The BatchNormalization whose forward call computes this layer (an [Add] or ReLU it fused); null for most layers.</summary>
+        public LayerSlot? FusedInto { get; set; }
+
+        /// <summary>A Conv2D's only reader, a BatchNormalization that Infer applies to each sample's output in the convolution's call; or null.</summary>
+        public LayerSlot? NormalizedBy { get; set; }
+
         /// <summary>
         /// The buffer where the second and later readers of this output (in backward order) write their
         /// gradient before it is added to <see cref="OutputDeltas"/>; null when it has at most one such reader.

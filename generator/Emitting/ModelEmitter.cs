@@ -404,9 +404,11 @@ namespace ModelGen.Generator.Emitting
             string outputs = "_inference." + OutputField(slots);
             // A channels-first input is copied channels-last first (the layers read channels-last).
             string inference = HasTrainingMode(model) ? ", training: false" : "";
+            string call = Infers(slots) ? "Infer(_inference, " : "Run(_inference, ";
+            string tail = Infers(slots) ? ");" : inference + ");";
             string[] run = TransposesInput(model)
-                ? ["CopyInputToChannelsLast(input, _inference.Inputs, 1);", "Run(_inference, _inference.Inputs, 1" + inference + ");"]
-                : ["Run(_inference, input, 1" + inference + ");"];
+                ? ["CopyInputToChannelsLast(input, _inference.Inputs, 1);", call + "_inference.Inputs, 1" + tail]
+                : [call + "input, 1" + tail];
             w.Line("/// <summary>Runs one sample, [InputSize], and writes its outputs, [OutputSize]. Not thread-safe.</summary>");
             w.Open("public void Predict(" + ReadOnlySpan + " input, " + Span + " output)");
             w.Line(Rt + "Batch.CheckSample(input.Length, InputSize, nameof(input));");
@@ -435,6 +437,31 @@ namespace ModelGen.Generator.Emitting
             w.Line();
         }
 
+        /// <summary>The Conv2D whose call in Infer computes this BatchNormalization, if any.</summary>
+        private static LayerSlot? InferredBy(LayerSlot slot) =>
+            slot.Inputs[0].Producer is { NormalizedBy: { } norm } conv && norm == slot ? conv : null;
+
+        /// <summary>Whether the model has a predictions-only forward pass (Infer): some Conv2D fuses the BatchNormalization after it.</summary>
+        internal static bool Infers(IReadOnlyList<LayerSlot> slots) => slots.Any(s => s.NormalizedBy is not null);
+
+        // IModel<Workspace>.Infer, which BatchPredictor runs on every core, when the model has its own Infer.
+        private static void WriteInferEntry(SourceWriter w, ModelSpec model)
+        {
+            w.Line("/// <summary>PredictBatch's forward pass on each core: <see cref=\"Infer(Workspace, global::System.ReadOnlySpan{float}, int)\"/>, whose outputs are Forward's in inference mode.</summary>");
+            w.Open("void " + Rt + "IModel<Workspace>.Infer(Workspace workspace, " + ReadOnlySpan + " inputs)");
+            w.Line("int batchSize = " + Rt + "Batch.SizeOf(inputs.Length, InputSize, workspace.Capacity, nameof(inputs));");
+            w.Line("workspace.BatchSize = batchSize;");
+            w.Line("workspace.Training = false;");
+            if (TransposesInput(model))
+            {
+                w.Line("CopyInputToChannelsLast(inputs, workspace.Inputs, batchSize);");
+                w.Line("Infer(workspace, workspace.Inputs, batchSize);");
+            }
+            else w.Line("Infer(workspace, inputs, batchSize);");
+            w.Close();
+            w.Line();
+        }
+
         // ---------------------------------------------------------------- layers
 
         private static void WriteLayers(SourceWriter w, ModelSpec model, IReadOnlyList<LayerSlot> slots)
@@ -443,9 +470,37 @@ namespace ModelGen.Generator.Emitting
                 ? "// The forward pass: each layer reads the previous layer's output."
                 : "// The forward pass, in declaration order: each layer reads the outputs of the layers its declaration names.");
             w.Open("private void Run(Workspace workspace, " + ReadOnlySpan + " inputs, int batchSize" + (HasTrainingMode(model) ? ", bool training" : "") + ")");
-            foreach (LayerSlot slot in slots) slot.Kind.WriteForwardCall(w, slot);
+            foreach (LayerSlot slot in slots)
+            {
+                if (slot.FusedInto is { } fused) w.Line("// " + slot.Name + ": computed by " + fused.Name + "'s call");
+                else slot.Kind.WriteForwardCall(w, slot);
+            }
             w.Close();
             w.Line();
+            if (Infers(slots))
+            {
+                WriteInferEntry(w, model);
+                w.Line("// The forward pass of Predict and PredictBatch: Run's calls in inference mode, except that each Conv2D whose only reader is");
+                w.Line("// a BatchNormalization normalises its output (with the running statistics, and the Add and ReLU fused into that layer)");
+                w.Line("// in its own call, a sample at a time while it is in cache. The same outputs, bit for bit; the activations only");
+                w.Line("// Backward reads (the convolution's z, x̂) are not written.");
+                w.Open("private void Infer(Workspace workspace, " + ReadOnlySpan + " inputs, int batchSize)");
+                // Run's own calls (of the layers not fused here) read its training switch.
+                if (slots.Any(slot => slot.Layer.UsesTrainingMode && slot.FusedInto is null && InferredBy(slot) is null))
+                    w.Line("const bool training = false;");
+                // The fused convolutions share one scratch buffer, the largest of theirs, so it stays in cache from one to the next.
+                WorkspaceBuffer scratch = slots.Where(slot => slot.NormalizedBy is not null).Select(slot => slot.Kind.ForwardScratch(slot)!)
+                    .Aggregate((a, b) => b.PerSample > a.PerSample ? b : a);
+                foreach (LayerSlot slot in slots)
+                {
+                    if (slot.NormalizedBy is { } norm) slot.Kind.WriteNormalizedForwardCall(w, slot, norm, "workspace." + scratch.Field);
+                    else if (InferredBy(slot.FusedInto ?? slot) is { } conv) w.Line("// " + slot.Name + ": computed by " + conv.Name + "'s call");
+                    else if (slot.FusedInto is { } fused) w.Line("// " + slot.Name + ": computed by " + fused.Name + "'s call");
+                    else slot.Kind.WriteForwardCall(w, slot);
+                }
+                w.Close();
+                w.Line();
+            }
             foreach (LayerSlot slot in slots)
             {
                 slot.Kind.WriteForward(w, slot);

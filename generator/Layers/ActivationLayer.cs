@@ -95,10 +95,20 @@ namespace ModelGen.Generator.Layers
             if (!slot.NeedsInputGradient) return;
             ActivationRow activation = Spec(slot).Activation.Row;
             string n = slot.Name;
+            // ReLU writes dx straight from dy; the others turn dy into dx in place, then copy it.
+            bool relu = Spec(slot).Activation.Kind == ActivationKind.ReLU;
             w.Line("// " + n + " backward, " + activation.Display + ":");
-            w.Line("//   dx [batch, " + Dimensions(slot.Layer.Output) + "] = " + (activation.DerivativeFormula is null ? "dy" : "dy ⊙ " + activation.DerivativeFormula + "   (in place over dy, then copied)"));
+            w.Line("//   dx [batch, " + Dimensions(slot.Layer.Output) + "] = " + (activation.DerivativeFormula is null ? "dy" : "dy ⊙ " + activation.DerivativeFormula +
+                (relu ? "" : "   (in place over dy, then copied)")));
             w.Open("private void Backward" + n + "(" + ReadOnlySpan + " y, " + Span + " deltas, " + Span + " dx, int batchSize)");
             w.Line("int count = batchSize * " + n + "Size;");
+            if (relu)
+            {
+                w.Line("global::ModelGen.Activations.ReLUBackward(y.Slice(0, count), deltas.Slice(0, count), dx.Slice(0, count));");
+                w.Close();
+                w.Line();
+                return;
+            }
             if (activation.BackwardCall is not null) w.Line(activation.BackwardCall("y.Slice(0, count)", "deltas.Slice(0, count)"));
             w.Line("deltas.Slice(0, count).CopyTo(dx);");
             w.Close();

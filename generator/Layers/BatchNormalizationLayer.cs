@@ -168,32 +168,60 @@ namespace ModelGen.Generator.Layers
             yield return new WorkspaceBuffer(n + "Sums", "double", "2 * " + n + "Channels", 2L * layer.Channels, null, PerBatch: true);
         }
 
-        public override void WriteForwardCall(SourceWriter w, LayerSlot slot) =>
-            w.Line("Forward" + slot.Name + "(" + slot.RunInput + ", workspace." + slot.Name + "Normalized, " + slot.RunOutput + ", workspace." + slot.Name +
-                "InverseDeviation, workspace." + slot.Name + "Sums, batchSize, training);");
+        public override void WriteForwardCall(SourceWriter w, LayerSlot slot)
+        {
+            NormalizationFusion? fusion = slot.Fusion;
+            string output = fusion?.Output.RunOutput ?? slot.RunOutput, residual = fusion?.Residual is { } r ? r.RunBuffer + ", " : "";
+            w.Line("Forward" + slot.Name + "(" + slot.RunInput + ", workspace." + slot.Name + "Normalized, " + output + ", workspace." + slot.Name +
+                "InverseDeviation, workspace." + slot.Name + "Sums, " + residual + "batchSize, training);");
+        }
 
         public override void WriteForward(SourceWriter w, LayerSlot slot)
         {
             BatchNormalizationSpec layer = Spec(slot);
+            NormalizationFusion? fusion = slot.Fusion;
             string n = layer.Name, rows = "batch" + (layer.Input.IsImage ? "·" + Format.Int(layer.Pixels) : ""), c = Format.Int(layer.Channels);
             w.Line("// " + n + " forward, x [" + rows + ", " + c + "] as rows of channels:");
             w.Line("//   training:  μ, σ² [" + c + "] = the batch's mean and biased variance over the rows");
             w.Line("//              running mean ← (1 − m)·running mean + m·μ, running variance ← (1 − m)·running variance + m·σ²·n/(n − 1), m = " +
                 Format.Float(layer.BatchWeight) + ", n = rows");
             w.Line("//   inference: μ, σ² = the running mean and variance");
-            w.Line("//   x̂ = (x − μ)/√(σ² + ε), y [" + rows + ", " + c + "] = γ·x̂ + β");
-            w.Open("private void Forward" + n + "(" + ReadOnlySpan + " x, " + Span + " normalized, " + Span + " y, " + Span + " inverseDeviation, global::System.Span<double> sums, int batchSize, bool training)");
+            if (fusion is not null)
+            {
+                string sum = fusion.Residual is null ? "γ·x̂ + β" : "γ·x̂ + β + residual";
+                w.Line("//   x̂ = (x − μ)/√(σ² + ε), y [" + rows + ", " + c + "] = " + (fusion.Relu ? "max(" + sum + ", 0)" : sum) + ": " + Chain(slot) +
+                    " in one pass, y is " + fusion.Output.Name + "'s output");
+            }
+            else
+                w.Line("//   x̂ = (x − μ)/√(σ² + ε), y [" + rows + ", " + c + "] = γ·x̂ + β");
+            string residualParameter = fusion?.Residual is null ? "" : ReadOnlySpan + " residual, ";
+            string residualArgument = fusion?.Residual is null ? "" : ", residual" + ResidualSlice(n);
+            string reluArgument = fusion?.Relu == true ? ", relu: true" : "";
+            w.Open("private void Forward" + n + "(" + ReadOnlySpan + " x, " + Span + " normalized, " + Span + " y, " + Span + " inverseDeviation, global::System.Span<double> sums, " +
+                residualParameter + "int batchSize, bool training)");
             w.Open("if (training)");
             w.Line("global::ModelGen.Normalization.BatchNormTraining(x, normalized, y, " + n + "Weights, " + n + "Biases, inverseDeviation, " + n + "RunningMean, " + n +
-                "RunningVariance, " + n + "BatchWeight, " + n + "Epsilon, sums, batchSize * " + n + "Pixels, " + n + "Channels);");
+                "RunningVariance, " + n + "BatchWeight, " + n + "Epsilon, sums, batchSize * " + n + "Pixels, " + n + "Channels" + residualArgument + reluArgument + ");");
             w.Line("Counters[" + n + "BatchesTrackedIndex]++;");
             w.Close();
             w.Open("else");
             w.Line("global::ModelGen.Normalization.BatchNormInference(x, normalized, y, " + n + "Weights, " + n + "Biases, inverseDeviation, " + n + "RunningMean, " + n +
-                "RunningVariance, " + n + "Epsilon, batchSize * " + n + "Pixels, " + n + "Channels);");
+                "RunningVariance, " + n + "Epsilon, batchSize * " + n + "Pixels, " + n + "Channels" + residualArgument + reluArgument + ");");
             w.Close();
             w.Close();
             w.Line();
+        }
+
+        private static string ResidualSlice(string n) => ".Slice(0, batchSize * " + n + "Size)";
+
+        /// <summary>The layers a BatchNormalization's forward call computes, for comments: "Bn2 → Sum (+ Input) → Relu2".</summary>
+        internal static string Chain(LayerSlot slot)
+        {
+            string chain = slot.Name;
+            if (slot.Fusion is not { } fusion) return chain;
+            if (fusion.Residual is { } residual) chain += " → " + slot.Readers[0].Name + " (+ " + residual.Tensor + ")";
+            if (fusion.Relu) chain += " → " + fusion.Output.Name;
+            return chain;
         }
 
         public override void WriteBackwardCall(SourceWriter w, LayerSlot slot)

@@ -160,6 +160,23 @@ namespace ModelGen.Generator.Layers
         public override void WriteForwardCall(SourceWriter w, LayerSlot slot) =>
             w.Line("Forward" + slot.Name + "(" + slot.RunInput + ", workspace." + slot.Name + "Patches, " + slot.RunOutput + ", batchSize);");
 
+        public override WorkspaceBuffer? ForwardScratch(LayerSlot slot)
+        {
+            foreach (WorkspaceBuffer buffer in Buffers(slot)) return buffer; // the patches, first
+            return null;
+        }
+
+        public override void WriteNormalizedForwardCall(SourceWriter w, LayerSlot slot, LayerSlot norm, string scratch)
+        {
+            string n = slot.Name, b = norm.Name;
+            NormalizationFusion? fusion = norm.Fusion;
+            string output = fusion?.Output.RunOutput ?? norm.RunOutput, residual = fusion?.Residual?.RunBuffer ?? "default";
+            w.Line("// " + n + " → " + BatchNormalizationLayer.Chain(norm) + " in one call, each sample normalised (running statistics) while in cache");
+            w.Line("global::ModelGen.Convolution.ForwardNormalized(" + slot.RunInput + ", " + scratch + ", " + n + "Weights, " + n + "Biases, " + output +
+                ", batchSize, " + n + "Geometry, " + n + "Filters, " + b + "Weights, " + b + "Biases, " + b + "RunningMean, " + b + "RunningVariance, " + b + "Epsilon, " +
+                residual + ", relu: " + (fusion?.Relu == true ? "true" : "false") + ");");
+        }
+
         public override void WriteForward(SourceWriter w, LayerSlot slot)
         {
             Conv2DSpec layer = Spec(slot);

@@ -85,6 +85,19 @@ namespace ModelGen.Generator.Layers
         /// <summary>Writes the statement in Run that calls the layer's forward method.</summary>
         public abstract void WriteForwardCall(SourceWriter w, LayerSlot slot);
 
+        /// <summary>
+        /// Writes the statement in Infer that runs the layer and <paramref name="norm"/>, the BatchNormalization after it (with the
+        /// layers fused into that one), in one call; only kinds that <see cref="FusionPlanner"/> fuses (Conv2D) are asked.
+        /// </summary>
+        public virtual void WriteNormalizedForwardCall(SourceWriter w, LayerSlot slot, LayerSlot norm, string scratch) =>
+            throw new System.NotSupportedException(DisplayName + " does not fuse a BatchNormalization.");
+
+        /// <summary>
+        /// The workspace buffer the layer's forward call only uses as scratch (a convolution's patches), which Infer's fused
+        /// calls share: one buffer, the largest, stays in cache instead of one per layer. Null when it has none.
+        /// </summary>
+        public virtual WorkspaceBuffer? ForwardScratch(LayerSlot slot) => null;
+
         /// <summary>Writes the layer's forward method (with its shapes in a comment).</summary>
         public abstract void WriteForward(SourceWriter w, LayerSlot slot);
 

@@ -20,6 +20,10 @@ public static class Activations
     public static void ReLUBackward(ReadOnlySpan<float> outputs, Span<float> deltas) =>
         ElementWise.Map<ReLUGradient>(outputs, deltas, 0f);
 
+    /// <summary>dx = δ · [y &gt; 0], leaving δ as it is: the same values as <see cref="ReLUBackward(ReadOnlySpan{float}, Span{float})"/> without the copy.</summary>
+    public static void ReLUBackward(ReadOnlySpan<float> outputs, ReadOnlySpan<float> deltas, Span<float> dx) =>
+        ElementWise.Map<ReLUGradient>(outputs, deltas, dx, 0f);
+
     /// <summary>y = min(max(z, 0), 6), in place (PyTorch's relu6 = hardtanh(z, 0, 6); NaN stays NaN).</summary>
     public static void ReLU6(Span<float> values)
     {

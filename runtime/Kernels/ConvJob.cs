@@ -17,6 +17,17 @@ internal unsafe struct ConvJob
     public int Filters;
     public ConvGeometry Geometry;
 
+    /// <summary>
+    /// The forward product's epilogue, when <see cref="Normalize"/>: each sample's output normalised per filter
+    /// (<see cref="Normalization.NormalizeRows"/>: mean, 1/σ, γ, β), plus Residual's rows when not null, then ReLU when Relu.
+    /// </summary>
+    public bool Normalize, Relu;
+    public float* Mean, InvStd, Gamma, Beta, Residual;
+
+    /// <summary>The epilogue of <paramref name="rows"/> output rows [rows, Filters] from source into target (may be source), the first being output row <paramref name="row"/> of the batch.</summary>
+    public readonly void Finish(float* source, float* target, long row, int rows) =>
+        Normalization.NormalizeRows(source, Mean, null, InvStd, Gamma, Beta, null, target, Residual == null ? null : Residual + row * Filters, Relu, rows, Filters, Filters);
+
     /// <summary>Runs <paramref name="body"/> over the job's chunks (see <see cref="WorkerPool.Run"/>).</summary>
     public static void Run(delegate*<ref KernelArgs, int, int, void> body, ConvJob job, bool parallel)
     {

@@ -40,6 +40,52 @@ public static unsafe partial class Convolution
     }
 
     /// <summary>
+    /// The inference forward pass of a convolution followed by BatchNormalization (running statistics), an optional
+    /// residual [Add] and an optional ReLU, in one pass: y [batch · OutputPixels, filters] =
+    /// relu(γ·(z − mean)/√(variance + ε) + β + residual) with z = im2col(x) · w + b, each sample's z normalised while
+    /// it is in cache. The same bits as <see cref="Forward"/>, <see cref="Normalization.BatchNormInference"/>,
+    /// <see cref="Merging.Add"/> and <see cref="Activations.ReLU"/> one after the other; z itself is not kept.
+    /// residual (empty for none) has y's shape; patches [batch · OutputPixels, PatchSize] is scratch.
+    /// </summary>
+    public static void ForwardNormalized(ReadOnlySpan<float> x, Span<float> patches, ReadOnlySpan<float> w, ReadOnlySpan<float> b, Span<float> y,
+        int batch, in ConvGeometry g, int filters,
+        ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVariance, float epsilon,
+        ReadOnlySpan<float> residual, bool relu)
+    {
+        Check(x.Length, nameof(x), patches.Length, nameof(patches), batch, g);
+        CheckProduct(w.Length, y.Length, nameof(y), batch, g, filters);
+        if (b.Length < filters) throw new ArgumentException($"The span 'b' holds {b.Length} values, fewer than the {filters} filters.", nameof(b));
+        ShapeChecks.Length(gamma.Length, filters, nameof(gamma), "filters");
+        ShapeChecks.Length(beta.Length, filters, nameof(beta), "filters");
+        ShapeChecks.Length(runningMean.Length, filters, nameof(runningMean), "filters");
+        ShapeChecks.Length(runningVariance.Length, filters, nameof(runningVariance), "filters");
+        ShapeChecks.EmptyOrLength(residual.Length, (long)batch * g.OutputPixels * filters, nameof(residual), "batch × OutputPixels × filters");
+        int pixels = batch * g.OutputPixels;
+        if (filters > MaxNormalizedFilters || (batch < 2 && !WorkerPool.Busy && ProductsInParallel(batch, g, filters)))
+        {
+            // Many filters (1/σ would not fit on the stack), or one large sample whose product splits across the cores: the passes one after the other.
+            Forward(x, patches, w, b, y, batch, g, filters);
+            Normalization.BatchNormInference(y.Slice(0, pixels * filters), default, y.Slice(0, pixels * filters), gamma, beta, default, runningMean, runningVariance,
+                epsilon, pixels, filters, residual, relu);
+            return;
+        }
+        float* invStd = stackalloc float[filters];
+        fixed (float* px = x, pp = patches, pw = w, pb = b, py = y, pg = gamma, pbeta = beta, pm = runningMean, pv = runningVariance, pr = residual)
+        {
+            Normalization.InverseDeviations(pv, epsilon, invStd, filters);
+            var job = new ConvJob
+            {
+                Source = px, Target = pp, Batch = batch, Geometry = g, Matrix = pw, Biases = pb, Output = py, Filters = filters,
+                Normalize = true, Relu = relu, Mean = pm, InvStd = invStd, Gamma = pg, Beta = pbeta, Residual = pr,
+            };
+            ConvJob.Run(&ForwardPart, job, ProductsInParallel(batch, g, filters));
+        }
+    }
+
+    /// <summary>Filters up to which <see cref="ForwardNormalized"/> keeps its per-filter 1/σ on the stack.</summary>
+    private const int MaxNormalizedFilters = 4096;
+
+    /// <summary>
     /// dx = col2im(dz · wᵀ), w [PatchSize, filters]: the same as <see cref="Kernels.InputGradient"/> into
     /// dpatches then <see cref="Col2Im"/>. Overwrites dx; dpatches [batch · OutputPixels, PatchSize] is scratch.
     /// </summary>
@@ -105,11 +151,12 @@ public static unsafe partial class Convolution
             float* y = job.Output + (long)n * pixels * filters;
             if (padded)
             {
-                ForwardFromPaddedImage(job.Source + (long)n * g.InputSize, job.Matrix, job.Biases, y, scratch, g, filters);
+                ForwardFromPaddedImage(job.Source + (long)n * g.InputSize, job.Matrix, job.Biases, y, scratch, g, filters, ref job, (long)n * pixels);
                 continue;
             }
             Im2ColRows(job.Source, (long)n * pixels, pixels, scratch, g);
             Kernels.AccumulateRowBlock(scratch, job.Matrix, job.Biases, y, 0, pixels, inputs, filters);
+            if (job.Normalize) job.Finish(y, y, (long)n * pixels, pixels);
         }
     }
 
@@ -129,9 +176,11 @@ public static unsafe partial class Convolution
     // window of output pixel (oy, ox) starts at pixel q = oy·PW + ox, and its row ky is the WindowWidth·C
     // floats from (q + ky·PW)·C: a[q, (ky, j)] = padded[q·C + ky·PW·C + j]. So the product runs over the
     // "virtual" pixels q with ARow = C, one segment per window row, each a run of the patch row's order
-    // (ky, kx, c); the virtual pixels that straddle two rows (ox ≥ OutputWidth) are computed and dropped.
-    // Each y value is the same chain of multiply-adds as from the patch matrix: the same bits.
-    private static void ForwardFromPaddedImage(float* image, float* w, float* b, float* y, float* scratch, in ConvGeometry g, int filters)
+    // (ky, kx, c), all segments in registers; the virtual pixels that straddle two rows (ox ≥ OutputWidth) are computed
+    // and dropped. Each y value is the same chain of multiply-adds as from the patch matrix: the same bits.
+    // With the job's epilogue (Normalize), each output row is normalised on its way from the virtual output to y.
+    private static void ForwardFromPaddedImage(float* image, float* w, float* b, float* y, float* scratch, in ConvGeometry g, int filters,
+        ref ConvJob job, long firstRow)
     {
         int c = g.Channels, pw = g.OutputWidth + g.WindowWidth - 1, ph = g.OutputHeight + g.WindowHeight - 1, run = g.WindowWidth * c;
         float* padded = scratch, virtualY = scratch + (long)ph * pw * c;
@@ -145,19 +194,19 @@ public static unsafe partial class Convolution
             Runs.Copy(image + (long)iy * g.InputWidth * c, padded + ((long)r * pw + g.PadLeft) * c, width * c);
         }
         int rows = (g.OutputHeight - 1) * pw + g.OutputWidth;
-        for (int ky = 0; ky < g.WindowHeight; ky++)
+        var product = new RegisterTiles.Operands
         {
-            var segment = new RegisterTiles.Operands
-            {
-                A = padded + (long)ky * pw * c, ARow = c, AStep = 1,
-                B = w + (long)ky * run * filters, BStep = filters, Steps = run,
-                Start = ky == 0 ? b : null, Accumulate = ky > 0,
-                C = virtualY, CRow = filters, Columns = filters,
-            };
-            RegisterTiles.Rows(segment, 0, rows);
-        }
+            A = padded, ARow = c, AStep = 1, Segments = g.WindowHeight, ASegment = pw * c,
+            B = w, BStep = filters, Steps = run, BSegment = run * filters,
+            Start = b, C = virtualY, CRow = filters, Columns = filters,
+        };
+        RegisterTiles.Rows(product, 0, rows);
         for (int oy = 0; oy < g.OutputHeight; oy++)
-            new ReadOnlySpan<float>(virtualY + (long)oy * pw * filters, g.OutputWidth * filters).CopyTo(new Span<float>(y + (long)oy * g.OutputWidth * filters, g.OutputWidth * filters));
+        {
+            float* source = virtualY + (long)oy * pw * filters, target = y + (long)oy * g.OutputWidth * filters;
+            if (job.Normalize) job.Finish(source, target, firstRow + (long)oy * g.OutputWidth, g.OutputWidth);
+            else new ReadOnlySpan<float>(source, g.OutputWidth * filters).CopyTo(new Span<float>(target, g.OutputWidth * filters));
+        }
     }
 
     // Job: Source = dpatches (scratch: the rows of the chunk's first sample), Target = dx, Output = dz (read), Matrix = Wᵀ.

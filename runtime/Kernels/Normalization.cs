@@ -30,13 +30,15 @@ public static unsafe class Normalization
     /// Saves xhat [rows, channels] and batchInvStd[c] = invStd_c for the backward pass, and updates the running statistics
     /// as PyTorch does: runningMean ← (1 − momentum)·runningMean + momentum·mean, runningVariance ← (1 − momentum)·runningVariance
     /// + momentum·var·rows/(rows − 1). <paramref name="sums"/> is scratch of at least 2·channels doubles.
+    /// With <paramref name="residual"/> [rows, channels] (not empty) y gets + residual, and with <paramref name="relu"/> then max(·, 0),
+    /// in the same pass: the same bits as an [Add] and a ReLU after it (y then holds the ReLU's output, not the normalisation's).
     /// </summary>
     /// <exception cref="InvalidOperationException">rows &lt; 2: the variance of one value per channel is not defined (PyTorch refuses it too).</exception>
     /// <exception cref="ArgumentException">A span is shorter than its shape.</exception>
     public static void BatchNormTraining(ReadOnlySpan<float> x, Span<float> xhat, Span<float> y,
         ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, Span<float> batchInvStd,
         Span<float> runningMean, Span<float> runningVariance, float momentum, float epsilon,
-        Span<double> sums, int rows, int channels)
+        Span<double> sums, int rows, int channels, ReadOnlySpan<float> residual = default, bool relu = false)
     {
         ShapeChecks.AtLeast(rows, 0, nameof(rows));
         ShapeChecks.AtLeast(channels, 1, nameof(channels));
@@ -48,6 +50,7 @@ public static unsafe class Normalization
         ShapeChecks.Length(runningMean.Length, channels, nameof(runningMean), "channels");
         ShapeChecks.Length(runningVariance.Length, channels, nameof(runningVariance), "channels");
         ShapeChecks.Length(sums.Length, 2L * channels, nameof(sums), "2 × channels");
+        ShapeChecks.EmptyOrLength(residual.Length, size, nameof(residual), "rows × channels");
         if (rows < 2)
             throw new InvalidOperationException(
                 $"BatchNormalization needs more than one value per channel in training (got {rows} row{(rows == 1 ? "" : "s")} of {channels} channels).");
@@ -79,9 +82,9 @@ public static unsafe class Normalization
             meanHigh[c] = (float)mean[c];
             meanLow[c] = (float)(mean[c] - meanHigh[c]);
         }
-        fixed (float* px = x, pxh = xhat, py = y, pg = gamma, pb = beta, pm = meanHigh, pl = meanLow, pi = batchInvStd)
+        fixed (float* px = x, pxh = xhat, py = y, pg = gamma, pb = beta, pm = meanHigh, pl = meanLow, pi = batchInvStd, pr = residual)
         {
-            var job = new RowJob { X = px, Mean = pm, MeanLow = pl, InvStd = pi, Gamma = pg, Beta = pb, Xhat = pxh, Y = py, Rows = rows, Channels = channels };
+            var job = new RowJob { X = px, Mean = pm, MeanLow = pl, InvStd = pi, Gamma = pg, Beta = pb, Xhat = pxh, Y = py, Residual = pr, Relu = relu, Rows = rows, Channels = channels };
             var args = new KernelArgs { A = (float*)&job };
             WorkerPool.Run(&NormalizePart, ref args, ParallelRows(rows, channels));
         }
@@ -90,12 +93,14 @@ public static unsafe class Normalization
     /// <summary>
     /// Inference mode: y[r,c] = gamma_c·(x[r,c] − runningMean_c)/√(runningVariance_c + ε) + beta_c. When <paramref name="xhat"/>
     /// is not empty it also gets (x − runningMean)/√(runningVariance + ε), and <paramref name="batchInvStd"/>, when not empty,
-    /// 1/√(runningVariance + ε), so that <see cref="BatchNormInferenceBackward"/> can follow.
+    /// 1/√(runningVariance + ε), so that <see cref="BatchNormInferenceBackward"/> can follow. <paramref name="residual"/> and
+    /// <paramref name="relu"/> as in <see cref="BatchNormTraining"/>. x and y may be the same span (not just overlap).
     /// </summary>
     /// <exception cref="ArgumentException">A span is shorter than its shape.</exception>
     public static void BatchNormInference(ReadOnlySpan<float> x, Span<float> xhat, Span<float> y,
         ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, Span<float> batchInvStd,
-        ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVariance, float epsilon, int rows, int channels)
+        ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVariance, float epsilon, int rows, int channels,
+        ReadOnlySpan<float> residual = default, bool relu = false)
     {
         ShapeChecks.AtLeast(rows, 0, nameof(rows));
         ShapeChecks.AtLeast(channels, 1, nameof(channels));
@@ -108,20 +113,27 @@ public static unsafe class Normalization
         ShapeChecks.EmptyOrLength(batchInvStd.Length, channels, nameof(batchInvStd), "channels");
         ShapeChecks.Length(runningMean.Length, channels, nameof(runningMean), "channels");
         ShapeChecks.Length(runningVariance.Length, channels, nameof(runningVariance), "channels");
+        ShapeChecks.EmptyOrLength(residual.Length, size, nameof(residual), "rows × channels");
 
         float* blockInvStd = stackalloc float[StackChannels];
-        fixed (float* px = x, pxh = xhat, py = y, pg = gamma, pb = beta, pis = batchInvStd, pm = runningMean, pv = runningVariance)
+        fixed (float* px = x, pxh = xhat, py = y, pg = gamma, pb = beta, pis = batchInvStd, pm = runningMean, pv = runningVariance, pr = residual)
         {
             // Blocks of channels, so the per-channel 1/σ fits on the stack when the caller keeps none.
             for (int first = 0; first < channels; first += StackChannels)
             {
                 int count = Math.Min(StackChannels, channels - first);
                 float* inv = pis != null ? pis + first : blockInvStd;
-                for (int c = 0; c < count; c++) inv[c] = (float)(1.0 / Math.Sqrt((double)pv[first + c] + epsilon));
+                InverseDeviations(pv + first, epsilon, inv, count);
                 NormalizeRows(px + first, pm + first, null, inv, pg + first, pb + first, pxh == null ? null : pxh + first, py + first,
-                    rows, count, channels);
+                    pr == null ? null : pr + first, relu, rows, count, channels);
             }
         }
+    }
+
+    /// <summary>inv[c] = 1/√(variance[c] + ε), in double, as the inference pass uses it.</summary>
+    internal static void InverseDeviations(float* variance, float epsilon, float* inv, int count)
+    {
+        for (int c = 0; c < count; c++) inv[c] = (float)(1.0 / Math.Sqrt((double)variance[c] + epsilon));
     }
 
     /// <summary>
@@ -204,8 +216,9 @@ public static unsafe class Normalization
 
     private struct RowJob
     {
-        public float* X, Mean, MeanLow, InvStd, Gamma, Beta, Xhat, Y;
+        public float* X, Mean, MeanLow, InvStd, Gamma, Beta, Xhat, Y, Residual;
         public int Rows, Channels;
+        public bool Relu;
     }
 
     private static void NormalizePart(ref KernelArgs a, int chunk, int chunks)
@@ -214,7 +227,8 @@ public static unsafe class Normalization
         var (first, end) = WorkerPool.Range(j.Rows, chunk, chunks);
         if (first >= end) return;
         long o = (long)first * j.Channels;
-        NormalizeRows(j.X + o, j.Mean, j.MeanLow, j.InvStd, j.Gamma, j.Beta, j.Xhat == null ? null : j.Xhat + o, j.Y + o, end - first, j.Channels, j.Channels);
+        NormalizeRows(j.X + o, j.Mean, j.MeanLow, j.InvStd, j.Gamma, j.Beta, j.Xhat == null ? null : j.Xhat + o, j.Y + o,
+            j.Residual == null ? null : j.Residual + o, j.Relu, end - first, j.Channels, j.Channels);
     }
 
     // dx = scale·((rows·dy − dbeta) − xhat·dgamma) for a chunk's rows; rows stays the whole batch's count.
@@ -229,25 +243,27 @@ public static unsafe class Normalization
 
     /// <summary>
     /// Rows of <paramref name="count"/> channels, <paramref name="stride"/> floats apart: xhat = ((x − mean) − meanLow)·invStd
-    /// (stored if xhat is not null; meanLow, the rest of a double mean, may be null), y = gamma·xhat + beta.
+    /// (stored if xhat is not null; meanLow, the rest of a double mean, may be null), y = gamma·xhat + beta, then + residual
+    /// (rows <paramref name="stride"/> apart too, when not null) and max(·, 0) with <paramref name="relu"/>: the same values
+    /// as separate [Add] and ReLU passes (TensorPrimitives' a + b and max(x, 0)). y may be x.
     /// </summary>
-    private static void NormalizeRows(float* x, float* mean, float* meanLow, float* invStd, float* gamma, float* beta, float* xhat, float* y,
-        int rows, int count, int stride)
+    internal static void NormalizeRows(float* x, float* mean, float* meanLow, float* invStd, float* gamma, float* beta, float* xhat, float* y,
+        float* residual, bool relu, int rows, int count, int stride)
     {
-        if (Vector512.IsHardwareAccelerated) NormalizeRows<Ops512, Vector512<float>>(x, mean, meanLow, invStd, gamma, beta, xhat, y, rows, count, stride);
-        else if (Vector256.IsHardwareAccelerated) NormalizeRows<Ops256, Vector256<float>>(x, mean, meanLow, invStd, gamma, beta, xhat, y, rows, count, stride);
-        else if (Vector128.IsHardwareAccelerated) NormalizeRows<Ops128, Vector128<float>>(x, mean, meanLow, invStd, gamma, beta, xhat, y, rows, count, stride);
-        else NormalizeRows<OpsScalar, float>(x, mean, meanLow, invStd, gamma, beta, xhat, y, rows, count, stride);
+        if (Vector512.IsHardwareAccelerated) NormalizeRows<Ops512, Vector512<float>>(x, mean, meanLow, invStd, gamma, beta, xhat, y, residual, relu, rows, count, stride);
+        else if (Vector256.IsHardwareAccelerated) NormalizeRows<Ops256, Vector256<float>>(x, mean, meanLow, invStd, gamma, beta, xhat, y, residual, relu, rows, count, stride);
+        else if (Vector128.IsHardwareAccelerated) NormalizeRows<Ops128, Vector128<float>>(x, mean, meanLow, invStd, gamma, beta, xhat, y, residual, relu, rows, count, stride);
+        else NormalizeRows<OpsScalar, float>(x, mean, meanLow, invStd, gamma, beta, xhat, y, residual, relu, rows, count, stride);
     }
 
     private static void NormalizeRows<TOps, TVec>(float* x, float* mean, float* meanLow, float* invStd, float* gamma, float* beta, float* xhat, float* y,
-        int rows, int count, int stride) where TOps : struct, IVectorOps<TVec> where TVec : struct
+        float* residual, bool relu, int rows, int count, int stride) where TOps : struct, IVectorOps<TVec> where TVec : struct
     {
         int lanes = TOps.Count;
         for (int r = 0; r < rows; r++)
         {
             long o = (long)r * stride;
-            float* xr = x + o, yr = y + o, hr = xhat == null ? null : xhat + o;
+            float* xr = x + o, yr = y + o, hr = xhat == null ? null : xhat + o, rr = residual == null ? null : residual + o;
             int c = 0;
             for (; c <= count - lanes; c += lanes)
             {
@@ -255,7 +271,10 @@ public static unsafe class Normalization
                 if (meanLow != null) centred = TOps.Subtract(centred, TOps.Load(meanLow + c));
                 TVec h = TOps.Multiply(centred, TOps.Load(invStd + c));
                 if (hr != null) TOps.Store(h, hr + c);
-                TOps.Store(TOps.MultiplyAdd(TOps.Load(gamma + c), h, TOps.Load(beta + c)), yr + c);
+                TVec v = TOps.MultiplyAdd(TOps.Load(gamma + c), h, TOps.Load(beta + c));
+                if (rr != null) v = TOps.Add(v, TOps.Load(rr + c));
+                if (relu) v = TOps.Max(v, TOps.Zero);
+                TOps.Store(v, yr + c);
             }
             for (; c < count; c++)
             {
@@ -263,7 +282,10 @@ public static unsafe class Normalization
                 if (meanLow != null) centred -= meanLow[c];
                 float h = centred * invStd[c];
                 if (hr != null) hr[c] = h;
-                yr[c] = OpsScalar.MultiplyAdd(gamma[c], h, beta[c]);
+                float v = OpsScalar.MultiplyAdd(gamma[c], h, beta[c]);
+                if (rr != null) v += rr[c];
+                if (relu) v = MathF.Max(v, 0f);
+                yr[c] = v;
             }
         }
     }

@@ -3,7 +3,7 @@ namespace ModelGen;
 /// <summary>
 /// Runs a generated model on many samples at once, one whole forward pass per core: the samples are cut
 /// into blocks (up to the workspace's capacity, see <see cref="BlockSize"/>), and each core runs the
-/// model's own Forward, in inference mode, on its blocks with a workspace of its own. Generated models
+/// model's inference pass (IModel.Infer: Forward in inference mode, or the model's own fused pass) on its blocks with a workspace of its own. Generated models
 /// call this from PredictBatch and PredictClasses.
 /// </summary>
 /// <remarks>
@@ -113,7 +113,7 @@ public sealed unsafe class BatchPredictor<TWorkspace> : IChunkJob where TWorkspa
         for (int start = first; start < end; start += block)
         {
             int n = Math.Min(block, end - start);
-            _model.Forward(workspace, new ReadOnlySpan<float>(_inputs + (long)start * inputSize, n * inputSize));
+            _model.Infer(workspace, new ReadOnlySpan<float>(_inputs + (long)start * inputSize, n * inputSize));
             ReadOnlySpan<float> results = workspace.Outputs;
             if (_outputs != null)
             {

@@ -80,6 +80,14 @@ public interface IModel<TWorkspace> : IModel where TWorkspace : IWorkspace
     /// training mode, dropout layers drop; in inference mode (the default) they pass values through.
     /// </summary>
     void Forward(TWorkspace workspace, ReadOnlySpan<float> inputs, bool training = false);
+
+    /// <summary>
+    /// Runs a batch for its outputs only, in inference mode: workspace.Outputs then holds what
+    /// <see cref="Forward"/> would give (the same bits), but the activations only Backward reads may not be kept
+    /// (a model whose convolutions fuse the BatchNormalization after them skips them). <see cref="BatchPredictor{TWorkspace}"/>
+    /// calls this. By default, Forward.
+    /// </summary>
+    void Infer(TWorkspace workspace, ReadOnlySpan<float> inputs) => Forward(workspace, inputs);
 }
 
 /// <summary>A generated classifier: a Softmax output trained with sparse categorical cross-entropy on class labels.</summary>

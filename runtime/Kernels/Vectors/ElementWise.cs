@@ -30,6 +30,31 @@ internal static class ElementWise
         else Map<TMap, OpsScalar, float>(outputs, deltas, s);
     }
 
+    /// <summary>target[i] = f(outputs[i], deltas[i], s) for i in [0, deltas.Length): <see cref="Map{TMap}(ReadOnlySpan{float}, Span{float}, float)"/> into another span (target may be deltas).</summary>
+    public static void Map<TMap>(ReadOnlySpan<float> outputs, ReadOnlySpan<float> deltas, Span<float> target, float s) where TMap : struct, IElementMap
+    {
+        if (outputs.Length < deltas.Length) throw new ArgumentException("outputs is shorter than deltas.", nameof(outputs));
+        if (target.Length < deltas.Length) throw new ArgumentException("target is shorter than deltas.", nameof(target));
+        if (Vector512.IsHardwareAccelerated) Map<TMap, Ops512, Vector512<float>>(outputs, deltas, target, s);
+        else if (Vector256.IsHardwareAccelerated) Map<TMap, Ops256, Vector256<float>>(outputs, deltas, target, s);
+        else if (Vector128.IsHardwareAccelerated) Map<TMap, Ops128, Vector128<float>>(outputs, deltas, target, s);
+        else Map<TMap, OpsScalar, float>(outputs, deltas, target, s);
+    }
+
+    private static void Map<TMap, TOps, TVec>(ReadOnlySpan<float> y, ReadOnlySpan<float> d, Span<float> target, float s)
+        where TMap : struct, IElementMap where TOps : struct, IVectorOps<TVec> where TVec : struct
+    {
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        ref float dr = ref MemoryMarshal.GetReference(d);
+        ref float tr = ref MemoryMarshal.GetReference(target);
+        int n = d.Length, i = 0, lanes = TOps.Count;
+        TVec vs = TOps.Broadcast(s);
+        for (; i <= n - lanes; i += lanes)
+            TOps.Store(TMap.Apply<TOps, TVec>(TOps.Load(ref yr, (nuint)i), TOps.Load(ref dr, (nuint)i), vs), ref tr, (nuint)i);
+        for (; i < n; i++)
+            Unsafe.Add(ref tr, i) = TMap.Apply<OpsScalar, float>(Unsafe.Add(ref yr, i), Unsafe.Add(ref dr, i), s);
+    }
+
     private static void Map<TMap, TOps, TVec>(ReadOnlySpan<float> y, Span<float> d, float s)
         where TMap : struct, IElementMap where TOps : struct, IVectorOps<TVec> where TVec : struct
     {

@@ -409,7 +409,7 @@ partial class SmallGraph : global::ModelGen.IClassifier<SmallGraph.Workspace>
     {
         global::ModelGen.Batch.CheckSample(input.Length, InputSize, nameof(input));
         global::ModelGen.Batch.CheckSample(output.Length, OutputSize, nameof(output));
-        Run(_inference, input, 1, training: false);
+        Infer(_inference, input, 1);
         _inference.Dense1Activations.AsSpan(0, OutputSize).CopyTo(output);
     }
 
@@ -423,7 +423,7 @@ partial class SmallGraph : global::ModelGen.IClassifier<SmallGraph.Workspace>
     public int PredictClass(global::System.ReadOnlySpan<float> input)
     {
         global::ModelGen.Batch.CheckSample(input.Length, InputSize, nameof(input));
-        Run(_inference, input, 1, training: false);
+        Infer(_inference, input, 1);
         return global::ModelGen.Batch.ArgMax(_inference.Dense1Activations.AsSpan(0, OutputSize));
     }
 
@@ -435,9 +435,38 @@ partial class SmallGraph : global::ModelGen.IClassifier<SmallGraph.Workspace>
     {
         ForwardStem(inputs, workspace.StemPatches, workspace.StemActivations, batchSize);
         ForwardBlock1Conv1(workspace.StemActivations, workspace.Block1Conv1Patches, workspace.Block1Conv1Activations, batchSize);
-        ForwardBlock1Bn(workspace.Block1Conv1Activations, workspace.Block1BnNormalized, workspace.Block1BnActivations, workspace.Block1BnInverseDeviation, workspace.Block1BnSums, batchSize, training);
-        ForwardBlock1Add1(workspace.Block1BnActivations, workspace.StemActivations, workspace.Block1Add1Activations, batchSize);
-        ForwardBlock1Activation1(workspace.Block1Add1Activations, workspace.Block1Activation1Activations, batchSize);
+        ForwardBlock1Bn(workspace.Block1Conv1Activations, workspace.Block1BnNormalized, workspace.Block1Activation1Activations, workspace.Block1BnInverseDeviation, workspace.Block1BnSums, workspace.StemActivations, batchSize, training);
+        // Block1Add1: computed by Block1Bn's call
+        // Block1Activation1: computed by Block1Bn's call
+        ForwardDepthwiseConv1(workspace.Block1Activation1Activations, workspace.DepthwiseConv1Activations, batchSize);
+        ForwardNarrow(workspace.Block1Activation1Activations, workspace.NarrowPatches, workspace.NarrowActivations, batchSize);
+        ForwardPooled(workspace.NarrowActivations, workspace.PooledActivations, batchSize);
+        ForwardConcatenate1(workspace.DepthwiseConv1Activations, workspace.PooledActivations, workspace.Concatenate1Activations, batchSize);
+        ForwardGlobalPool1(workspace.Concatenate1Activations, workspace.GlobalPool1Activations, batchSize);
+        ForwardDense1(workspace.GlobalPool1Activations, workspace.Dense1Logits, workspace.Dense1Activations, batchSize);
+    }
+
+    /// <summary>PredictBatch's forward pass on each core: <see cref="Infer(Workspace, global::System.ReadOnlySpan{float}, int)"/>, whose outputs are Forward's in inference mode.</summary>
+    void global::ModelGen.IModel<Workspace>.Infer(Workspace workspace, global::System.ReadOnlySpan<float> inputs)
+    {
+        int batchSize = global::ModelGen.Batch.SizeOf(inputs.Length, InputSize, workspace.Capacity, nameof(inputs));
+        workspace.BatchSize = batchSize;
+        workspace.Training = false;
+        Infer(workspace, inputs, batchSize);
+    }
+
+    // The forward pass of Predict and PredictBatch: Run's calls in inference mode, except that each Conv2D whose only reader is
+    // a BatchNormalization normalises its output (with the running statistics, and the Add and ReLU fused into that layer)
+    // in its own call, a sample at a time while it is in cache. The same outputs, bit for bit; the activations only
+    // Backward reads (the convolution's z, x̂) are not written.
+    private void Infer(Workspace workspace, global::System.ReadOnlySpan<float> inputs, int batchSize)
+    {
+        ForwardStem(inputs, workspace.StemPatches, workspace.StemActivations, batchSize);
+        // Block1Conv1 → Block1Bn → Block1Add1 (+ Stem) → Block1Activation1 in one call, each sample normalised (running statistics) while in cache
+        global::ModelGen.Convolution.ForwardNormalized(workspace.StemActivations, workspace.Block1Conv1Patches, Block1Conv1Weights, Block1Conv1Biases, workspace.Block1Activation1Activations, batchSize, Block1Conv1Geometry, Block1Conv1Filters, Block1BnWeights, Block1BnBiases, Block1BnRunningMean, Block1BnRunningVariance, Block1BnEpsilon, workspace.StemActivations, relu: true);
+        // Block1Bn: computed by Block1Conv1's call
+        // Block1Add1: computed by Block1Conv1's call
+        // Block1Activation1: computed by Block1Conv1's call
         ForwardDepthwiseConv1(workspace.Block1Activation1Activations, workspace.DepthwiseConv1Activations, batchSize);
         ForwardNarrow(workspace.Block1Activation1Activations, workspace.NarrowPatches, workspace.NarrowActivations, batchSize);
         ForwardPooled(workspace.NarrowActivations, workspace.PooledActivations, batchSize);
@@ -494,17 +523,17 @@ partial class SmallGraph : global::ModelGen.IClassifier<SmallGraph.Workspace>
     //   training:  μ, σ² [4] = the batch's mean and biased variance over the rows
     //              running mean ← (1 − m)·running mean + m·μ, running variance ← (1 − m)·running variance + m·σ²·n/(n − 1), m = 0.1, n = rows
     //   inference: μ, σ² = the running mean and variance
-    //   x̂ = (x − μ)/√(σ² + ε), y [batch·36, 4] = γ·x̂ + β
-    private void ForwardBlock1Bn(global::System.ReadOnlySpan<float> x, global::System.Span<float> normalized, global::System.Span<float> y, global::System.Span<float> inverseDeviation, global::System.Span<double> sums, int batchSize, bool training)
+    //   x̂ = (x − μ)/√(σ² + ε), y [batch·36, 4] = max(γ·x̂ + β + residual, 0): Block1Bn → Block1Add1 (+ Stem) → Block1Activation1 in one pass, y is Block1Activation1's output
+    private void ForwardBlock1Bn(global::System.ReadOnlySpan<float> x, global::System.Span<float> normalized, global::System.Span<float> y, global::System.Span<float> inverseDeviation, global::System.Span<double> sums, global::System.ReadOnlySpan<float> residual, int batchSize, bool training)
     {
         if (training)
         {
-            global::ModelGen.Normalization.BatchNormTraining(x, normalized, y, Block1BnWeights, Block1BnBiases, inverseDeviation, Block1BnRunningMean, Block1BnRunningVariance, Block1BnBatchWeight, Block1BnEpsilon, sums, batchSize * Block1BnPixels, Block1BnChannels);
+            global::ModelGen.Normalization.BatchNormTraining(x, normalized, y, Block1BnWeights, Block1BnBiases, inverseDeviation, Block1BnRunningMean, Block1BnRunningVariance, Block1BnBatchWeight, Block1BnEpsilon, sums, batchSize * Block1BnPixels, Block1BnChannels, residual.Slice(0, batchSize * Block1BnSize), relu: true);
             Counters[Block1BnBatchesTrackedIndex]++;
         }
         else
         {
-            global::ModelGen.Normalization.BatchNormInference(x, normalized, y, Block1BnWeights, Block1BnBiases, inverseDeviation, Block1BnRunningMean, Block1BnRunningVariance, Block1BnEpsilon, batchSize * Block1BnPixels, Block1BnChannels);
+            global::ModelGen.Normalization.BatchNormInference(x, normalized, y, Block1BnWeights, Block1BnBiases, inverseDeviation, Block1BnRunningMean, Block1BnRunningVariance, Block1BnEpsilon, batchSize * Block1BnPixels, Block1BnChannels, residual.Slice(0, batchSize * Block1BnSize), relu: true);
         }
     }
 
@@ -535,12 +564,11 @@ partial class SmallGraph : global::ModelGen.IClassifier<SmallGraph.Workspace>
     }
 
     // Block1Activation1 backward, ReLU:
-    //   dx [batch, 6, 6, 4] = dy ⊙ [y > 0]   (in place over dy, then copied)
+    //   dx [batch, 6, 6, 4] = dy ⊙ [y > 0]
     private void BackwardBlock1Activation1(global::System.ReadOnlySpan<float> y, global::System.Span<float> deltas, global::System.Span<float> dx, int batchSize)
     {
         int count = batchSize * Block1Activation1Size;
-        global::ModelGen.Activations.ReLUBackward(y.Slice(0, count), deltas.Slice(0, count));
-        deltas.Slice(0, count).CopyTo(dx);
+        global::ModelGen.Activations.ReLUBackward(y.Slice(0, count), deltas.Slice(0, count), dx.Slice(0, count));
     }
 
     // DepthwiseConv1 forward, ReLU6:

@@ -435,7 +435,7 @@ partial class Net : global::ModelGen.IRegressor<Net.Workspace>
         global::ModelGen.Batch.CheckSample(input.Length, InputSize, nameof(input));
         global::ModelGen.Batch.CheckSample(output.Length, OutputSize, nameof(output));
         CopyInputToChannelsLast(input, _inference.Inputs, 1);
-        Run(_inference, _inference.Inputs, 1, training: false);
+        Infer(_inference, _inference.Inputs, 1);
         _inference.fcActivations.AsSpan(0, OutputSize).CopyTo(output);
     }
 
@@ -469,8 +469,40 @@ partial class Net : global::ModelGen.IRegressor<Net.Workspace>
         Forwardbn2(workspace.depthwiseActivations, workspace.bn2Normalized, workspace.bn2Activations, workspace.bn2InverseDeviation, workspace.bn2Sums, batchSize, training);
         ForwardClip_1(workspace.bn2Activations, workspace.Clip_1Activations, batchSize);
         Forwardproject(workspace.Clip_1Activations, workspace.projectPatches, workspace.projectActivations, batchSize);
-        Forwardbn3(workspace.projectActivations, workspace.bn3Normalized, workspace.bn3Activations, workspace.bn3InverseDeviation, workspace.bn3Sums, batchSize, training);
-        ForwardAdd(workspace.bn3Activations, inputs, workspace.AddActivations, batchSize);
+        Forwardbn3(workspace.projectActivations, workspace.bn3Normalized, workspace.AddActivations, workspace.bn3InverseDeviation, workspace.bn3Sums, inputs, batchSize, training);
+        // Add: computed by bn3's call
+        ForwardReduceMean(workspace.AddActivations, workspace.ReduceMeanActivations, batchSize);
+        Forwardfc(workspace.ReduceMeanActivations, workspace.fcActivations, batchSize);
+    }
+
+    /// <summary>PredictBatch's forward pass on each core: <see cref="Infer(Workspace, global::System.ReadOnlySpan{float}, int)"/>, whose outputs are Forward's in inference mode.</summary>
+    void global::ModelGen.IModel<Workspace>.Infer(Workspace workspace, global::System.ReadOnlySpan<float> inputs)
+    {
+        int batchSize = global::ModelGen.Batch.SizeOf(inputs.Length, InputSize, workspace.Capacity, nameof(inputs));
+        workspace.BatchSize = batchSize;
+        workspace.Training = false;
+        CopyInputToChannelsLast(inputs, workspace.Inputs, batchSize);
+        Infer(workspace, workspace.Inputs, batchSize);
+    }
+
+    // The forward pass of Predict and PredictBatch: Run's calls in inference mode, except that each Conv2D whose only reader is
+    // a BatchNormalization normalises its output (with the running statistics, and the Add and ReLU fused into that layer)
+    // in its own call, a sample at a time while it is in cache. The same outputs, bit for bit; the activations only
+    // Backward reads (the convolution's z, x̂) are not written.
+    private void Infer(Workspace workspace, global::System.ReadOnlySpan<float> inputs, int batchSize)
+    {
+        const bool training = false;
+        // expand → bn1 in one call, each sample normalised (running statistics) while in cache
+        global::ModelGen.Convolution.ForwardNormalized(inputs, workspace.projectPatches, expandWeights, expandBiases, workspace.bn1Activations, batchSize, expandGeometry, expandFilters, bn1Weights, bn1Biases, bn1RunningMean, bn1RunningVariance, bn1Epsilon, default, relu: false);
+        // bn1: computed by expand's call
+        ForwardClip(workspace.bn1Activations, workspace.ClipActivations, batchSize);
+        Forwarddepthwise(workspace.ClipActivations, workspace.depthwiseActivations, batchSize);
+        Forwardbn2(workspace.depthwiseActivations, workspace.bn2Normalized, workspace.bn2Activations, workspace.bn2InverseDeviation, workspace.bn2Sums, batchSize, training);
+        ForwardClip_1(workspace.bn2Activations, workspace.Clip_1Activations, batchSize);
+        // project → bn3 → Add (+ input) in one call, each sample normalised (running statistics) while in cache
+        global::ModelGen.Convolution.ForwardNormalized(workspace.Clip_1Activations, workspace.projectPatches, projectWeights, projectBiases, workspace.AddActivations, batchSize, projectGeometry, projectFilters, bn3Weights, bn3Biases, bn3RunningMean, bn3RunningVariance, bn3Epsilon, inputs, relu: false);
+        // bn3: computed by project's call
+        // Add: computed by project's call
         ForwardReduceMean(workspace.AddActivations, workspace.ReduceMeanActivations, batchSize);
         Forwardfc(workspace.ReduceMeanActivations, workspace.fcActivations, batchSize);
     }
@@ -632,17 +664,17 @@ partial class Net : global::ModelGen.IRegressor<Net.Workspace>
     //   training:  μ, σ² [4] = the batch's mean and biased variance over the rows
     //              running mean ← (1 − m)·running mean + m·μ, running variance ← (1 − m)·running variance + m·σ²·n/(n − 1), m = 0.1, n = rows
     //   inference: μ, σ² = the running mean and variance
-    //   x̂ = (x − μ)/√(σ² + ε), y [batch·64, 4] = γ·x̂ + β
-    private void Forwardbn3(global::System.ReadOnlySpan<float> x, global::System.Span<float> normalized, global::System.Span<float> y, global::System.Span<float> inverseDeviation, global::System.Span<double> sums, int batchSize, bool training)
+    //   x̂ = (x − μ)/√(σ² + ε), y [batch·64, 4] = γ·x̂ + β + residual: bn3 → Add (+ input) in one pass, y is Add's output
+    private void Forwardbn3(global::System.ReadOnlySpan<float> x, global::System.Span<float> normalized, global::System.Span<float> y, global::System.Span<float> inverseDeviation, global::System.Span<double> sums, global::System.ReadOnlySpan<float> residual, int batchSize, bool training)
     {
         if (training)
         {
-            global::ModelGen.Normalization.BatchNormTraining(x, normalized, y, bn3Weights, bn3Biases, inverseDeviation, bn3RunningMean, bn3RunningVariance, bn3BatchWeight, bn3Epsilon, sums, batchSize * bn3Pixels, bn3Channels);
+            global::ModelGen.Normalization.BatchNormTraining(x, normalized, y, bn3Weights, bn3Biases, inverseDeviation, bn3RunningMean, bn3RunningVariance, bn3BatchWeight, bn3Epsilon, sums, batchSize * bn3Pixels, bn3Channels, residual.Slice(0, batchSize * bn3Size));
             Counters[bn3BatchesTrackedIndex]++;
         }
         else
         {
-            global::ModelGen.Normalization.BatchNormInference(x, normalized, y, bn3Weights, bn3Biases, inverseDeviation, bn3RunningMean, bn3RunningVariance, bn3Epsilon, batchSize * bn3Pixels, bn3Channels);
+            global::ModelGen.Normalization.BatchNormInference(x, normalized, y, bn3Weights, bn3Biases, inverseDeviation, bn3RunningMean, bn3RunningVariance, bn3Epsilon, batchSize * bn3Pixels, bn3Channels, residual.Slice(0, batchSize * bn3Size));
         }
     }
 

@@ -67,6 +67,43 @@ public sealed class ConvolutionProductsTests
         }
     }
 
+    /// <summary>
+    /// <see cref="Convolution.ForwardNormalized"/> (a convolution, then BatchNormalization with running statistics, an
+    /// optional residual Add and an optional ReLU, a sample at a time) against the separate calls: the same bits.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Normalized_forward_gives_the_bits_of_the_separate_calls(int height, int width, int channels, int kh, int kw, int stride, Padding padding, int filters, int batch)
+    {
+        ConvGeometry g = ConvGeometry.Create(height, width, channels, kh, kw, stride, stride, padding);
+        int rows = batch * g.OutputPixels, patchCount = rows * g.PatchSize;
+        float[] x = Sparse(batch * g.InputSize, 1, 0.5f), w = TestData.Uniform(g.PatchSize * filters, 2), b = TestData.Uniform(filters, 3);
+        float[] gamma = TestData.Uniform(filters, 5, 0.5f, 1.5f), beta = TestData.Uniform(filters, 6), mean = TestData.Uniform(filters, 7), variance = TestData.Uniform(filters, 8, 0.5f, 2f);
+        float[] residual = TestData.Uniform(rows * filters, 9);
+        float[] z = new float[rows * filters];
+        Convolution.Forward(x, new float[patchCount], w, b, z, batch, g, filters);
+        foreach (bool withResidual in new[] { false, true })
+            foreach (bool relu in new[] { false, true })
+            {
+                float[] expected = new float[rows * filters];
+                Normalization.BatchNormInference(z, [], expected, gamma, beta, [], mean, variance, 1e-5f, rows, filters);
+                if (withResidual) Merging.Add(expected, residual, expected);
+                if (relu) Activations.ReLU(expected);
+                foreach (bool parallel in new[] { true, false })
+                {
+                    Kernels.AllowParallel = parallel;
+                    try
+                    {
+                        float[] y = ConvCases.Garbage(rows * filters);
+                        Convolution.ForwardNormalized(x, ConvCases.Garbage(patchCount), w, b, y, batch, g, filters, gamma, beta, mean, variance, 1e-5f,
+                            withResidual ? residual : default, relu);
+                        KernelAssert.BitIdentical<float>(expected, y, $"y, residual {withResidual}, ReLU {relu}, {(parallel ? "all cores" : "one core")}");
+                    }
+                    finally { Kernels.AllowParallel = true; }
+                }
+            }
+    }
+
     [Fact]
     public void Fused_calls_check_their_spans()
     {

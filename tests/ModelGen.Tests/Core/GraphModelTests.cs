@@ -172,6 +172,32 @@ public sealed class GraphModelTests(ITestOutputHelper output)
         Assert.Equal(single, workspace.Outputs.Slice(0, TinyResNet.OutputSize).ToArray());
     }
 
+    /// <summary>
+    /// Predictions run Infer, where each convolution normalises its own output (BatchNormalization with the running
+    /// statistics, and the Add and ReLU fused into it) a sample at a time: the same bits as Forward in inference mode,
+    /// which keeps every activation for Backward, on any number of images and cores.
+    /// </summary>
+    [Fact]
+    public void Predictions_with_fused_normalisation_give_the_bits_of_Forward()
+    {
+        var model = new TinyResNet(11);
+        const int count = 9;
+        var workspace = model.CreateWorkspace(count);
+        float[] inputs = TestData.Uniform(count * TinyResNet.InputSize, seed: 12);
+        int[] labels = TestData.Labels(count, TinyResNet.OutputSize, seed: 13);
+        var adam = new Adam();
+        for (int i = 0; i < 3; i++) model.TrainStep(workspace, inputs, labels, adam); // running statistics away from (0, 1)
+
+        model.Forward(workspace, inputs, training: false);
+        float[] expected = workspace.Outputs.Slice(0, count * TinyResNet.OutputSize).ToArray();
+        float[] batch = new float[expected.Length];
+        model.PredictBatch(inputs, batch);
+        Assert.Equal(expected, batch);
+        var single = new float[TinyResNet.OutputSize];
+        model.Predict(inputs.AsSpan((count - 1) * TinyResNet.InputSize, TinyResNet.InputSize), single);
+        Assert.Equal(expected.AsSpan((count - 1) * TinyResNet.OutputSize).ToArray(), single);
+    }
+
     [Fact]
     public void Save_and_load_keep_parameters_state_and_counters_bit_for_bit()
     {

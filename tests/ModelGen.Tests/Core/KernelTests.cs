@@ -39,7 +39,7 @@ public sealed class KernelTests
     [InlineData(37, 128, 10)] // few columns: rows across the lanes (NarrowProduct), a short last block
     [InlineData(5, 20, 3)]
     [InlineData(18, 512, 16)]
-    [InlineData(50, 144, 16)] // dense rows on the 512-bit path: register tiles of 16 rows, then single rows
+    [InlineData(50, 144, 16)] // dense rows on the 512-bit path: register tiles of 16 rows, the last 16 rows again for the 2 left over
     [InlineData(31, 288, 32)] // tiles of 12 rows × 2 vectors
     [InlineData(20, 576, 64)] // tiles of 6 rows × 4 vectors
     [InlineData(53, 27, 112)] // 64 + 32 + 16 columns: every tile kind in one product

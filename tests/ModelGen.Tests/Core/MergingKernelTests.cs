@@ -7,6 +7,24 @@ namespace ModelGen.Tests.Core;
 [Collection(AllocationTestGroup.Name)]
 public sealed class MergingKernelTests
 {
+    /// <summary>ReLU's backward into another span (the generated Activation layers' dx) gives the in-place pass's bits and leaves dy alone.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(37)]
+    [InlineData(1000)]
+    public void ReLU_backward_into_dx_gives_the_in_place_bits(int length)
+    {
+        float[] y = TestData.Uniform(length, 3), dy = TestData.Uniform(length, 4);
+        for (int i = 0; i < length; i += 3) y[i] = i % 2 == 0 ? 0f : -0f;
+        dy[0] = float.NaN;
+        float[] inPlace = (float[])dy.Clone(), dx = ConvCases.Garbage(length), before = (float[])dy.Clone();
+        Activations.ReLUBackward(y, inPlace);
+        Activations.ReLUBackward(y, dy, dx);
+        KernelAssert.BitIdentical<float>(inPlace, dx, "dx");
+        KernelAssert.BitIdentical<float>(before, dy, "dy");
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(7)]

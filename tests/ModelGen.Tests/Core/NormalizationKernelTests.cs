@@ -94,6 +94,60 @@ public sealed class NormalizationKernelTests
         KernelAssert.BitIdentical<float>(y, yOnly, "y without xhat");
     }
 
+    /// <summary>
+    /// The fused residual Add and ReLU (BatchNormalization → [Add] → ReLU in one pass) against the separate passes the
+    /// generated code ran before: Merging.Add and Activations.ReLU after the normalisation, the same bits (ReLU of −0 and
+    /// of NaN included), in training and inference, one core and all.
+    /// </summary>
+    [Theory]
+    [InlineData(37, 17)]
+    [InlineData(5, 64)]
+    [InlineData(2100, 3)]
+    [InlineData(4096, 64)]
+    public void Residual_and_relu_give_the_bits_of_the_separate_passes(int rows, int channels)
+    {
+        int size = rows * channels;
+        float[] x = Inputs(size, 11), residual = TestData.Uniform(size, 12, -4f, 4f);
+        residual[0] = float.NaN;
+        var p = Parameters.Random(channels, 13);
+        p.Beta[0] = -0f;
+        foreach (bool parallel in new[] { true, false })
+        {
+            Kernels.AllowParallel = parallel;
+            try
+            {
+                foreach (bool withResidual in new[] { false, true })
+                {
+                    // Training.
+                    float[] xhatE = new float[size], yE = new float[size], invE = new float[channels];
+                    float[] meanE = (float[])p.RunningMean.Clone(), varE = (float[])p.RunningVariance.Clone();
+                    Normalization.BatchNormTraining(x, xhatE, yE, p.Gamma, p.Beta, invE, meanE, varE, Momentum, Epsilon, new double[2 * channels], rows, channels);
+                    if (withResidual) Merging.Add(yE, residual, yE);
+                    Activations.ReLU(yE);
+                    float[] xhat = ConvCases.Garbage(size), y = ConvCases.Garbage(size), inv = ConvCases.Garbage(channels);
+                    float[] mean = (float[])p.RunningMean.Clone(), variance = (float[])p.RunningVariance.Clone();
+                    Normalization.BatchNormTraining(x, xhat, y, p.Gamma, p.Beta, inv, mean, variance, Momentum, Epsilon, new double[2 * channels], rows, channels,
+                        withResidual ? residual : default, relu: true);
+                    string where = (withResidual ? "with" : "without") + " residual, " + (parallel ? "all cores" : "one core");
+                    KernelAssert.BitIdentical<float>(xhatE, xhat, "training xhat, " + where);
+                    KernelAssert.BitIdentical<float>(yE, y, "training y, " + where);
+                    KernelAssert.BitIdentical<float>(varE, variance, "running variance, " + where);
+
+                    // Inference, also in place (x = y).
+                    float[] yI = new float[size];
+                    Normalization.BatchNormInference(x, [], yI, p.Gamma, p.Beta, [], p.RunningMean, p.RunningVariance, Epsilon, rows, channels);
+                    if (withResidual) Merging.Add(yI, residual, yI);
+                    Activations.ReLU(yI);
+                    float[] fused = (float[])x.Clone();
+                    Normalization.BatchNormInference(fused, [], fused, p.Gamma, p.Beta, [], p.RunningMean, p.RunningVariance, Epsilon, rows, channels,
+                        withResidual ? residual : default, relu: true);
+                    KernelAssert.BitIdentical<float>(yI, fused, "inference y, " + where);
+                }
+            }
+            finally { Kernels.AllowParallel = true; }
+        }
+    }
+
     [Theory]
     [MemberData(nameof(TrainingShapes))]
     public void Training_backward_matches_the_reference(int rows, int channels)
