@@ -104,23 +104,32 @@ function info(name) {
   return manifest.models.find((m) => m.name === name);
 }
 
+const fileSizes = {}; // network name → its model file's bytes, for the description
+
 async function loadNetwork(name) {
   const m = info(name);
   $('status').textContent = `Loading ${m.title}…`;
   const file = await bytes(await fetch(`models/${m.file}`), m.file);
   api.Load(name, file);
+  fileSizes[name] = file.length;
+  describe(name);
+}
+
+function describe(name) {
+  const m = info(name);
   $('network-info').textContent =
     `${(100 * m.testAccuracy).toFixed(2)} % on MNIST's 10,000 test digits · ${m.parameters.toLocaleString('en')} parameters · ` +
-    `${(file.length / 1024).toFixed(0)} KB file (written by the MNIST sample's train --network ${name})`;
+    `${(fileSizes[name] / 1024).toFixed(0)} KB file (written by the MNIST sample's train --network ${name})`;
   document.body.dataset.network = name;
 }
 
+// A network loaded before is selected as it is, with whatever it was taught; only a new one is fetched.
 async function switchTo(name) {
   select.disabled = true;
   try {
     if (api.IsLoaded(name)) {
       api.Select(name);
-      await loadNetwork(name); // the file is cached by the browser: this only refreshes the description
+      describe(name);
     } else {
       await loadNetwork(name);
     }
