@@ -17,6 +17,8 @@ const state = (window.webDigits = { ready: false, readyMs: null, offlineReady: f
 
 let api;            // DigitsExports
 let manifest;       // models/models.json
+// Declared before the top-level `await start()` below, which uses it (a later `const` would not exist yet).
+const fileSizes = {}; // network name → its model file's bytes, for the description
 let drawing = false;
 let readPending = false;
 
@@ -103,8 +105,6 @@ async function bytes(response, name) {
 function info(name) {
   return manifest.models.find((m) => m.name === name);
 }
-
-const fileSizes = {}; // network name → its model file's bytes, for the description
 
 async function loadNetwork(name) {
   const m = info(name);
