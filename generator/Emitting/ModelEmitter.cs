@@ -405,7 +405,7 @@ namespace ModelGen.Generator.Emitting
             // A channels-first input is copied channels-last first (the layers read channels-last).
             string inference = HasTrainingMode(model) ? ", training: false" : "";
             string call = Infers(slots) ? "Infer(_inference, " : "Run(_inference, ";
-            string tail = Infers(slots) ? ");" : inference + ");";
+            string tail = Infers(slots) ? (PreparesWeights(slots) ? ", sameParameters: false);" : ");") : inference + ");";
             string[] run = TransposesInput(model)
                 ? ["CopyInputToChannelsLast(input, _inference.Inputs, 1);", call + "_inference.Inputs, 1" + tail]
                 : [call + "input, 1" + tail];
@@ -444,20 +444,34 @@ namespace ModelGen.Generator.Emitting
         /// <summary>Whether the model has a predictions-only forward pass (Infer): some Conv2D fuses the BatchNormalization after it.</summary>
         internal static bool Infers(IReadOnlyList<LayerSlot> slots) => slots.Any(s => s.NormalizedBy is not null);
 
+        /// <summary>Whether Infer prepares weights from the parameters (Winograd's), so it takes sameParameters.</summary>
+        private static bool PreparesWeights(IReadOnlyList<LayerSlot> slots) => slots.Any(slot => slot.Kind.PreparesWeights(slot));
+
         // IModel<Workspace>.Infer, which BatchPredictor runs on every core, when the model has its own Infer.
-        private static void WriteInferEntry(SourceWriter w, ModelSpec model)
+        private static void WriteInferEntry(SourceWriter w, ModelSpec model, IReadOnlyList<LayerSlot> slots)
         {
-            w.Line("/// <summary>PredictBatch's forward pass on each core: <see cref=\"Infer(Workspace, global::System.ReadOnlySpan{float}, int)\"/>, whose outputs are Forward's in inference mode.</summary>");
-            w.Open("void " + Rt + "IModel<Workspace>.Infer(Workspace workspace, " + ReadOnlySpan + " inputs)");
+            bool prepares = PreparesWeights(slots);
+            string cref = "<see cref=\"Infer(Workspace, global::System.ReadOnlySpan{float}, int" + (prepares ? ", bool" : "") + ")\"/>";
+            if (prepares)
+            {
+                w.Line("/// <summary>" + cref + " with the Winograd weights made again from the parameters.</summary>");
+                w.Line("void " + Rt + "IModel<Workspace>.Infer(Workspace workspace, " + ReadOnlySpan + " inputs) => ((" + Rt +
+                    "IModel<Workspace>)this).Infer(workspace, inputs, sameParameters: false);");
+                w.Line();
+            }
+            w.Line("/// <summary>PredictBatch's forward pass on each core: " + cref + ", whose outputs are Forward's in inference mode" +
+                (prepares ? " (within rounding: see Infer)" : "") + ".</summary>");
+            w.Open("void " + Rt + "IModel<Workspace>.Infer(Workspace workspace, " + ReadOnlySpan + " inputs" + (prepares ? ", bool sameParameters" : "") + ")");
             w.Line("int batchSize = " + Rt + "Batch.SizeOf(inputs.Length, InputSize, workspace.Capacity, nameof(inputs));");
             w.Line("workspace.BatchSize = batchSize;");
             w.Line("workspace.Training = false;");
+            string same = prepares ? ", sameParameters" : "";
             if (TransposesInput(model))
             {
                 w.Line("CopyInputToChannelsLast(inputs, workspace.Inputs, batchSize);");
-                w.Line("Infer(workspace, workspace.Inputs, batchSize);");
+                w.Line("Infer(workspace, workspace.Inputs, batchSize" + same + ");");
             }
-            else w.Line("Infer(workspace, inputs, batchSize);");
+            else w.Line("Infer(workspace, inputs, batchSize" + same + ");");
             w.Close();
             w.Line();
         }
@@ -479,12 +493,23 @@ namespace ModelGen.Generator.Emitting
             w.Line();
             if (Infers(slots))
             {
-                WriteInferEntry(w, model);
+                WriteInferEntry(w, model, slots);
                 w.Line("// The forward pass of Predict and PredictBatch: Run's calls in inference mode, except that each Conv2D whose only reader is");
                 w.Line("// a BatchNormalization normalises its output (with the running statistics, and the Add and ReLU fused into that layer)");
-                w.Line("// in its own call, a sample at a time while it is in cache. The same outputs, bit for bit; the activations only");
-                w.Line("// Backward reads (the convolution's z, x̂) are not written.");
-                w.Open("private void Infer(Workspace workspace, " + ReadOnlySpan + " inputs, int batchSize)");
+                if (!PreparesWeights(slots))
+                {
+                    w.Line("// in its own call, a sample at a time while it is in cache. The same outputs, bit for bit; the activations only");
+                    w.Line("// Backward reads (the convolution's z, x̂) are not written.");
+                }
+                else
+                {
+                    w.Line("// in its own call, a sample at a time while it is in cache, the 3×3 stride-1 ones with Winograd's F(2×2, 3×3): 16");
+                    w.Line("// multiply-adds per 2×2 outputs, channel and filter instead of 36, so the outputs are within rounding of Run's, not");
+                    w.Line("// its bits (a sample's are the same bits in any batch). Their weights are transformed from the parameters on each call,");
+                    w.Line("// unless sameParameters says the last call's still hold (PredictBatch's blocks after a chunk's first). The activations");
+                    w.Line("// only Backward reads (z, x̂) are not written.");
+                }
+                w.Open("private void Infer(Workspace workspace, " + ReadOnlySpan + " inputs, int batchSize" + (PreparesWeights(slots) ? ", bool sameParameters" : "") + ")");
                 // Run's own calls (of the layers not fused here) read its training switch.
                 if (slots.Any(slot => slot.Layer.UsesTrainingMode && slot.FusedInto is null && InferredBy(slot) is null))
                     w.Line("const bool training = false;");

@@ -155,6 +155,11 @@ namespace ModelGen.Generator.Layers
             if (slot.NeedsInputGradient)
                 yield return new WorkspaceBuffer(n + "PatchDeltas", "float", n + "OutputPixels * " + n + "PatchSize", patches,
                     n + ": room for dLoss/dpatches, which col2im adds onto the input as they are computed.");
+            if (PreparesWeights(slot))
+                yield return new WorkspaceBuffer(n + "Winograd", "float", "global::ModelGen.Winograd.WeightsLength(" + n + "Geometry, " + n + "Filters)",
+                    16L * layer.Input.Channels * layer.Filters,
+                    n + ": Infer's Winograd weights, [16, " + n + "InputChannels, " + n + "Filters] made from " + n + "Weights (and scratch for a tile), or empty when Winograd.Suits says no.",
+                    PerBatch: true);
         }
 
         public override void WriteForwardCall(SourceWriter w, LayerSlot slot) =>
@@ -166,15 +171,30 @@ namespace ModelGen.Generator.Layers
             return null;
         }
 
+        // Winograd's F(2×2, 3×3) may take a 3×3 stride-1 convolution; the runtime decides the rest (Winograd.Suits: its room is
+        // empty and preparing it does nothing when it does not).
+        public override bool PreparesWeights(LayerSlot slot)
+        {
+            Conv2DSpec layer = Spec(slot);
+            return slot.NormalizedBy is not null && layer.Window.Height == 3 && layer.Window.Width == 3 && layer.Window.StrideHeight == 1 && layer.Window.StrideWidth == 1;
+        }
+
         public override void WriteNormalizedForwardCall(SourceWriter w, LayerSlot slot, LayerSlot norm, string scratch)
         {
             string n = slot.Name, b = norm.Name;
             NormalizationFusion? fusion = norm.Fusion;
             string output = fusion?.Output.RunOutput ?? norm.RunOutput, residual = fusion?.Residual?.RunBuffer ?? "default";
+            bool winograd = PreparesWeights(slot);
             w.Line("// " + n + " → " + BatchNormalizationLayer.Chain(norm) + " in one call, each sample normalised (running statistics) while in cache");
+            if (winograd)
+            {
+                w.Line("// 3×3 windows with stride 1: Winograd's F(2×2, 3×3) on " + n + "Weights transformed (unless the last call's still hold)");
+                w.Line("if (!sameParameters) global::ModelGen.Winograd.TransformWeights(" + n + "Weights, workspace." + n + "Winograd, " + n + "Geometry, " + n + "Filters);");
+            }
             w.Line("global::ModelGen.Convolution.ForwardNormalized(" + slot.RunInput + ", " + scratch + ", " + n + "Weights, " + n + "Biases, " + output +
                 ", batchSize, " + n + "Geometry, " + n + "Filters, " + b + "Weights, " + b + "Biases, " + b + "RunningMean, " + b + "RunningVariance, " + b + "Epsilon, " +
-                residual + ", relu: " + (fusion?.Relu == true ? "true" : "false") + ");");
+                residual + ", relu: " + (fusion?.Relu == true ? "true" : "false") +
+                (winograd ? ", winogradWeights: workspace." + n + "Winograd" : "") + ");");
         }
 
         public override void WriteForward(SourceWriter w, LayerSlot slot)

@@ -93,6 +93,12 @@ namespace ModelGen.Generator.Layers
             throw new System.NotSupportedException(DisplayName + " does not fuse a BatchNormalization.");
 
         /// <summary>
+        /// Whether the layer's fused Infer call reads weights prepared from its parameters in the workspace (a 3×3 stride-1
+        /// convolution's Winograd weights), which the call makes again unless Infer's sameParameters says they are unchanged.
+        /// </summary>
+        public virtual bool PreparesWeights(LayerSlot slot) => false;
+
+        /// <summary>
         /// The workspace buffer the layer's forward call only uses as scratch (a convolution's patches), which Infer's fused
         /// calls share: one buffer, the largest, stays in cache instead of one per layer. Null when it has none.
         /// </summary>

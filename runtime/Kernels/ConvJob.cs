@@ -17,6 +17,10 @@ internal unsafe struct ConvJob
     public int Filters;
     public ConvGeometry Geometry;
 
+    /// <summary>Target's length, and the tiles per block of the Winograd path (<see cref="Winograd.Samples"/>).</summary>
+    public long TargetLength;
+    public int BlockTiles;
+
     /// <summary>
     /// The forward product's epilogue, when <see cref="Normalize"/>: each sample's output normalised per filter
     /// (<see cref="Normalization.NormalizeRows"/>: mean, 1/σ, γ, β), plus Residual's rows when not null, then ReLU when Relu.

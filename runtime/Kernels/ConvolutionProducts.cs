@@ -46,11 +46,20 @@ public static unsafe partial class Convolution
     /// it is in cache. The same bits as <see cref="Forward"/>, <see cref="Normalization.BatchNormInference"/>,
     /// <see cref="Merging.Add"/> and <see cref="Activations.ReLU"/> one after the other; z itself is not kept.
     /// residual (empty for none) has y's shape; patches [batch · OutputPixels, PatchSize] is scratch.
+    /// <para>
+    /// With <paramref name="winogradWeights"/> (<see cref="Winograd.WeightsLength"/> floats holding
+    /// <see cref="Winograd.TransformWeights"/>' result for w; the call writes scratch after the transformed weights), a 3×3
+    /// stride-1 convolution of at least 8 channels and 8 filters computes z with Winograd's F(2×2, 3×3) instead, from those
+    /// weights and not w (<see cref="Winograd"/>: 16 multiply-adds per 2×2 output pixels, channel and filter instead of 36),
+    /// within a few units in the last place of the direct sums but not their bits; a sample's results are still the same bits
+    /// whatever the batch, the thread count or the vector width. Generated models pass them from Infer, so Predict and
+    /// PredictBatch take it, and training never does.
+    /// </para>
     /// </summary>
     public static void ForwardNormalized(ReadOnlySpan<float> x, Span<float> patches, ReadOnlySpan<float> w, ReadOnlySpan<float> b, Span<float> y,
         int batch, in ConvGeometry g, int filters,
         ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVariance, float epsilon,
-        ReadOnlySpan<float> residual, bool relu)
+        ReadOnlySpan<float> residual, bool relu, Span<float> winogradWeights = default)
     {
         Check(x.Length, nameof(x), patches.Length, nameof(patches), batch, g);
         CheckProduct(w.Length, y.Length, nameof(y), batch, g, filters);
@@ -61,6 +70,11 @@ public static unsafe partial class Convolution
         ShapeChecks.Length(runningVariance.Length, filters, nameof(runningVariance), "filters");
         ShapeChecks.EmptyOrLength(residual.Length, (long)batch * g.OutputPixels * filters, nameof(residual), "batch × OutputPixels × filters");
         int pixels = batch * g.OutputPixels;
+        if (batch > 0 && filters <= MaxNormalizedFilters && Winograd.Suits(g, filters) && winogradWeights.Length >= Winograd.WeightsLength(g, filters))
+        {
+            ForwardNormalizedWinograd(x, patches, b, y, batch, g, filters, gamma, beta, runningMean, runningVariance, epsilon, residual, relu, winogradWeights);
+            return;
+        }
         if (filters > MaxNormalizedFilters || (batch < 2 && !WorkerPool.Busy && ProductsInParallel(batch, g, filters)))
         {
             // Many filters (1/σ would not fit on the stack), or one large sample whose product splits across the cores: the passes one after the other.
@@ -79,6 +93,51 @@ public static unsafe partial class Convolution
                 Normalize = true, Relu = relu, Mean = pm, InvStd = invStd, Gamma = pg, Beta = pbeta, Residual = pr,
             };
             ConvJob.Run(&ForwardPart, job, ProductsInParallel(batch, g, filters));
+        }
+    }
+
+    // ForwardNormalized's Winograd path: each chunk's samples a block of tiles at a time, on weights the caller transformed.
+    private static void ForwardNormalizedWinograd(ReadOnlySpan<float> x, Span<float> patches, ReadOnlySpan<float> b, Span<float> y,
+        int batch, in ConvGeometry g, int filters,
+        ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVariance, float epsilon,
+        ReadOnlySpan<float> residual, bool relu, Span<float> winogradWeights)
+    {
+        // Each chunk's samples share the chunk's part of the patch buffer, at least patches.Length / batch − 1 floats. When
+        // that is not room for one tile (tiny images), the samples run on this thread in the room after the weights.
+        long transformed = Winograd.TransformedLength(g, filters);
+        int blockTiles = Winograd.BlockTiles(patches.Length / batch - 1, g, filters);
+        bool inPatches = blockTiles > 0;
+        if (!inPatches) blockTiles = Winograd.BlockTiles(winogradWeights.Length - transformed, g, filters);
+        float* invStd = stackalloc float[filters];
+        fixed (float* px = x, pp = patches, pb = b, py = y, pg = gamma, pbeta = beta, pm = runningMean, pv = runningVariance, pr = residual, pu = winogradWeights)
+        {
+            Normalization.InverseDeviations(pv, epsilon, invStd, filters);
+            var job = new ConvJob
+            {
+                Source = px, Target = inPatches ? pp : pu + transformed, TargetLength = inPatches ? patches.Length : 0, Batch = batch, Geometry = g,
+                Matrix = pu, Biases = pb, Output = py, Filters = filters,
+                BlockTiles = blockTiles, Normalize = true, Relu = relu, Mean = pm, InvStd = invStd, Gamma = pg, Beta = pbeta, Residual = pr,
+            };
+            ConvJob.Run(&WinogradPart, job, inPatches && ProductsInParallel(batch, g, filters));
+        }
+    }
+
+    // Job: Matrix = the transformed weights; the chunk's scratch is its share of Target, in proportion to its samples.
+    private static void WinogradPart(ref KernelArgs a, int chunk, int chunks)
+    {
+        ref ConvJob job = ref ConvJob.Of(ref a);
+        var (first, end) = job.Samples(chunk, chunks);
+        ConvGeometry g = job.Geometry;
+        int pixels = g.OutputPixels, filters = job.Filters;
+        float* scratch = job.Target + job.TargetLength * first / job.Batch;
+        // Small images: a block holds several samples' tiles, so that each product has rows enough for the register tiles.
+        int group = Math.Max(1, job.BlockTiles / Winograd.Tiles(g));
+        for (int n = first; n < end; n += group)
+        {
+            int count = Math.Min(group, end - n);
+            float* z = job.Output + (long)n * pixels * filters;
+            Winograd.Samples(job.Source + (long)n * g.InputSize, count, job.Matrix, job.Biases, z, scratch, job.BlockTiles, g, filters);
+            job.Finish(z, z, (long)n * pixels, count * pixels);
         }
     }
 

@@ -113,7 +113,8 @@ public sealed unsafe class BatchPredictor<TWorkspace> : IChunkJob where TWorkspa
         for (int start = first; start < end; start += block)
         {
             int n = Math.Min(block, end - start);
-            _model.Infer(workspace, new ReadOnlySpan<float>(_inputs + (long)start * inputSize, n * inputSize));
+            // The parameters cannot change during the call: blocks after the chunk's first reuse what its first prepared.
+            _model.Infer(workspace, new ReadOnlySpan<float>(_inputs + (long)start * inputSize, n * inputSize), sameParameters: start != first);
             ReadOnlySpan<float> results = workspace.Outputs;
             if (_outputs != null)
             {

@@ -88,6 +88,14 @@ public interface IModel<TWorkspace> : IModel where TWorkspace : IWorkspace
     /// calls this. By default, Forward.
     /// </summary>
     void Infer(TWorkspace workspace, ReadOnlySpan<float> inputs) => Forward(workspace, inputs);
+
+    /// <summary>
+    /// <see cref="Infer(TWorkspace, ReadOnlySpan{float})"/> in a run of batches. With <paramref name="sameParameters"/> the caller
+    /// promises that the parameters have not changed since this workspace's last Infer, so what the model prepared from them there
+    /// (the Winograd weights of its 3×3 convolutions) is used again instead of made again; the outputs are the same bits either way.
+    /// <see cref="BatchPredictor{TWorkspace}"/> passes it for every block of a chunk after the first. By default, Infer.
+    /// </summary>
+    void Infer(TWorkspace workspace, ReadOnlySpan<float> inputs, bool sameParameters) => Infer(workspace, inputs);
 }
 
 /// <summary>A generated classifier: a Softmax output trained with sparse categorical cross-entropy on class labels.</summary>

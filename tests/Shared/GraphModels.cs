@@ -41,6 +41,21 @@ public static class DownsampleBlock;
 [Dense(3, Activation.Softmax)]
 public partial class TinyResNet;
 
+/// <summary>
+/// A ResNet wide enough (8 and 16 filters) for Infer's Winograd path, on an odd-sized image so that tiles hang over its edges:
+/// the stem (3 channels) and the strided convolutions stay direct.
+/// </summary>
+[Model]
+[Input(11, 9, 3)]
+[Conv2D(8, 3, Padding = Padding.Same, UseBias = false, Name = "Stem")]
+[BatchNormalization(Name = "StemBn")]
+[Activation(Activation.ReLU, Name = "StemRelu")]
+[Use(typeof(BasicBlock), Filters = 8, Name = "Stage1")]
+[Use(typeof(DownsampleBlock), Filters = 16, Stride = 2, Name = "Stage2")]
+[GlobalAveragePooling2D]
+[Dense(3, Activation.Softmax)]
+public partial class WinogradResNet;
+
 /// <summary>A MobileNetV2 inverted residual: 1×1 expand, depthwise 3×3 with ReLU6, 1×1 project, residual add.</summary>
 [Model]
 [Input(6, 6, 3)]

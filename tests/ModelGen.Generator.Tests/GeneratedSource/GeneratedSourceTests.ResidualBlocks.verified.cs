@@ -409,7 +409,7 @@ partial class SmallGraph : global::ModelGen.IClassifier<SmallGraph.Workspace>
     {
         global::ModelGen.Batch.CheckSample(input.Length, InputSize, nameof(input));
         global::ModelGen.Batch.CheckSample(output.Length, OutputSize, nameof(output));
-        Infer(_inference, input, 1);
+        Infer(_inference, input, 1, sameParameters: false);
         _inference.Dense1Activations.AsSpan(0, OutputSize).CopyTo(output);
     }
 
@@ -423,7 +423,7 @@ partial class SmallGraph : global::ModelGen.IClassifier<SmallGraph.Workspace>
     public int PredictClass(global::System.ReadOnlySpan<float> input)
     {
         global::ModelGen.Batch.CheckSample(input.Length, InputSize, nameof(input));
-        Infer(_inference, input, 1);
+        Infer(_inference, input, 1, sameParameters: false);
         return global::ModelGen.Batch.ArgMax(_inference.Dense1Activations.AsSpan(0, OutputSize));
     }
 
@@ -446,24 +446,32 @@ partial class SmallGraph : global::ModelGen.IClassifier<SmallGraph.Workspace>
         ForwardDense1(workspace.GlobalPool1Activations, workspace.Dense1Logits, workspace.Dense1Activations, batchSize);
     }
 
-    /// <summary>PredictBatch's forward pass on each core: <see cref="Infer(Workspace, global::System.ReadOnlySpan{float}, int)"/>, whose outputs are Forward's in inference mode.</summary>
-    void global::ModelGen.IModel<Workspace>.Infer(Workspace workspace, global::System.ReadOnlySpan<float> inputs)
+    /// <summary><see cref="Infer(Workspace, global::System.ReadOnlySpan{float}, int, bool)"/> with the Winograd weights made again from the parameters.</summary>
+    void global::ModelGen.IModel<Workspace>.Infer(Workspace workspace, global::System.ReadOnlySpan<float> inputs) => ((global::ModelGen.IModel<Workspace>)this).Infer(workspace, inputs, sameParameters: false);
+
+    /// <summary>PredictBatch's forward pass on each core: <see cref="Infer(Workspace, global::System.ReadOnlySpan{float}, int, bool)"/>, whose outputs are Forward's in inference mode (within rounding: see Infer).</summary>
+    void global::ModelGen.IModel<Workspace>.Infer(Workspace workspace, global::System.ReadOnlySpan<float> inputs, bool sameParameters)
     {
         int batchSize = global::ModelGen.Batch.SizeOf(inputs.Length, InputSize, workspace.Capacity, nameof(inputs));
         workspace.BatchSize = batchSize;
         workspace.Training = false;
-        Infer(workspace, inputs, batchSize);
+        Infer(workspace, inputs, batchSize, sameParameters);
     }
 
     // The forward pass of Predict and PredictBatch: Run's calls in inference mode, except that each Conv2D whose only reader is
     // a BatchNormalization normalises its output (with the running statistics, and the Add and ReLU fused into that layer)
-    // in its own call, a sample at a time while it is in cache. The same outputs, bit for bit; the activations only
-    // Backward reads (the convolution's z, x̂) are not written.
-    private void Infer(Workspace workspace, global::System.ReadOnlySpan<float> inputs, int batchSize)
+    // in its own call, a sample at a time while it is in cache, the 3×3 stride-1 ones with Winograd's F(2×2, 3×3): 16
+    // multiply-adds per 2×2 outputs, channel and filter instead of 36, so the outputs are within rounding of Run's, not
+    // its bits (a sample's are the same bits in any batch). Their weights are transformed from the parameters on each call,
+    // unless sameParameters says the last call's still hold (PredictBatch's blocks after a chunk's first). The activations
+    // only Backward reads (z, x̂) are not written.
+    private void Infer(Workspace workspace, global::System.ReadOnlySpan<float> inputs, int batchSize, bool sameParameters)
     {
         ForwardStem(inputs, workspace.StemPatches, workspace.StemActivations, batchSize);
         // Block1Conv1 → Block1Bn → Block1Add1 (+ Stem) → Block1Activation1 in one call, each sample normalised (running statistics) while in cache
-        global::ModelGen.Convolution.ForwardNormalized(workspace.StemActivations, workspace.Block1Conv1Patches, Block1Conv1Weights, Block1Conv1Biases, workspace.Block1Activation1Activations, batchSize, Block1Conv1Geometry, Block1Conv1Filters, Block1BnWeights, Block1BnBiases, Block1BnRunningMean, Block1BnRunningVariance, Block1BnEpsilon, workspace.StemActivations, relu: true);
+        // 3×3 windows with stride 1: Winograd's F(2×2, 3×3) on Block1Conv1Weights transformed (unless the last call's still hold)
+        if (!sameParameters) global::ModelGen.Winograd.TransformWeights(Block1Conv1Weights, workspace.Block1Conv1Winograd, Block1Conv1Geometry, Block1Conv1Filters);
+        global::ModelGen.Convolution.ForwardNormalized(workspace.StemActivations, workspace.Block1Conv1Patches, Block1Conv1Weights, Block1Conv1Biases, workspace.Block1Activation1Activations, batchSize, Block1Conv1Geometry, Block1Conv1Filters, Block1BnWeights, Block1BnBiases, Block1BnRunningMean, Block1BnRunningVariance, Block1BnEpsilon, workspace.StemActivations, relu: true, winogradWeights: workspace.Block1Conv1Winograd);
         // Block1Bn: computed by Block1Conv1's call
         // Block1Add1: computed by Block1Conv1's call
         // Block1Activation1: computed by Block1Conv1's call
@@ -722,6 +730,7 @@ partial class SmallGraph : global::ModelGen.IClassifier<SmallGraph.Workspace>
             Block1Conv1Activations = new float[capacity * Block1Conv1OutputSize];
             Block1Conv1Deltas = new float[capacity * Block1Conv1OutputSize];
             Block1Conv1PatchDeltas = new float[capacity * Block1Conv1OutputPixels * Block1Conv1PatchSize];
+            Block1Conv1Winograd = new float[global::ModelGen.Winograd.WeightsLength(Block1Conv1Geometry, Block1Conv1Filters)];
             Block1BnNormalized = new float[capacity * Block1BnSize];
             Block1BnActivations = new float[capacity * Block1BnSize];
             Block1BnDeltas = new float[capacity * Block1BnSize];
@@ -796,6 +805,9 @@ partial class SmallGraph : global::ModelGen.IClassifier<SmallGraph.Workspace>
 
         // Block1Conv1: room for dLoss/dpatches, which col2im adds onto the input as they are computed.
         internal readonly float[] Block1Conv1PatchDeltas;
+
+        // Block1Conv1: Infer's Winograd weights, [16, Block1Conv1InputChannels, Block1Conv1Filters] made from Block1Conv1Weights (and scratch for a tile), or empty when Winograd.Suits says no.
+        internal readonly float[] Block1Conv1Winograd;
 
         // Block1Bn: x̂ = (x − μ)/√(σ² + ε), kept for backward, then y = γ·x̂ + β and dLoss/dy; each [Capacity, Block1BnSize].
         internal readonly float[] Block1BnNormalized;

@@ -20,6 +20,7 @@ public sealed class GraphModelTests(ITestOutputHelper output)
         nameof(TinyResNet) => new TinyResNet(seed),
         nameof(InvertedResidual) => new InvertedResidual(seed),
         nameof(TwoBranches) => new TwoBranches(seed),
+        nameof(WinogradResNet) => new WinogradResNet(seed),
         _ => throw new ArgumentException(name),
     };
 
@@ -198,6 +199,49 @@ public sealed class GraphModelTests(ITestOutputHelper output)
         Assert.Equal(expected.AsSpan((count - 1) * TinyResNet.OutputSize).ToArray(), single);
     }
 
+    /// <summary>
+    /// Infer's 3×3 stride-1 convolutions of 8 or more channels and filters take Winograd's F(2×2, 3×3) on weights transformed from
+    /// the parameters: predictions within rounding of Forward in inference mode (and not its bits, so the path ran); a sample's
+    /// prediction the same bits alone (Predict) or in a batch of 100 (PredictBatch's blocks after a chunk's first reuse the
+    /// transformed weights), on all cores or one; and after the parameters change (training steps, or a direct write into
+    /// Parameters) the new parameters' predictions, never stale transformed weights.
+    /// </summary>
+    [Fact]
+    public void Winograd_predictions_follow_Forward_and_the_parameters()
+    {
+        var model = new WinogradResNet(21);
+        const int count = 100, trained = 8;
+        var workspace = model.CreateWorkspace(count);
+        float[] inputs = TestData.Uniform(count * WinogradResNet.InputSize, seed: 22);
+        int[] labels = TestData.Labels(trained, WinogradResNet.OutputSize, seed: 23);
+        var adam = new Adam();
+        for (int round = 0; round < 4; round++)
+        {
+            if (round < 3) model.TrainStep(workspace, inputs.AsSpan(0, trained * WinogradResNet.InputSize), labels, adam);
+            else for (int i = 0; i < model.Parameters.Length; i++) model.Parameters[i] *= 0.75f; // not through any method of the model
+            model.Forward(workspace, inputs, training: false);
+            float[] expected = workspace.Outputs.ToArray();
+            float[] batch = new float[expected.Length];
+            model.PredictBatch(inputs, batch);
+            KernelAssert.Close(expected, batch, 1e-5, $"round {round}: PredictBatch against Forward");
+            Assert.False(expected.AsSpan().SequenceEqual(batch), $"round {round}: PredictBatch gave Forward's bits: the Winograd path did not run.");
+            Kernels.AllowParallel = false;
+            try
+            {
+                float[] oneCore = new float[expected.Length];
+                model.PredictBatch(inputs, oneCore);
+                KernelAssert.BitIdentical<float>(batch, oneCore, $"round {round}: PredictBatch on one core");
+            }
+            finally { Kernels.AllowParallel = true; }
+            var single = new float[WinogradResNet.OutputSize];
+            foreach (int n in new[] { 0, 37, count - 1 })
+            {
+                model.Predict(inputs.AsSpan(n * WinogradResNet.InputSize, WinogradResNet.InputSize), single);
+                KernelAssert.BitIdentical<float>(batch.AsSpan(n * WinogradResNet.OutputSize, WinogradResNet.OutputSize), single, $"round {round}: Predict of sample {n}");
+            }
+        }
+    }
+
     [Fact]
     public void Save_and_load_keep_parameters_state_and_counters_bit_for_bit()
     {
@@ -226,7 +270,7 @@ public sealed class GraphModelTests(ITestOutputHelper output)
     public static TheoryData<string, string> Operations()
     {
         var data = new TheoryData<string, string>();
-        foreach (string model in new[] { nameof(TinyResNet), nameof(InvertedResidual), nameof(TwoBranches) })
+        foreach (string model in new[] { nameof(TinyResNet), nameof(InvertedResidual), nameof(TwoBranches), nameof(WinogradResNet) })
             foreach (string operation in new[] { "Predict", "PredictBatch", "Forward", "Backward", "TrainStep with Adam", "TrainStep with SGD momentum" })
                 data.Add(model, operation);
         return data;
@@ -241,6 +285,7 @@ public sealed class GraphModelTests(ITestOutputHelper output)
             case TinyResNet m: Assert.Equal(0, MeasureOperation(m, m.CreateWorkspace(8), operation)); break;
             case InvertedResidual m: Assert.Equal(0, MeasureOperation(m, m.CreateWorkspace(8), operation)); break;
             case TwoBranches m: Assert.Equal(0, MeasureOperation(m, m.CreateWorkspace(8), operation)); break;
+            case WinogradResNet m: Assert.Equal(0, MeasureOperation(m, m.CreateWorkspace(8), operation)); break;
         }
     }
 
