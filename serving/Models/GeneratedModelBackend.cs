@@ -1,8 +1,8 @@
 namespace ModelGen.Serving;
 
 /// <summary>
-/// Runs a generated model for the server: the model's parameters are only read by an inference-mode Forward,
-/// so one model serves every request at once, each request in a workspace of its own from a pool. A request's
+/// Runs a generated model for the server: the model's parameters are only read by its inference pass (IModel.Infer:
+/// what Predict runs), so one model serves every request at once, each request in a workspace of its own from a pool. A request's
 /// batch runs in passes of up to <see cref="WorkspaceCapacity"/> samples. Nothing is allocated per call once
 /// the pool holds as many workspaces as requests run at once.
 /// </summary>
@@ -24,7 +24,16 @@ public sealed class GeneratedModelBackend<TWorkspace> : IInferenceBackend where 
         InputShape = model.Layers.Count > 0 ? model.Layers[0].Input : TensorShape.Flat(model.InputSize);
         if (InputShape.Size != model.InputSize) InputShape = TensorShape.Flat(model.InputSize);
         WorkspaceCapacity = WorkspaceSizing.Capacity(model, maxBatchSize);
-        _pool = new WorkspacePool<TWorkspace>(poolSize, () => _model.CreateWorkspace(WorkspaceCapacity));
+        _pool = new WorkspacePool<TWorkspace>(poolSize, CreatePreparedWorkspace);
+    }
+
+    // A new workspace runs one pass on zeros, so that what Infer prepares from the parameters (a ResNet's Winograd weights) is
+    // in it from the start; the parameters never change afterwards, so every request's passes reuse it (sameParameters).
+    private TWorkspace CreatePreparedWorkspace()
+    {
+        TWorkspace workspace = _model.CreateWorkspace(WorkspaceCapacity);
+        _model.Infer(workspace, new float[_model.InputSize], sameParameters: false);
+        return workspace;
     }
 
     /// <inheritdoc/>
@@ -60,7 +69,7 @@ public sealed class GeneratedModelBackend<TWorkspace> : IInferenceBackend where 
             for (int start = 0; start < count; start += WorkspaceCapacity)
             {
                 int n = Math.Min(WorkspaceCapacity, count - start);
-                _model.Forward(workspace, inputs.Slice(start * inputSize, n * inputSize), training: false);
+                _model.Infer(workspace, inputs.Slice(start * inputSize, n * inputSize), sameParameters: true);
                 workspace.Outputs.Slice(0, n * outputSize).CopyTo(outputs.Slice(start * outputSize, n * outputSize));
             }
         }
