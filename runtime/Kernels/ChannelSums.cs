@@ -18,33 +18,97 @@ namespace ModelGen;
 internal static unsafe class ChannelSums
 {
     /// <summary>sum[c] += Σ_r x[r, c], rows in order.</summary>
-    public static void Add(float* x, double* sum, int rows, int channels)
+    public static void Add(float* x, double* sum, int rows, int channels) =>
+        Run(Pass.Sum, x, null, sum, null, rows, channels);
+
+    /// <summary>deviation[c] += Σ_r (x[r, c] − mean[c])², rows in order, each square rounded before it is added.</summary>
+    public static void AddSquaredDeviations(float* x, double* mean, double* deviation, int rows, int channels) =>
+        Run(Pass.SquaredDeviations, x, null, mean, deviation, rows, channels);
+
+    /// <summary>sum[c] += Σ_r a[r, c] and products[c] += Σ_r (double)a[r, c]·b[r, c], rows in order.</summary>
+    public static void AddWithProducts(float* a, float* b, double* sum, double* products, int rows, int channels) =>
+        Run(Pass.WithProducts, a, b, sum, products, rows, channels);
+
+    // ---- Across the cores: blocks of channels. ----
+
+    /// <summary>Channels per chunk's block: one 512-bit vector of floats, a row's 64-byte cache line, so chunks share no line of a row.</summary>
+    private const int BlockChannels = 16;
+
+    /// <summary>Values (rows × channels) from which the channel blocks go to the worker pool: below it, waking a worker costs more than it saves.</summary>
+    private const long ParallelValues = 1 << 17;
+
+    private enum Pass { Sum, SquaredDeviations, WithProducts }
+
+    private struct Job
+    {
+        public float* A, B;
+        public double* First, Second;
+        public int Rows, Channels;
+        public Pass Pass;
+    }
+
+    // One block of channels has nothing to share (a 16-channel layer's sums are one sweep of chains, which only its own
+    // core can run in order); with two blocks or more each chunk takes whole blocks, each of its channels' sums the same
+    // chain of additions as on one core, so the bits are the same.
+    private static void Run(Pass pass, float* a, float* b, double* first, double* second, int rows, int channels)
+    {
+        int chunks = Math.Min(WorkerPool.Threads, channels / BlockChannels);
+        var job = new Job { A = a, B = b, First = first, Second = second, Rows = rows, Channels = channels, Pass = pass };
+        if (chunks < 2 || !Kernels.AllowParallel || (long)rows * channels < ParallelValues)
+        {
+            Block(job, 0, channels);
+            return;
+        }
+        var args = new KernelArgs { A = (float*)&job };
+        WorkerPool.RunChunks(&Part, ref args, chunks);
+    }
+
+    private static void Part(ref KernelArgs args, int chunk, int chunks)
+    {
+        ref Job job = ref *(Job*)args.A;
+        var (start, end) = WorkerPool.Range(job.Channels, chunk, chunks, BlockChannels);
+        if (start < end) Block(job, start, end - start);
+    }
+
+    // Channels [start, start + count) of the job, rows job.Channels floats apart.
+    private static void Block(in Job j, int start, int count)
+    {
+        switch (j.Pass)
+        {
+            case Pass.Sum: Add(j.A + start, j.First + start, j.Rows, count, j.Channels); break;
+            case Pass.SquaredDeviations: AddSquaredDeviations(j.A + start, j.First + start, j.Second + start, j.Rows, count, j.Channels); break;
+            default: AddWithProducts(j.A + start, j.B + start, j.First + start, j.Second + start, j.Rows, count, j.Channels); break;
+        }
+    }
+
+    // ---- One core: count channels of rows stride floats apart. ----
+
+    private static void Add(float* x, double* sum, int rows, int channels, int stride)
     {
         int c = 0;
-        if (Vector512.IsHardwareAccelerated) c = Add<Widen512, Vector512<float>, Vector512<double>>(x, sum, rows, channels, c);
-        if (Vector256.IsHardwareAccelerated) c = Add<Widen256, Vector256<float>, Vector256<double>>(x, sum, rows, channels, c);
-        if (Vector128.IsHardwareAccelerated) c = Add<Widen128, Vector128<float>, Vector128<double>>(x, sum, rows, channels, c);
+        if (Vector512.IsHardwareAccelerated) c = Add<Widen512, Vector512<float>, Vector512<double>>(x, sum, rows, channels, stride, c);
+        if (Vector256.IsHardwareAccelerated) c = Add<Widen256, Vector256<float>, Vector256<double>>(x, sum, rows, channels, stride, c);
+        if (Vector128.IsHardwareAccelerated) c = Add<Widen128, Vector128<float>, Vector128<double>>(x, sum, rows, channels, stride, c);
         for (; c < channels; c++)
         {
             double s = sum[c];
             float* p = x + c;
-            for (int r = 0; r < rows; r++, p += channels) s += *p;
+            for (int r = 0; r < rows; r++, p += stride) s += *p;
             sum[c] = s;
         }
     }
 
-    /// <summary>deviation[c] += Σ_r (x[r, c] − mean[c])², rows in order, each square rounded before it is added.</summary>
-    public static void AddSquaredDeviations(float* x, double* mean, double* deviation, int rows, int channels)
+    private static void AddSquaredDeviations(float* x, double* mean, double* deviation, int rows, int channels, int stride)
     {
         int c = 0;
-        if (Vector512.IsHardwareAccelerated) c = AddSquaredDeviations<Widen512, Vector512<float>, Vector512<double>>(x, mean, deviation, rows, channels, c);
-        if (Vector256.IsHardwareAccelerated) c = AddSquaredDeviations<Widen256, Vector256<float>, Vector256<double>>(x, mean, deviation, rows, channels, c);
-        if (Vector128.IsHardwareAccelerated) c = AddSquaredDeviations<Widen128, Vector128<float>, Vector128<double>>(x, mean, deviation, rows, channels, c);
+        if (Vector512.IsHardwareAccelerated) c = AddSquaredDeviations<Widen512, Vector512<float>, Vector512<double>>(x, mean, deviation, rows, channels, stride, c);
+        if (Vector256.IsHardwareAccelerated) c = AddSquaredDeviations<Widen256, Vector256<float>, Vector256<double>>(x, mean, deviation, rows, channels, stride, c);
+        if (Vector128.IsHardwareAccelerated) c = AddSquaredDeviations<Widen128, Vector128<float>, Vector128<double>>(x, mean, deviation, rows, channels, stride, c);
         for (; c < channels; c++)
         {
             double s = deviation[c], m = mean[c];
             float* p = x + c;
-            for (int r = 0; r < rows; r++, p += channels)
+            for (int r = 0; r < rows; r++, p += stride)
             {
                 double d = *p - m;
                 s += d * d;
@@ -53,18 +117,17 @@ internal static unsafe class ChannelSums
         }
     }
 
-    /// <summary>sum[c] += Σ_r a[r, c] and products[c] += Σ_r (double)a[r, c]·b[r, c], rows in order.</summary>
-    public static void AddWithProducts(float* a, float* b, double* sum, double* products, int rows, int channels)
+    private static void AddWithProducts(float* a, float* b, double* sum, double* products, int rows, int channels, int stride)
     {
         int c = 0;
-        if (Vector512.IsHardwareAccelerated) c = AddWithProducts<Widen512, Vector512<float>, Vector512<double>>(a, b, sum, products, rows, channels, c);
-        if (Vector256.IsHardwareAccelerated) c = AddWithProducts<Widen256, Vector256<float>, Vector256<double>>(a, b, sum, products, rows, channels, c);
-        if (Vector128.IsHardwareAccelerated) c = AddWithProducts<Widen128, Vector128<float>, Vector128<double>>(a, b, sum, products, rows, channels, c);
+        if (Vector512.IsHardwareAccelerated) c = AddWithProducts<Widen512, Vector512<float>, Vector512<double>>(a, b, sum, products, rows, channels, stride, c);
+        if (Vector256.IsHardwareAccelerated) c = AddWithProducts<Widen256, Vector256<float>, Vector256<double>>(a, b, sum, products, rows, channels, stride, c);
+        if (Vector128.IsHardwareAccelerated) c = AddWithProducts<Widen128, Vector128<float>, Vector128<double>>(a, b, sum, products, rows, channels, stride, c);
         for (; c < channels; c++)
         {
             double s = sum[c], q = products[c];
             float* pa = a + c, pb = b + c;
-            for (int r = 0; r < rows; r++, pa += channels, pb += channels)
+            for (int r = 0; r < rows; r++, pa += stride, pb += stride)
             {
                 s += *pa;
                 q += (double)*pa * *pb;
@@ -77,7 +140,7 @@ internal static unsafe class ChannelSums
     // Each generic pass starts at channel c and returns where it stopped: blocks of two vectors of floats (four chains
     // of doubles), then of one; the narrower widths and the scalar loop take the channels that are left.
 
-    private static int Add<TOps, TF, TD>(float* x, double* sum, int rows, int channels, int c)
+    private static int Add<TOps, TF, TD>(float* x, double* sum, int rows, int channels, int stride, int c)
         where TOps : struct, IWideningOps<TF, TD> where TF : struct where TD : struct
     {
         int n = TOps.Count, half = n / 2;
@@ -86,7 +149,7 @@ internal static unsafe class ChannelSums
             double* s = sum + c;
             TD s0 = TOps.Load(s), s1 = TOps.Load(s + half), s2 = TOps.Load(s + n), s3 = TOps.Load(s + n + half);
             float* p = x + c;
-            for (int r = 0; r < rows; r++, p += channels)
+            for (int r = 0; r < rows; r++, p += stride)
             {
                 TF v0 = TOps.Load(p), v1 = TOps.Load(p + n);
                 s0 = TOps.Add(s0, TOps.Lower(v0));
@@ -101,7 +164,7 @@ internal static unsafe class ChannelSums
             double* s = sum + c;
             TD s0 = TOps.Load(s), s1 = TOps.Load(s + half);
             float* p = x + c;
-            for (int r = 0; r < rows; r++, p += channels)
+            for (int r = 0; r < rows; r++, p += stride)
             {
                 TF v = TOps.Load(p);
                 s0 = TOps.Add(s0, TOps.Lower(v));
@@ -112,7 +175,7 @@ internal static unsafe class ChannelSums
         return c;
     }
 
-    private static int AddSquaredDeviations<TOps, TF, TD>(float* x, double* mean, double* deviation, int rows, int channels, int c)
+    private static int AddSquaredDeviations<TOps, TF, TD>(float* x, double* mean, double* deviation, int rows, int channels, int stride, int c)
         where TOps : struct, IWideningOps<TF, TD> where TF : struct where TD : struct
     {
         int n = TOps.Count, half = n / 2;
@@ -122,7 +185,7 @@ internal static unsafe class ChannelSums
             TD s0 = TOps.Load(s), s1 = TOps.Load(s + half), s2 = TOps.Load(s + n), s3 = TOps.Load(s + n + half);
             TD m0 = TOps.Load(m), m1 = TOps.Load(m + half), m2 = TOps.Load(m + n), m3 = TOps.Load(m + n + half);
             float* p = x + c;
-            for (int r = 0; r < rows; r++, p += channels)
+            for (int r = 0; r < rows; r++, p += stride)
             {
                 TF v0 = TOps.Load(p), v1 = TOps.Load(p + n);
                 TD d0 = TOps.Subtract(TOps.Lower(v0), m0), d1 = TOps.Subtract(TOps.Upper(v0), m1);
@@ -139,7 +202,7 @@ internal static unsafe class ChannelSums
             double* s = deviation + c, m = mean + c;
             TD s0 = TOps.Load(s), s1 = TOps.Load(s + half), m0 = TOps.Load(m), m1 = TOps.Load(m + half);
             float* p = x + c;
-            for (int r = 0; r < rows; r++, p += channels)
+            for (int r = 0; r < rows; r++, p += stride)
             {
                 TF v = TOps.Load(p);
                 TD d0 = TOps.Subtract(TOps.Lower(v), m0), d1 = TOps.Subtract(TOps.Upper(v), m1);
@@ -151,7 +214,7 @@ internal static unsafe class ChannelSums
         return c;
     }
 
-    private static int AddWithProducts<TOps, TF, TD>(float* a, float* b, double* sum, double* products, int rows, int channels, int c)
+    private static int AddWithProducts<TOps, TF, TD>(float* a, float* b, double* sum, double* products, int rows, int channels, int stride, int c)
         where TOps : struct, IWideningOps<TF, TD> where TF : struct where TD : struct
     {
         int n = TOps.Count, half = n / 2;
@@ -161,7 +224,7 @@ internal static unsafe class ChannelSums
             TD s0 = TOps.Load(s), s1 = TOps.Load(s + half), s2 = TOps.Load(s + n), s3 = TOps.Load(s + n + half);
             TD q0 = TOps.Load(q), q1 = TOps.Load(q + half), q2 = TOps.Load(q + n), q3 = TOps.Load(q + n + half);
             float* pa = a + c, pb = b + c;
-            for (int r = 0; r < rows; r++, pa += channels, pb += channels)
+            for (int r = 0; r < rows; r++, pa += stride, pb += stride)
             {
                 TF va0 = TOps.Load(pa), va1 = TOps.Load(pa + n), vb0 = TOps.Load(pb), vb1 = TOps.Load(pb + n);
                 TD a0 = TOps.Lower(va0), a1 = TOps.Upper(va0), a2 = TOps.Lower(va1), a3 = TOps.Upper(va1);
@@ -182,7 +245,7 @@ internal static unsafe class ChannelSums
             double* s = sum + c, q = products + c;
             TD s0 = TOps.Load(s), s1 = TOps.Load(s + half), q0 = TOps.Load(q), q1 = TOps.Load(q + half);
             float* pa = a + c, pb = b + c;
-            for (int r = 0; r < rows; r++, pa += channels, pb += channels)
+            for (int r = 0; r < rows; r++, pa += stride, pb += stride)
             {
                 TF va = TOps.Load(pa), vb = TOps.Load(pb);
                 TD a0 = TOps.Lower(va), a1 = TOps.Upper(va);

@@ -396,6 +396,8 @@ public sealed class NormalizationKernelTests
     [InlineData(301, 48)]
     [InlineData(64, 64)]
     [InlineData(97, 77)]
+    [InlineData(4_099, 48)] // large enough to split the channels across the cores, in blocks of 16
+    [InlineData(2_053, 77)]
     public void Channel_sums_are_the_row_order_sums_at_every_block_width(int rows, int channels)
     {
         int size = rows * channels;
@@ -407,8 +409,18 @@ public sealed class NormalizationKernelTests
         var p = Parameters.Random(channels, 35);
         var sums = new double[2 * channels];
 
-        Normalization.BatchNormTraining(x, new float[size], new float[size], p.Gamma, p.Beta, new float[channels],
-            new float[channels], new float[channels], Momentum, Epsilon, sums, rows, channels);
+        // The large shapes' sums are split across the cores: another test may hold them, and the call then runs serially,
+        // so run again until this thread's call really was split (the parallel path is the one under test).
+        bool large = (long)rows * channels >= 1 << 17;
+        for (int attempt = 0; ; attempt++)
+        {
+            long before = Kernels.ParallelCallsOnThisThread;
+            Normalization.BatchNormTraining(x, new float[size], new float[size], p.Gamma, p.Beta, new float[channels],
+                new float[channels], new float[channels], Momentum, Epsilon, sums, rows, channels);
+            if (!large || Kernels.Threads == 1 || Kernels.ParallelCallsOnThisThread > before) break;
+            Assert.True(attempt < 200, $"the sums of {rows} rows of {channels} channels never ran on more than one core");
+            Thread.Sleep(5);
+        }
         for (int c = 0; c < channels; c++)
         {
             double sum = 0;
