@@ -6,9 +6,10 @@ namespace ModelGen;
 /// The graph merges: element-wise addition of two tensors ([Add], residual connections), the gradient sum of
 /// a tensor read by several layers, and concatenation along channels ([Concatenate]) with its backward slice.
 /// Channels-last: a tensor is [rows, channels] with rows = batch · pixels, so a concatenation copies one run of
-/// channels per row. Plain copies and adds, bit-identical on every path and thread count.
+/// channels per row. Plain copies and adds, bit-identical on every path and thread count: long additions (a ResNet
+/// layer's residual gradient over a batch) split their elements across the cores, each element added by one chunk.
 /// </summary>
-public static class Merging
+public static unsafe class Merging
 {
     /// <summary>y[i] = a[i] + b[i]; a, b and y have the same length (y may be a or b).</summary>
     /// <exception cref="ArgumentException">The lengths differ.</exception>
@@ -16,7 +17,7 @@ public static class Merging
     {
         if (b.Length != a.Length) throw new ArgumentException($"'b' holds {b.Length} values and 'a' {a.Length}; they must be equal.", nameof(b));
         if (y.Length != a.Length) throw new ArgumentException($"'y' holds {y.Length} values and 'a' {a.Length}; they must be equal.", nameof(y));
-        TensorPrimitives.Add(a, b, y);
+        Sum(a, b, y);
     }
 
     /// <summary>destination[i] += source[i]: how a tensor read by several layers sums its gradients. The lengths are equal.</summary>
@@ -25,7 +26,31 @@ public static class Merging
     {
         if (source.Length != destination.Length)
             throw new ArgumentException($"'source' holds {source.Length} values and 'destination' {destination.Length}; they must be equal.", nameof(source));
-        TensorPrimitives.Add(destination, source, destination);
+        Sum(destination, source, destination);
+    }
+
+    // y = a + b over equal lengths (y may be a or b), on every core when long: each element is one IEEE addition, so
+    // where the chunks cut changes nothing.
+    private static void Sum(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y)
+    {
+        if (!ElementWise.Parallel(a.Length))
+        {
+            TensorPrimitives.Add(a, b, y);
+            return;
+        }
+        fixed (float* pa = a, pb = b, py = y)
+        {
+            var args = new KernelArgs { A = pa, B = pb, C = py, Length = a.Length };
+            WorkerPool.Run(&SumPart, ref args, true);
+        }
+    }
+
+    private static void SumPart(ref KernelArgs args, int chunk, int chunks)
+    {
+        var (first, end) = WorkerPool.Range(args.Length, chunk, chunks, ElementWise.ParallelAlign);
+        if (first >= end) return;
+        int n = end - first;
+        TensorPrimitives.Add(new ReadOnlySpan<float>(args.A + first, n), new ReadOnlySpan<float>(args.B + first, n), new Span<float>(args.C + first, n));
     }
 
     /// <summary>

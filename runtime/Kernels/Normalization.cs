@@ -14,8 +14,8 @@ namespace ModelGen;
 /// scratch span (mean first, then the squared deviations from it: two passes, no cancellation), so they match
 /// PyTorch's (which also accumulates floats in double on the CPU) to about 1e-7. The element-wise passes run in
 /// float at the machine's vector width (<see cref="IVectorOps{TVec}"/>), one row at a time. The sums run on one
-/// core, each channel's in row order, with the channels across the lanes of double vectors (<see cref="ChannelSums"/>:
-/// the same additions as one channel at a time); the element-wise passes split their rows across the cores, each
+/// core, each channel's in row order, with the channels across the lanes of double vectors and a block of channels per
+/// sweep of the rows (<see cref="ChannelSums"/>: the same additions as one channel at a time); the element-wise passes split their rows across the cores, each
 /// row in one chunk, so every result is independent of the thread count.
 /// After the sums are used, the scratch is reused as floats for the per-channel coefficients of the row pass.
 /// </remarks>

@@ -127,6 +127,21 @@ internal static unsafe class WorkerPool
     }
 
     /// <summary>
+    /// Runs <paramref name="body"/>(args, chunk, <paramref name="chunks"/>) for every chunk: spread over the cores when the pool
+    /// is free, otherwise as one chunk on this thread. For work that comes in a few large pieces (one per thread) rather
+    /// than <see cref="ParallelChunks"/>.
+    /// </summary>
+    public static void RunChunks(delegate*<ref KernelArgs, int, int, void> body, ref KernelArgs args, int chunks)
+    {
+        if (chunks < 2 || s_workers.Length == 0 || Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
+        {
+            body(ref args, 0, 1);
+            return;
+        }
+        RunHoldingGate(body, ref args, chunks);
+    }
+
+    /// <summary>
     /// Runs every chunk of <paramref name="job"/>, spread over the cores when the pool is free, otherwise
     /// all of them in order on this thread (lane 0). Kernels the chunks call run on their own thread.
     /// </summary>

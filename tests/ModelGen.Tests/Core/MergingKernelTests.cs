@@ -47,6 +47,59 @@ public sealed class MergingKernelTests
         KernelAssert.BitIdentical<float>(y, a, "in place");
     }
 
+    /// <summary>
+    /// Long spans (a ResNet layer's gradient over a batch) are split across the cores, in chunks of whole vectors: every
+    /// element, the tail's too, must have the bits of one core, and none may be skipped or written twice.
+    /// </summary>
+    [Theory]
+    [InlineData("ReLUBackward")]
+    [InlineData("ReLUBackwardInPlace")]
+    [InlineData("Add")]
+    [InlineData("AddInto")]
+    public void Long_spans_give_the_bits_of_one_core(string kernel)
+    {
+        const int length = 300_007; // above the split threshold, and not a multiple of any vector width
+        float[] y = TestData.Uniform(length, 11), d = TestData.Uniform(length, 12);
+        for (int i = 0; i < length; i += 5) y[i] = i % 2 == 0 ? 0f : -0f;
+        float[] Run()
+        {
+            float[] target = ConvCases.Garbage(length), deltas = (float[])d.Clone();
+            switch (kernel)
+            {
+                case "ReLUBackward": Activations.ReLUBackward(y, deltas, target); return target;
+                case "ReLUBackwardInPlace": Activations.ReLUBackward(y, deltas); return deltas;
+                case "Add": Merging.Add(y, deltas, target); return target;
+                default: Merging.AddInto(deltas, y); return deltas;
+            }
+        }
+        float[] parallel = Run();
+        if (Kernels.Threads > 1)
+        {
+            // Another test may hold the cores, and the call then runs serially: retry until it really was split.
+            bool split = false;
+            for (int attempt = 0; attempt < 200 && !split; attempt++)
+            {
+                long before = Kernels.ParallelCallsOnThisThread;
+                parallel = Run();
+                split = Kernels.ParallelCallsOnThisThread > before;
+                if (!split) Thread.Sleep(5);
+            }
+            Assert.True(split, $"{kernel} over {length} values never ran on more than one core");
+        }
+        float[] serial;
+        Kernels.AllowParallel = false;
+        try { serial = Run(); }
+        finally { Kernels.AllowParallel = true; }
+        KernelAssert.BitIdentical<float>(serial, parallel, kernel);
+        // And the serial pass is the plain loop's.
+        for (int i = 0; i < length; i++)
+        {
+            float expected = kernel.StartsWith("ReLU", StringComparison.Ordinal) ? (y[i] > 0f ? d[i] : 0f) : y[i] + d[i];
+            if (BitConverter.SingleToInt32Bits(expected) != BitConverter.SingleToInt32Bits(serial[i]))
+                Assert.Fail($"{kernel}: element {i} is {serial[i]}, expected {expected}");
+        }
+    }
+
     [Fact]
     public void Add_refuses_different_lengths()
     {

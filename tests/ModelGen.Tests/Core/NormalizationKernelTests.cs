@@ -376,6 +376,79 @@ public sealed class NormalizationKernelTests
         };
         Assert.Equal(0, AllocationMeter.Measure(action));
     }
+    /// <summary>
+    /// The per-channel double sums, read from the scratch they stay in (the means after the forward pass, Σdy and Σdy·x̂
+    /// after a backward pass without dx), are a plain loop's in row order, bit for bit, for channel counts that take every
+    /// block of every vector width (two vectors of channels, one, the narrower widths, the scalar tail). The values span
+    /// many binary exponents, so that adding them in another order would show in the last bits.
+    /// </summary>
+    [Theory]
+    [InlineData(301, 3)]
+    [InlineData(301, 4)]
+    [InlineData(301, 8)]
+    [InlineData(301, 12)]
+    [InlineData(301, 16)]
+    [InlineData(301, 20)]
+    [InlineData(301, 24)]
+    [InlineData(301, 28)]
+    [InlineData(301, 31)]
+    [InlineData(301, 32)]
+    [InlineData(301, 48)]
+    [InlineData(64, 64)]
+    [InlineData(97, 77)]
+    [InlineData(4_099, 48)] // large enough to split the channels across the cores, in blocks of 16
+    [InlineData(2_053, 77)]
+    public void Channel_sums_are_the_row_order_sums_at_every_block_width(int rows, int channels)
+    {
+        int size = rows * channels;
+        var random = new Xoshiro256StarStar(33);
+        float Wide() => (random.NextSingle() - 0.5f) * MathF.ScaleB(1f, (int)(random.NextSingle() * 40) - 20);
+        float[] x = new float[size], dy = new float[size];
+        for (int i = 0; i < size; i++) { x[i] = Wide(); dy[i] = Wide(); }
+        float[] savedXhat = TestData.Uniform(size, 34);
+        var p = Parameters.Random(channels, 35);
+        var sums = new double[2 * channels];
+
+        // The large shapes' sums are split across the cores: another test may hold them, and the call then runs serially,
+        // so run again until this thread's call really was split (the parallel path is the one under test).
+        bool large = (long)rows * channels >= 1 << 17;
+        for (int attempt = 0; ; attempt++)
+        {
+            long before = Kernels.ParallelCallsOnThisThread;
+            Normalization.BatchNormTraining(x, new float[size], new float[size], p.Gamma, p.Beta, new float[channels],
+                new float[channels], new float[channels], Momentum, Epsilon, sums, rows, channels);
+            if (!large || Kernels.Threads == 1 || Kernels.ParallelCallsOnThisThread > before) break;
+            Assert.True(attempt < 200, $"the sums of {rows} rows of {channels} channels never ran on more than one core");
+            Thread.Sleep(5);
+        }
+        for (int c = 0; c < channels; c++)
+        {
+            double sum = 0;
+            for (int r = 0; r < rows; r++) sum += x[r * channels + c];
+            AssertSameDouble(sum / rows, sums[c], $"mean of channel {c}");
+        }
+
+        Normalization.BatchNormTrainingBackward(savedXhat, dy, p.Gamma, new float[channels], new float[channels], new float[channels], [], sums, rows, channels);
+        for (int c = 0; c < channels; c++)
+        {
+            double sum = 0, products = 0;
+            for (int r = 0; r < rows; r++)
+            {
+                int i = r * channels + c;
+                sum += dy[i];
+                products += (double)dy[i] * savedXhat[i];
+            }
+            AssertSameDouble(sum, sums[c], $"Σdy of channel {c}");
+            AssertSameDouble(products, sums[channels + c], $"Σdy·x̂ of channel {c}");
+        }
+    }
+
+    private static void AssertSameDouble(double expected, double actual, string what)
+    {
+        if (BitConverter.DoubleToInt64Bits(expected) != BitConverter.DoubleToInt64Bits(actual))
+            Assert.Fail($"{what}: {actual:R}, expected {expected:R} ({VectorPath.Description})");
+    }
+
     // A ResNet stage's shapes (rows = batch · pixels): the row passes split across the cores, each row in one chunk,
     // and the channel sums stay in row order, so the bits are those of one core.
     [Theory]
