@@ -49,7 +49,7 @@ public static unsafe partial class Convolution
     /// <para>
     /// With <paramref name="winogradWeights"/> (<see cref="Winograd.WeightsLength"/> floats holding
     /// <see cref="Winograd.TransformWeights"/>' result for w; the call writes scratch after the transformed weights), a 3×3
-    /// stride-1 convolution of at least 8 channels and 8 filters computes z with Winograd's F(2×2, 3×3) instead, from those
+    /// stride-1 convolution of at least 16 channels and a multiple of 16 filters computes z with Winograd's F(2×2, 3×3) instead, from those
     /// weights and not w (<see cref="Winograd"/>: 16 multiply-adds per 2×2 output pixels, channel and filter instead of 36),
     /// within a few units in the last place of the direct sums but not their bits; a sample's results are still the same bits
     /// whatever the batch, the thread count or the vector width. Generated models pass them from Infer, so Predict and

@@ -42,16 +42,16 @@ public static class DownsampleBlock;
 public partial class TinyResNet;
 
 /// <summary>
-/// A ResNet wide enough (8 and 16 filters) for Infer's Winograd path, on an odd-sized image so that tiles hang over its edges:
+/// A ResNet wide enough (16 and 32 filters) for Infer's Winograd path, on an odd-sized image so that tiles hang over its edges:
 /// the stem (3 channels) and the strided convolutions stay direct.
 /// </summary>
 [Model]
 [Input(11, 9, 3)]
-[Conv2D(8, 3, Padding = Padding.Same, UseBias = false, Name = "Stem")]
+[Conv2D(16, 3, Padding = Padding.Same, UseBias = false, Name = "Stem")]
 [BatchNormalization(Name = "StemBn")]
 [Activation(Activation.ReLU, Name = "StemRelu")]
-[Use(typeof(BasicBlock), Filters = 8, Name = "Stage1")]
-[Use(typeof(DownsampleBlock), Filters = 16, Stride = 2, Name = "Stage2")]
+[Use(typeof(BasicBlock), Filters = 16, Name = "Stage1")]
+[Use(typeof(DownsampleBlock), Filters = 32, Stride = 2, Name = "Stage2")]
 [GlobalAveragePooling2D]
 [Dense(3, Activation.Softmax)]
 public partial class WinogradResNet;

@@ -200,7 +200,7 @@ public sealed class GraphModelTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// Infer's 3×3 stride-1 convolutions of 8 or more channels and filters take Winograd's F(2×2, 3×3) on weights transformed from
+    /// Infer's 3×3 stride-1 convolutions of 16 or more channels and a multiple of 16 filters take Winograd's F(2×2, 3×3) on weights transformed from
     /// the parameters: predictions within rounding of Forward in inference mode (and not its bits, so the path ran); a sample's
     /// prediction the same bits alone (Predict) or in a batch of 100 (PredictBatch's blocks after a chunk's first reuse the
     /// transformed weights), on all cores or one; and after the parameters change (training steps, or a direct write into

@@ -3,7 +3,8 @@ namespace ModelGen.Tests.Core;
 /// <summary>
 /// <see cref="Convolution.ForwardNormalized"/>'s Winograd path (F(2×2, 3×3), taken when the caller passes the weights
 /// <see cref="Winograd.TransformWeights"/> made): close to the direct sums on ResNet-20's three stages and on odd shapes (odd sides, so the last
-/// tiles hang over the edge; Valid and Same padding; channel and filter counts that are not whole vectors); the same bits
+/// tiles hang over the edge; Valid and Same padding; channel counts that are not whole vectors; a 1×1 and a 3×4 image,
+/// whose scratch is the room after the weights); the same bits
 /// for a sample whatever its batch, the thread count or the scratch it gets; and the direct path when the room is short
 /// or the geometry is not 3×3 with stride 1.
 /// </summary>
@@ -17,11 +18,11 @@ public sealed class WinogradTests
         { 14, 14, 32, Padding.Same, 32, 4 },
         { 7, 7, 64, Padding.Same, 64, 5 },
         { 13, 13, 32, Padding.Valid, 64, 2 },
-        { 9, 11, 8, Padding.Same, 12, 3 },
+        { 9, 11, 16, Padding.Same, 16, 3 },
         { 12, 10, 16, Padding.Valid, 32, 3 },
-        { 5, 5, 11, Padding.Same, 9, 2 },
-        { 1, 1, 8, Padding.Same, 8, 2 },
-        { 3, 4, 20, Padding.Valid, 24, 3 },
+        { 5, 5, 17, Padding.Same, 32, 2 },
+        { 1, 1, 16, Padding.Same, 16, 2 },
+        { 3, 4, 20, Padding.Valid, 48, 3 },
     };
 
     [Theory]
@@ -68,6 +69,8 @@ public sealed class WinogradTests
         Assert.False(Winograd.Suits(ConvGeometry.Create(14, 14, 32, 3, 3, 2, 2, Padding.Same), 32), "stride 2");
         Assert.False(Winograd.Suits(ConvGeometry.Create(14, 14, 32, 5, 5, 1, 1, Padding.Same), 32), "5×5");
         Assert.False(Winograd.Suits(ConvGeometry.Create(28, 28, 1, 3, 3, 1, 1, Padding.Same), 16), "one channel");
+        Assert.False(Winograd.Suits(ConvGeometry.Create(9, 9, 11, 3, 3, 1, 1, Padding.Same), 32), "11 channels");
+        Assert.False(Winograd.Suits(ConvGeometry.Create(13, 13, 32, 3, 3, 1, 1, Padding.Valid), 40), "40 filters");
         Assert.Equal(0, Winograd.WeightsLength(ConvGeometry.Create(28, 28, 1, 3, 3, 1, 1, Padding.Same), 16));
         Winograd.TransformWeights(new float[9 * 16], [], ConvGeometry.Create(28, 28, 1, 3, 3, 1, 1, Padding.Same), 16); // nothing to do, no room needed
         Assert.Throws<ArgumentException>(() => Winograd.TransformWeights(c.W, new float[c.TransformedLength - 1], c.Geometry, 32));
