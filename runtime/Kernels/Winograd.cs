@@ -29,7 +29,7 @@ namespace ModelGen;
 public static unsafe class Winograd
 {
     /// <summary>Positions of the 4×4 transformed tile: the number of products per block of tiles.</summary>
-    public const int Positions = 16;
+    internal const int Positions = 16;
 
     /// <summary>
     /// Fewest channels, and the multiple the filters must be, for the 16 products per block to beat the direct sums: with
@@ -68,7 +68,7 @@ public static unsafe class Winograd
     private static long PlaneStride(int channels, int filters) => (long)channels * filters + 16;
 
     /// <summary>2×2 tiles per sample (the last row and column of tiles are half outside when the output's side is odd).</summary>
-    public static int Tiles(in ConvGeometry g) => TilesHigh(g) * TilesWide(g);
+    internal static int Tiles(in ConvGeometry g) => TilesHigh(g) * TilesWide(g);
 
     private static int TilesHigh(in ConvGeometry g) => (g.OutputHeight + 1) / 2;
 

@@ -116,15 +116,8 @@ internal static unsafe class WorkerPool
     /// Runs <paramref name="body"/>(args, chunk, chunks) for every chunk: spread over the cores when
     /// <paramref name="parallel"/> and the pool is free, otherwise as one chunk on this thread.
     /// </summary>
-    public static void Run(delegate*<ref KernelArgs, int, int, void> body, ref KernelArgs args, bool parallel)
-    {
-        if (!parallel || s_workers.Length == 0 || Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
-        {
-            body(ref args, 0, 1);
-            return;
-        }
-        RunHoldingGate(body, ref args, ParallelChunks);
-    }
+    public static void Run(delegate*<ref KernelArgs, int, int, void> body, ref KernelArgs args, bool parallel) =>
+        RunChunks(body, ref args, parallel ? ParallelChunks : 1);
 
     /// <summary>
     /// Runs <paramref name="body"/>(args, chunk, <paramref name="chunks"/>) for every chunk: spread over the cores when the pool

@@ -33,28 +33,8 @@ internal static unsafe class ElementWise
     internal static bool Parallel(int length) => Kernels.AllowParallel && length >= ParallelValues;
 
     /// <summary>deltas[i] ← f(outputs[i], deltas[i], s) for i in [0, deltas.Length); outputs may be deltas itself. (The names are the backward passes'; optimizers pass gradients and parameters.)</summary>
-    public static void Map<TMap>(ReadOnlySpan<float> outputs, Span<float> deltas, float s) where TMap : struct, IElementMap
-    {
-        if (outputs.Length < deltas.Length) throw new ArgumentException("outputs is shorter than deltas.", nameof(outputs));
-        if (Parallel(deltas.Length))
-        {
-            fixed (float* py = outputs, pd = deltas)
-            {
-                var args = new KernelArgs { A = py, B = pd, C = pd, Length = deltas.Length, S0 = s };
-                WorkerPool.Run(&MapPart<TMap>, ref args, true);
-            }
-            return;
-        }
-        MapSerial<TMap>(outputs, deltas, s);
-    }
-
-    private static void MapSerial<TMap>(ReadOnlySpan<float> outputs, Span<float> deltas, float s) where TMap : struct, IElementMap
-    {
-        if (Vector512.IsHardwareAccelerated) Map<TMap, Ops512, Vector512<float>>(outputs, deltas, s);
-        else if (Vector256.IsHardwareAccelerated) Map<TMap, Ops256, Vector256<float>>(outputs, deltas, s);
-        else if (Vector128.IsHardwareAccelerated) Map<TMap, Ops128, Vector128<float>>(outputs, deltas, s);
-        else Map<TMap, OpsScalar, float>(outputs, deltas, s);
-    }
+    public static void Map<TMap>(ReadOnlySpan<float> outputs, Span<float> deltas, float s) where TMap : struct, IElementMap =>
+        Map<TMap>(outputs, deltas, deltas, s); // each element is read before it is written, so target may be deltas
 
     /// <summary>target[i] = f(outputs[i], deltas[i], s) for i in [0, deltas.Length): <see cref="Map{TMap}(ReadOnlySpan{float}, Span{float}, float)"/> into another span (target may be deltas).</summary>
     public static void Map<TMap>(ReadOnlySpan<float> outputs, ReadOnlySpan<float> deltas, Span<float> target, float s) where TMap : struct, IElementMap
@@ -73,7 +53,7 @@ internal static unsafe class ElementWise
         MapSerial<TMap>(outputs, deltas, target, s);
     }
 
-    // A chunk's blocks: target = f(outputs, deltas) over its range (target is deltas for the in-place map).
+    // A chunk's blocks: target = f(outputs, deltas) over its range.
     private static void MapPart<TMap>(ref KernelArgs a, int chunk, int chunks) where TMap : struct, IElementMap
     {
         var (first, end) = WorkerPool.Range(a.Length, chunk, chunks, ParallelAlign);
@@ -104,16 +84,4 @@ internal static unsafe class ElementWise
             Unsafe.Add(ref tr, i) = TMap.Apply<OpsScalar, float>(Unsafe.Add(ref yr, i), Unsafe.Add(ref dr, i), s);
     }
 
-    private static void Map<TMap, TOps, TVec>(ReadOnlySpan<float> y, Span<float> d, float s)
-        where TMap : struct, IElementMap where TOps : struct, IVectorOps<TVec> where TVec : struct
-    {
-        ref float yr = ref MemoryMarshal.GetReference(y);
-        ref float dr = ref MemoryMarshal.GetReference(d);
-        int n = d.Length, i = 0, lanes = TOps.Count;
-        TVec vs = TOps.Broadcast(s);
-        for (; i <= n - lanes; i += lanes)
-            TOps.Store(TMap.Apply<TOps, TVec>(TOps.Load(ref yr, (nuint)i), TOps.Load(ref dr, (nuint)i), vs), ref dr, (nuint)i);
-        for (; i < n; i++)
-            Unsafe.Add(ref dr, i) = TMap.Apply<OpsScalar, float>(Unsafe.Add(ref yr, i), Unsafe.Add(ref dr, i), s);
-    }
 }

@@ -159,22 +159,10 @@ public sealed class KernelTests
             for (int step = 0; step < 3; step++) adam.Step(p, dw);
             return [y, dw, dx, p];
         }
-        // Another test may hold the cores for a moment, and a call then runs serially on its caller: run
-        // again until this thread's calls really were split, so the comparison is parallel against serial.
         bool large = (long)rows * inputs * units >= Kernels.ParallelThreshold;
-        float[][] parallel = Run();
-        if (large && Kernels.Threads > 1)
-        {
-            bool split = false;
-            for (int attempt = 0; attempt < 200 && !split; attempt++)
-            {
-                long before = Kernels.ParallelCallsOnThisThread;
-                parallel = Run();
-                split = Kernels.ParallelCallsOnThisThread > before;
-                if (!split) Thread.Sleep(5);
-            }
-            Assert.True(split, $"no kernel call of shape [{rows}, {inputs}] x [{inputs}, {units}] ran on more than one core");
-        }
+        float[][] parallel = large
+            ? SplitRuns.UntilSplit(Run, $"no kernel call of shape [{rows}, {inputs}] x [{inputs}, {units}] ran on more than one core")
+            : Run();
         float[][] serial;
         Kernels.AllowParallel = false;
         try { serial = Run(); }

@@ -72,20 +72,7 @@ public sealed class MergingKernelTests
                 default: Merging.AddInto(deltas, y); return deltas;
             }
         }
-        float[] parallel = Run();
-        if (Kernels.Threads > 1)
-        {
-            // Another test may hold the cores, and the call then runs serially: retry until it really was split.
-            bool split = false;
-            for (int attempt = 0; attempt < 200 && !split; attempt++)
-            {
-                long before = Kernels.ParallelCallsOnThisThread;
-                parallel = Run();
-                split = Kernels.ParallelCallsOnThisThread > before;
-                if (!split) Thread.Sleep(5);
-            }
-            Assert.True(split, $"{kernel} over {length} values never ran on more than one core");
-        }
+        float[] parallel = SplitRuns.UntilSplit(Run, $"{kernel} over {length} values never ran on more than one core");
         float[] serial;
         Kernels.AllowParallel = false;
         try { serial = Run(); }

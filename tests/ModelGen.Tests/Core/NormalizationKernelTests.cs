@@ -376,6 +376,7 @@ public sealed class NormalizationKernelTests
         };
         Assert.Equal(0, AllocationMeter.Measure(action));
     }
+
     /// <summary>
     /// The per-channel double sums, read from the scratch they stay in (the means after the forward pass, Σdy and Σdy·x̂
     /// after a backward pass without dx), are a plain loop's in row order, bit for bit, for channel counts that take every
@@ -409,18 +410,16 @@ public sealed class NormalizationKernelTests
         var p = Parameters.Random(channels, 35);
         var sums = new double[2 * channels];
 
-        // The large shapes' sums are split across the cores: another test may hold them, and the call then runs serially,
-        // so run again until this thread's call really was split (the parallel path is the one under test).
+        // The large shapes' sums are split across the cores, and the parallel path is the one under test.
         bool large = (long)rows * channels >= 1 << 17;
-        for (int attempt = 0; ; attempt++)
+        bool Forward()
         {
-            long before = Kernels.ParallelCallsOnThisThread;
             Normalization.BatchNormTraining(x, new float[size], new float[size], p.Gamma, p.Beta, new float[channels],
                 new float[channels], new float[channels], Momentum, Epsilon, sums, rows, channels);
-            if (!large || Kernels.Threads == 1 || Kernels.ParallelCallsOnThisThread > before) break;
-            Assert.True(attempt < 200, $"the sums of {rows} rows of {channels} channels never ran on more than one core");
-            Thread.Sleep(5);
+            return true;
         }
+        if (large) SplitRuns.UntilSplit(Forward, $"the sums of {rows} rows of {channels} channels never ran on more than one core");
+        else Forward();
         for (int c = 0; c < channels; c++)
         {
             double sum = 0;
