@@ -133,6 +133,11 @@ internal static unsafe class TallWeightGradient
     {
         int inputs = a.Inputs, units = a.Units, tileRows = TiledRows(units);
         float* scratch = a.D + (long)firstBlock * tileRows * inputs;
+        if (a.Images != null && ReadsPaddedImages(*a.Images, units))
+        {
+            PaddedBlocks(ref a, firstBlock, endBlock, scratch);
+            return;
+        }
         for (int b = firstBlock; b < endBlock; b++)
         {
             var (first, end) = WorkerPool.Range(a.Rows, b, Blocks);
@@ -154,6 +159,58 @@ internal static unsafe class TallWeightGradient
                     C = partial, CRow = units, Columns = units, Accumulate = true,
                 };
                 RegisterTiles.Rows(tiles, 0, inputs);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether a block's rows are read from a zero-padded copy of each image instead of im2col tiles: stride 1, a window row
+    /// of at least one vector of channels (KW · C ≥ 16), and the padded image fits in a block's scratch rows.
+    /// </summary>
+    private static bool ReadsPaddedImages(in ConvGeometry g, int units) =>
+        g.StrideHeight == 1 && g.StrideWidth == 1 && g.WindowWidth * g.Channels >= 16
+        && (long)(g.OutputHeight + g.WindowHeight - 1) * (g.OutputWidth + g.WindowWidth - 1) * g.Channels <= (long)TiledRows(units) * g.PatchSize;
+
+    // TiledBlocks without im2col, for stride 1. In a zero-padded copy of the image, PW = OutputWidth + KW − 1 pixels wide, the
+    // window row ky of output pixel (oy, ox) is the KW·C floats from ((oy + ky)·PW + ox)·C, so the dW rows (ky, kx, c) of one ky
+    // are KW·C consecutive floats (ARow = 1) and the next output pixel is C floats on (AStep = C). A block's rows, in row order,
+    // are a part of an output row, whole output rows (the product's segments: PW·C floats apart in the image, OW·units in dz),
+    // then a part of a row, sample after sample; each runs on the partial with Accumulate, so every dW element is the chain
+    // of the im2col tiles over the same rows in the same order: the same bits.
+    private static void PaddedBlocks(ref KernelArgs a, int firstBlock, int endBlock, float* padded)
+    {
+        ConvGeometry g = *a.Images;
+        int inputs = a.Inputs, units = a.Units, pixels = g.OutputPixels, ow = g.OutputWidth;
+        int pw = g.OutputWidth + g.WindowWidth - 1, ph = g.OutputHeight + g.WindowHeight - 1, c = g.Channels, run = g.WindowWidth * c;
+        int loaded = -1;
+        for (int b = firstBlock; b < endBlock; b++)
+        {
+            var (first, end) = WorkerPool.Range(a.Rows, b, Blocks);
+            float* partial = a.C + (long)b * inputs * units;
+            new Span<float>(partial, inputs * units).Clear();
+            for (int row = first; row < end;)
+            {
+                int n = row / pixels, pixel = row % pixels, oy = pixel / ow, ox = pixel % ow;
+                if (n != loaded)
+                {
+                    Convolution.PadImage(a.A + (long)n * g.InputSize, padded, ph, pw, g);
+                    loaded = n;
+                }
+                // A part of an output row, or as many whole rows as the block and the sample hold.
+                int steps, segments;
+                if (ox != 0 || end - row < ow) (steps, segments) = (Math.Min(ow - ox, end - row), 1);
+                else (steps, segments) = (ow, Math.Min(g.OutputHeight - oy, (end - row) / ow));
+                for (int ky = 0; ky < g.WindowHeight; ky++)
+                {
+                    var tiles = new RegisterTiles.Operands
+                    {
+                        A = padded + ((long)(oy + ky) * pw + ox) * c, ARow = 1, AStep = c, Segments = segments, ASegment = pw * c,
+                        B = a.B + (long)row * units, BStep = units, Steps = steps, BSegment = ow * units,
+                        C = partial + (long)ky * run * units, CRow = units, Columns = units, Accumulate = true,
+                    };
+                    RegisterTiles.Rows(tiles, 0, run);
+                }
+                row += steps * segments;
             }
         }
     }

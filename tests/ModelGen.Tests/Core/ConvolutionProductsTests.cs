@@ -47,6 +47,14 @@ public sealed class ConvolutionProductsTests
             Kernels.WeightGradient(patches, dz, dw, rows, g.PatchSize, filters);
             Kernels.InputGradient(dz, w, dpatches, rows, g.PatchSize, filters);
             Convolution.Col2Im(dpatches, dx, batch, g);
+            if (Convolution.InputGradientIsCorrelation(g, filters))
+            {
+                // dx is then the forward convolution of dz with the flipped weights: its separate calls give the bits, and
+                // the patch gradients' sums agree within rounding.
+                float[] sums = dx;
+                dx = CorrelationInputGradient(dz, w, batch, g, filters);
+                KernelAssert.Close(sums, dx, 1e-5f, "dx as a correlation against col2im's sums");
+            }
 
             foreach (bool parallel in new[] { true, false })
             {
@@ -65,6 +73,17 @@ public sealed class ConvolutionProductsTests
                 finally { Kernels.AllowParallel = true; }
             }
         }
+    }
+
+    // dx of Convolution.InputGradientIsCorrelation from the separate calls: im2col of dz with the backward geometry, then the product with the flipped weights.
+    private static float[] CorrelationInputGradient(float[] dz, float[] w, int batch, ConvGeometry g, int filters)
+    {
+        ConvGeometry back = Convolution.InputGradientGeometry(g, filters);
+        float[] flipped = new float[w.Length], patches = new float[batch * back.OutputPixels * back.PatchSize], dx = new float[batch * g.InputSize];
+        Convolution.FlipWeights(w, flipped, g, filters);
+        Convolution.Im2Col(dz, patches, batch, back);
+        Kernels.Affine(patches, flipped, new float[g.Channels], dx, batch * back.OutputPixels, back.PatchSize, g.Channels);
+        return dx;
     }
 
     /// <summary>
