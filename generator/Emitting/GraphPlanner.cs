@@ -59,36 +59,83 @@ namespace ModelGen.Generator.Emitting
                     if (input.NeedsGradient) input.Producer!.GradientReaders++;
 
             // Gradient buffers are named in forward order, since a reader's input deltas are its producer's
-            // output deltas; a kind that moves no data may share its input's only when it is its sole reader.
-            // Then, in backward order, the first reader of a shared tensor to run writes its gradient and
-            // each later one a partial that is added in.
+            // output deltas; a kind that moves no data may share its input's only when it is its sole reader,
+            // and a kind that hands dy on whole (an [Add]) makes its gradient buffer that of an input it alone
+            // reads, when that input's layer leaves the buffer as it found it (so the sums below may still read it).
             foreach (LayerSlot slot in slots)
             {
                 foreach (SlotInput input in slot.Inputs)
                     if (input.NeedsGradient && input.Producer!.GradientReaders == 1) input.Deltas = input.Producer.OutputDeltas;
                 slot.OutputDeltas = slot.Kind.DeltasBuffer(slot, slot.OwnsInputGradient ? slot.InputDeltas : null);
+                if (slot.Kind.ForwardsGradient)
+                    foreach (SlotInput input in slot.Inputs)
+                    {
+                        if (!input.NeedsGradient || input.Producer!.GradientReaders != 1 || !input.Producer.Kind.KeepsOutputDeltas) continue;
+                        slot.OutputDeltas = input.Deltas;
+                        input.Deltas = null;
+                        input.Forwarded = true;
+                        break;
+                    }
                 if (slot.GradientReaders > 1) slot.PartialDeltas = "workspace." + slot.Name + "PartialDeltas";
             }
-            var written = new HashSet<LayerSlot>();
-            for (int i = slots.Count - 1; i >= 0; i--)
-            {
-                foreach (SlotInput input in slots[i].Inputs)
-                {
-                    if (!input.NeedsGradient || input.Producer!.GradientReaders == 1) continue;
-                    if (written.Add(input.Producer))
-                    {
-                        input.Deltas = input.Producer.OutputDeltas;
-                    }
-                    else
-                    {
-                        input.Deltas = input.Producer.PartialDeltas;
-                        input.AccumulateInto = input.Producer.OutputDeltas;
-                    }
-                }
-            }
+            PlanGradientSums(slots);
             foreach (LayerSlot slot in slots) slot.InChain = chain;
             FusionPlanner.Plan(slots);
             return new GraphPlan(slots);
+        }
+
+        /// <summary>
+        /// In backward order, how each tensor with several readers gets the sum of their gradients. The first reader to run
+        /// writes the tensor's gradient buffer and each later one a partial that is added in, except that a reader that hands
+        /// dy on whole (an [Add]) writes nothing: its part is its own gradient buffer, summed in by the next reader (into the
+        /// tensor's buffer, with the part that reader wrote there), or added to what the earlier ones wrote. So a residual
+        /// block's input gets dy + its first convolution's part with no copy and no partial buffer.
+        /// </summary>
+        private static void PlanGradientSums(List<LayerSlot> slots)
+        {
+            var written = new HashSet<LayerSlot>();
+            var pending = new Dictionary<LayerSlot, LayerSlot>(); // the tensor → the reader whose dy is its part so far
+            var partialUsed = new HashSet<LayerSlot>();
+            for (int i = slots.Count - 1; i >= 0; i--)
+            {
+                LayerSlot reader = slots[i];
+                foreach (SlotInput input in reader.Inputs)
+                {
+                    LayerSlot? producer = input.Producer;
+                    if (!input.NeedsGradient || producer!.GradientReaders == 1) continue;
+                    string target = producer.OutputDeltas!;
+                    bool isPending = pending.TryGetValue(producer, out LayerSlot? forwarder);
+                    if (reader.Kind.ForwardsGradient)
+                    {
+                        input.Forwarded = true;
+                        string own = reader.OutputDeltas!;
+                        if (isPending)
+                        {
+                            input.Sum = new GradientSum(target, forwarder!.OutputDeltas!, own, forwarder.Name);
+                            pending.Remove(producer);
+                            written.Add(producer);
+                        }
+                        else if (written.Contains(producer)) input.Sum = new GradientSum(target, own, null, reader.Name);
+                        else pending[producer] = reader;
+                    }
+                    else if (isPending)
+                    {
+                        input.Deltas = target;
+                        input.Sum = new GradientSum(target, forwarder!.OutputDeltas!, null, forwarder.Name);
+                        pending.Remove(producer);
+                        written.Add(producer);
+                    }
+                    else if (written.Add(producer)) input.Deltas = target;
+                    else
+                    {
+                        input.Deltas = producer.PartialDeltas;
+                        input.Sum = new GradientSum(target, producer.PartialDeltas!, null);
+                        partialUsed.Add(producer);
+                    }
+                }
+            }
+            foreach (LayerSlot slot in slots)
+                if (!partialUsed.Contains(slot)) slot.PartialDeltas = null;
         }
 
         private static SlotInput Read(ModelSpec model, string name, LayerSlot? producer) => producer is null

@@ -115,12 +115,28 @@ namespace ModelGen.Generator.Emitting
         /// <summary>Whether the tensor depends on some layer with parameters (the network's input never does).</summary>
         public bool NeedsGradient => Producer is { HasTrainableSource: true };
 
-        /// <summary>Where the reader's Backward writes dLoss/d(tensor) through this input; null when none is needed.</summary>
+        /// <summary>
+        /// Where the reader's Backward writes dLoss/d(tensor) through this input; null when none is needed, or when the reader
+        /// forwards its own gradient buffer (<see cref="Forwarded"/>).
+        /// </summary>
         public string? Deltas { get; set; }
 
-        /// <summary>When another reader wrote the tensor's gradient first: the buffer to which <see cref="Deltas"/> is then added.</summary>
-        public string? AccumulateInto { get; set; }
+        /// <summary>
+        /// For a reader that hands its dLoss/dy on whole (<see cref="LayerKind.ForwardsGradient"/>): this input's gradient is that
+        /// buffer itself, nothing is copied (the tensor's gradient buffer is the reader's, or the reader's part is summed in).
+        /// </summary>
+        public bool Forwarded { get; set; }
+
+        /// <summary>
+        /// The sum written after the reader's backward call, for a tensor that several layers read: Target += First when
+        /// Second is null, otherwise Target = First + Second. Null when there is nothing to add.
+        /// </summary>
+        public GradientSum? Sum { get; set; }
     }
+
+    /// <summary>A gradient sum after a backward call (see <see cref="SlotInput.Sum"/>).</summary>
+    /// <remarks><paramref name="Forwarder"/>: the reader that handed its dy on whole and whose part is added here, or null when the part is the reader's own.</remarks>
+    internal sealed record GradientSum(string Target, string First, string? Second, string? Forwarder = null);
 
     /// <summary>
     /// One workspace array of a layer: [Capacity × PerSample] elements of ElementType, or, when

@@ -541,12 +541,25 @@ namespace ModelGen.Generator.Emitting
         {
             foreach (SlotInput input in slot.Inputs)
             {
-                if (input.AccumulateInto is null) continue;
+                if (input.Sum is not { } sum) continue;
                 LayerSlot producer = input.Producer!;
-                w.Line("// " + input.Tensor + " is read by " + string.Join(" and ", producer.Readers.Select(r => r.Name).Distinct()) +
-                    ": its gradient is the sum of theirs, so " + slot.Name + "'s part is added to what the others wrote");
-                w.Line(Rt + "Merging.AddInto(" + input.AccumulateInto + ".AsSpan(0, batchSize * " + Format.Long(producer.Layer.Output.Size) + "), " +
-                    input.Deltas + ".AsSpan(0, batchSize * " + Format.Long(producer.Layer.Output.Size) + "));");
+                string count = "batchSize * " + Format.Long(producer.Layer.Output.Size);
+                string readers = string.Join(" and ", producer.Readers.Select(r => r.Name).Distinct());
+                if (sum.Second is null)
+                {
+                    w.Line("// " + input.Tensor + " is read by " + readers + ": its gradient is the sum of theirs, so " +
+                        (sum.Forwarder is null || sum.Forwarder == slot.Name
+                            ? slot.Name + "'s part is added to what the others wrote"
+                            : sum.Forwarder + "'s part (its dy, whole) is added to what " + slot.Name + " wrote"));
+                    w.Line(Rt + "Merging.AddInto(" + sum.Target + ".AsSpan(0, " + count + "), " + sum.First + ".AsSpan(0, " + count + "));");
+                }
+                else
+                {
+                    w.Line("// " + input.Tensor + " is read by " + readers + ": its gradient is the sum of theirs, " + sum.Forwarder +
+                        "'s part and " + slot.Name + "'s (each its dy, whole)");
+                    w.Line(Rt + "Merging.Add(" + sum.First + ".AsSpan(0, " + count + "), " + sum.Second + ".AsSpan(0, " + count + "), " +
+                        sum.Target + ".AsSpan(0, " + count + "));");
+                }
             }
         }
 

@@ -28,6 +28,10 @@ namespace ModelGen.Generator.Layers
         public override string DefaultNamePrefix => "Add";
         public override bool HasSeveralInputs => true;
 
+        public override bool ForwardsGradient => true;
+
+        public override bool KeepsOutputDeltas => true;
+
         public override LayerSpec? Read(LayerReadContext context, AttributeArguments arguments)
         {
             List<Shape>? shapes = MergeInputs.Read(context, "Add");
@@ -61,9 +65,11 @@ namespace ModelGen.Generator.Layers
         public override IEnumerable<WorkspaceBuffer> Buffers(LayerSlot slot)
         {
             string n = slot.Name;
+            bool ownDeltas = slot.OutputDeltas == "workspace." + n + "Deltas";
             yield return new WorkspaceBuffer(n + "Activations", "float", n + "Size", slot.Layer.Output.Size,
-                n + ": y = " + string.Join(" + ", slot.Inputs.Select(i => i.Tensor)) + " and dLoss/dy; each [Capacity, " + n + "Size].");
-            yield return new WorkspaceBuffer(n + "Deltas", "float", n + "Size", slot.Layer.Output.Size, null);
+                n + ": y = " + string.Join(" + ", slot.Inputs.Select(i => i.Tensor)) + (ownDeltas ? " and dLoss/dy; each" : ",") + " [Capacity, " + n + "Size].");
+            // dLoss/dy is an input's own gradient buffer when the planner could share it (see GraphPlanner).
+            if (ownDeltas) yield return new WorkspaceBuffer(n + "Deltas", "float", n + "Size", slot.Layer.Output.Size, null);
         }
 
         public override void WriteForwardCall(SourceWriter w, LayerSlot slot) =>
@@ -86,14 +92,14 @@ namespace ModelGen.Generator.Layers
         public override void WriteBackwardCall(SourceWriter w, LayerSlot slot)
         {
             string n = slot.Name;
-            bool any = false;
-            foreach (SlotInput input in slot.Inputs)
-            {
-                if (input.Deltas is null) continue;
-                if (!any) w.Line("// " + n + ": each input's gradient is dy, whole");
-                any = true;
+            var forwarded = slot.Inputs.Where(i => i.Forwarded).Select(i => i.Producer!.GradientReaders == 1
+                ? i.Tensor + "'s gradient buffer is this one"
+                : i.Tensor + "'s is added " + (i.Sum is null ? "by its other reader's sum" : "below")).ToList();
+            var copied = slot.Inputs.Where(i => i.Deltas is not null).ToList();
+            if (forwarded.Count + copied.Count == 0) return;
+            w.Line("// " + n + ": each input's gradient is dy, whole" + (forwarded.Count > 0 ? " (" + string.Join("; ", forwarded) + ")" : ""));
+            foreach (SlotInput input in copied)
                 w.Line(slot.OutputDeltas + ".AsSpan(0, batchSize * " + n + "Size).CopyTo(" + input.Deltas + ");");
-            }
         }
 
         public override void WriteBackward(SourceWriter w, LayerSlot slot) { }

@@ -41,6 +41,8 @@ namespace ModelGen.Generator.Layers
     {
         public static readonly BatchNormalizationLayer Instance = new BatchNormalizationLayer();
 
+        public override bool KeepsOutputDeltas => true;
+
         private const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
         private const string Span = "global::System.Span<float>";
 

@@ -241,12 +241,13 @@ namespace ModelGen.Generator.Layers
             w.Line(activation.DerivativeFormula is null
                 ? "//   dz [" + pixels + ", " + f + "] = dy, which arrives in `deltas`"
                 : "//   dz [" + pixels + ", " + f + "] = dy ⊙ " + activation.DerivativeFormula + "   (in place: `deltas` holds dy, then dz)");
-            w.Line("//   dW [" + k + ", " + f + "] = patchesᵀ [" + k + ", " + pixels + "] · dz [" + pixels + ", " + f + "]   (patches = im2col(x) again, a tile of rows at a time)");
+            w.Line("//   dW [" + k + ", " + f + "] = patchesᵀ [" + k + ", " + pixels + "] · dz [" + pixels + ", " + f + "]   (patches = im2col(x), never stored whole: a tile of rows at a time, or with stride 1 each window read from a zero-padded copy of the image)");
             w.Line(layer.HasBias ? "//   db [" + f + "] = sum of dz over the batch and the pixels" : WeightsAndBiases.NoBiasComment);
             if (slot.NeedsInputGradient)
             {
                 w.Line("//   dpatches [" + pixels + ", " + k + "] = dz · Wᵀ [" + f + ", " + k + "]");
                 w.Line("//   dx [batch, " + layer.Input.Dimensions + "] = col2im(dpatches): each window's gradient added back where it was read");
+                w.Line("//   (Convolution.InputGradient may compute the same sums as the convolution of dz with the window flipped, when the stride is 1)");
             }
             else
             {

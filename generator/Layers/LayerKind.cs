@@ -104,6 +104,18 @@ namespace ModelGen.Generator.Layers
         /// </summary>
         public virtual WorkspaceBuffer? ForwardScratch(LayerSlot slot) => null;
 
+        /// <summary>
+        /// Whether Backward hands dLoss/dy, whole and unchanged, to every input (an [Add]): the planner then lets an input's
+        /// gradient be the layer's own gradient buffer instead of a copy of it (see <see cref="GraphPlanner"/>).
+        /// </summary>
+        public virtual bool ForwardsGradient => false;
+
+        /// <summary>
+        /// Whether the layer's backward only reads its output's gradient buffer (BatchNormalization), so that buffer still holds
+        /// dLoss/dy afterwards; kinds that apply their activation's derivative in place (a Conv2D with ReLU) do not.
+        /// </summary>
+        public virtual bool KeepsOutputDeltas => false;
+
         /// <summary>Writes the layer's forward method (with its shapes in a comment).</summary>
         public abstract void WriteForward(SourceWriter w, LayerSlot slot);
 

@@ -330,15 +330,18 @@ public static unsafe partial class Convolution
     /// </summary>
     internal static void PadImage(float* image, float* padded, int ph, int pw, in ConvGeometry g)
     {
-        int c = g.Channels;
-        new Span<float>(padded, ph * pw * c).Clear();
-        for (int iy = 0; iy < g.InputHeight; iy++)
+        // Only the border is cleared: the copy overwrites the rest.
+        int c = g.Channels, rows = Math.Min(g.InputHeight, ph - g.PadTop), width = Math.Min(g.InputWidth, pw - g.PadLeft);
+        long row = (long)pw * c;
+        Runs.Clear(padded, (int)(g.PadTop * row));
+        for (int iy = 0; iy < rows; iy++)
         {
-            int r = iy + g.PadTop;
-            if (r >= ph) break;
-            int width = Math.Min(g.InputWidth, pw - g.PadLeft);
-            Runs.Copy(image + (long)iy * g.InputWidth * c, padded + ((long)r * pw + g.PadLeft) * c, width * c);
+            float* target = padded + (iy + g.PadTop) * row;
+            Runs.Clear(target, g.PadLeft * c);
+            Runs.Copy(image + (long)iy * g.InputWidth * c, target + g.PadLeft * c, width * c);
+            Runs.Clear(target + (g.PadLeft + width) * c, (pw - g.PadLeft - width) * c);
         }
+        Runs.Clear(padded + (g.PadTop + rows) * row, (int)((ph - g.PadTop - rows) * row));
     }
 
     // Job: Source = dpatches (scratch: the rows of the chunk's first sample), Target = dx, Output = dz (read), Matrix = Wᵀ.

@@ -284,7 +284,7 @@ partial class OddConvRegressor : global::ModelGen.IRegressor<OddConvRegressor.Wo
 
     // Stem backward, LeakyReLU(0.1):
     //   dz [batch·9·7, 8] = dy ⊙ (y > 0 ? 1 : 0.1f)   (in place: `deltas` holds dy, then dz)
-    //   dW [18, 8] = patchesᵀ [18, batch·9·7] · dz [batch·9·7, 8]   (patches = im2col(x) again, a tile of rows at a time)
+    //   dW [18, 8] = patchesᵀ [18, batch·9·7] · dz [batch·9·7, 8]   (patches = im2col(x), never stored whole: a tile of rows at a time, or with stride 1 each window read from a zero-padded copy of the image)
     //   db [8] = sum of dz over the batch and the pixels
     //   no dx: the network's input needs no gradient
     private void BackwardStem(global::System.ReadOnlySpan<float> x, global::System.Span<float> patches, global::System.ReadOnlySpan<float> y, global::System.Span<float> deltas, int batchSize)
@@ -349,10 +349,11 @@ partial class OddConvRegressor : global::ModelGen.IRegressor<OddConvRegressor.Wo
 
     // Head backward, Tanh:
     //   dz [batch·4·3, 2] = dy ⊙ (1 - y²)   (in place: `deltas` holds dy, then dz)
-    //   dW [8, 2] = patchesᵀ [8, batch·4·3] · dz [batch·4·3, 2]   (patches = im2col(x) again, a tile of rows at a time)
+    //   dW [8, 2] = patchesᵀ [8, batch·4·3] · dz [batch·4·3, 2]   (patches = im2col(x), never stored whole: a tile of rows at a time, or with stride 1 each window read from a zero-padded copy of the image)
     //   db [2] = sum of dz over the batch and the pixels
     //   dpatches [batch·4·3, 8] = dz · Wᵀ [2, 8]
     //   dx [batch, 4, 3, 8] = col2im(dpatches): each window's gradient added back where it was read
+    //   (Convolution.InputGradient may compute the same sums as the convolution of dz with the window flipped, when the stride is 1)
     private void BackwardHead(global::System.ReadOnlySpan<float> x, global::System.Span<float> patches, global::System.ReadOnlySpan<float> y, global::System.Span<float> deltas, global::System.Span<float> patchDeltas, global::System.Span<float> dx, int batchSize)
     {
         int rows = batchSize * HeadOutputPixels;

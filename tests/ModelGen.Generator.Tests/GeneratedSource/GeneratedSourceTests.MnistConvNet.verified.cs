@@ -348,7 +348,7 @@ partial class MnistConvNet : global::ModelGen.IClassifier<MnistConvNet.Workspace
 
     // Conv1 backward, ReLU:
     //   dz [batch·26·26, 32] = dy ⊙ [y > 0]   (in place: `deltas` holds dy, then dz)
-    //   dW [9, 32] = patchesᵀ [9, batch·26·26] · dz [batch·26·26, 32]   (patches = im2col(x) again, a tile of rows at a time)
+    //   dW [9, 32] = patchesᵀ [9, batch·26·26] · dz [batch·26·26, 32]   (patches = im2col(x), never stored whole: a tile of rows at a time, or with stride 1 each window read from a zero-padded copy of the image)
     //   db [32] = sum of dz over the batch and the pixels
     //   no dx: the network's input needs no gradient
     private void BackwardConv1(global::System.ReadOnlySpan<float> x, global::System.Span<float> patches, global::System.ReadOnlySpan<float> y, global::System.Span<float> deltas, int batchSize)
@@ -386,10 +386,11 @@ partial class MnistConvNet : global::ModelGen.IClassifier<MnistConvNet.Workspace
 
     // Conv2 backward, ReLU:
     //   dz [batch·11·11, 64] = dy ⊙ [y > 0]   (in place: `deltas` holds dy, then dz)
-    //   dW [288, 64] = patchesᵀ [288, batch·11·11] · dz [batch·11·11, 64]   (patches = im2col(x) again, a tile of rows at a time)
+    //   dW [288, 64] = patchesᵀ [288, batch·11·11] · dz [batch·11·11, 64]   (patches = im2col(x), never stored whole: a tile of rows at a time, or with stride 1 each window read from a zero-padded copy of the image)
     //   db [64] = sum of dz over the batch and the pixels
     //   dpatches [batch·11·11, 288] = dz · Wᵀ [64, 288]
     //   dx [batch, 13, 13, 32] = col2im(dpatches): each window's gradient added back where it was read
+    //   (Convolution.InputGradient may compute the same sums as the convolution of dz with the window flipped, when the stride is 1)
     private void BackwardConv2(global::System.ReadOnlySpan<float> x, global::System.Span<float> patches, global::System.ReadOnlySpan<float> y, global::System.Span<float> deltas, global::System.Span<float> patchDeltas, global::System.Span<float> dx, int batchSize)
     {
         int rows = batchSize * Conv2OutputPixels;

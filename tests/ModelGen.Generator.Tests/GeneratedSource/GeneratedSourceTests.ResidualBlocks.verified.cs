@@ -373,14 +373,12 @@ partial class SmallGraph : global::ModelGen.IClassifier<SmallGraph.Workspace>
         BackwardDepthwiseConv1(workspace.Block1Activation1Activations, workspace.DepthwiseConv1Activations, workspace.DepthwiseConv1Deltas, workspace.Block1Activation1PartialDeltas, batchSize);
         // Block1Activation1 is read by DepthwiseConv1 and Narrow: its gradient is the sum of theirs, so DepthwiseConv1's part is added to what the others wrote
         global::ModelGen.Merging.AddInto(workspace.Block1Activation1Deltas.AsSpan(0, batchSize * 144), workspace.Block1Activation1PartialDeltas.AsSpan(0, batchSize * 144));
-        BackwardBlock1Activation1(workspace.Block1Activation1Activations, workspace.Block1Activation1Deltas, workspace.Block1Add1Deltas, batchSize);
-        // Block1Add1: each input's gradient is dy, whole
-        workspace.Block1Add1Deltas.AsSpan(0, batchSize * Block1Add1Size).CopyTo(workspace.Block1BnDeltas);
-        workspace.Block1Add1Deltas.AsSpan(0, batchSize * Block1Add1Size).CopyTo(workspace.StemDeltas);
+        BackwardBlock1Activation1(workspace.Block1Activation1Activations, workspace.Block1Activation1Deltas, workspace.Block1BnDeltas, batchSize);
+        // Block1Add1: each input's gradient is dy, whole (Block1Bn's gradient buffer is this one; Stem's is added by its other reader's sum)
         BackwardBlock1Bn(workspace.Block1BnNormalized, workspace.Block1BnDeltas, workspace.Block1BnInverseDeviation, workspace.Block1Conv1Deltas, workspace.Block1BnSums, batchSize, workspace.Training);
-        BackwardBlock1Conv1(workspace.StemActivations, workspace.Block1Conv1Patches, workspace.Block1Conv1Deltas, workspace.Block1Conv1PatchDeltas, workspace.StemPartialDeltas, batchSize);
-        // Stem is read by Block1Conv1 and Block1Add1: its gradient is the sum of theirs, so Block1Conv1's part is added to what the others wrote
-        global::ModelGen.Merging.AddInto(workspace.StemDeltas.AsSpan(0, batchSize * 144), workspace.StemPartialDeltas.AsSpan(0, batchSize * 144));
+        BackwardBlock1Conv1(workspace.StemActivations, workspace.Block1Conv1Patches, workspace.Block1Conv1Deltas, workspace.Block1Conv1PatchDeltas, workspace.StemDeltas, batchSize);
+        // Stem is read by Block1Conv1 and Block1Add1: its gradient is the sum of theirs, so Block1Add1's part (its dy, whole) is added to what Block1Conv1 wrote
+        global::ModelGen.Merging.AddInto(workspace.StemDeltas.AsSpan(0, batchSize * 144), workspace.Block1BnDeltas.AsSpan(0, batchSize * 144));
         BackwardStem(workspace.Inputs, workspace.StemPatches, workspace.StemDeltas, batchSize);
     }
 
@@ -494,7 +492,7 @@ partial class SmallGraph : global::ModelGen.IClassifier<SmallGraph.Workspace>
 
     // Stem backward, Identity:
     //   dz [batch·6·6, 4] = dy, which arrives in `deltas`
-    //   dW [18, 4] = patchesᵀ [18, batch·6·6] · dz [batch·6·6, 4]   (patches = im2col(x) again, a tile of rows at a time)
+    //   dW [18, 4] = patchesᵀ [18, batch·6·6] · dz [batch·6·6, 4]   (patches = im2col(x), never stored whole: a tile of rows at a time, or with stride 1 each window read from a zero-padded copy of the image)
     //   db [4] = sum of dz over the batch and the pixels
     //   no dx: the network's input needs no gradient
     private void BackwardStem(global::System.ReadOnlySpan<float> x, global::System.Span<float> patches, global::System.Span<float> deltas, int batchSize)
@@ -515,10 +513,11 @@ partial class SmallGraph : global::ModelGen.IClassifier<SmallGraph.Workspace>
 
     // Block1Conv1 backward, Identity:
     //   dz [batch·6·6, 4] = dy, which arrives in `deltas`
-    //   dW [36, 4] = patchesᵀ [36, batch·6·6] · dz [batch·6·6, 4]   (patches = im2col(x) again, a tile of rows at a time)
+    //   dW [36, 4] = patchesᵀ [36, batch·6·6] · dz [batch·6·6, 4]   (patches = im2col(x), never stored whole: a tile of rows at a time, or with stride 1 each window read from a zero-padded copy of the image)
     //   no db: the layer has no bias (b stays 0, as in the file), so its gradient is 0 and optimizers leave it at 0
     //   dpatches [batch·6·6, 36] = dz · Wᵀ [4, 36]
     //   dx [batch, 6, 6, 4] = col2im(dpatches): each window's gradient added back where it was read
+    //   (Convolution.InputGradient may compute the same sums as the convolution of dz with the window flipped, when the stride is 1)
     private void BackwardBlock1Conv1(global::System.ReadOnlySpan<float> x, global::System.Span<float> patches, global::System.Span<float> deltas, global::System.Span<float> patchDeltas, global::System.Span<float> dx, int batchSize)
     {
         int rows = batchSize * Block1Conv1OutputPixels;
@@ -610,10 +609,11 @@ partial class SmallGraph : global::ModelGen.IClassifier<SmallGraph.Workspace>
 
     // Narrow backward, Identity:
     //   dz [batch·6·6, 3] = dy, which arrives in `deltas`
-    //   dW [4, 3] = patchesᵀ [4, batch·6·6] · dz [batch·6·6, 3]   (patches = im2col(x) again, a tile of rows at a time)
+    //   dW [4, 3] = patchesᵀ [4, batch·6·6] · dz [batch·6·6, 3]   (patches = im2col(x), never stored whole: a tile of rows at a time, or with stride 1 each window read from a zero-padded copy of the image)
     //   db [3] = sum of dz over the batch and the pixels
     //   dpatches [batch·6·6, 4] = dz · Wᵀ [3, 4]
     //   dx [batch, 6, 6, 4] = col2im(dpatches): each window's gradient added back where it was read
+    //   (Convolution.InputGradient may compute the same sums as the convolution of dz with the window flipped, when the stride is 1)
     private void BackwardNarrow(global::System.ReadOnlySpan<float> x, global::System.Span<float> patches, global::System.Span<float> deltas, global::System.Span<float> patchDeltas, global::System.Span<float> dx, int batchSize)
     {
         int rows = batchSize * NarrowOutputPixels;
@@ -725,7 +725,6 @@ partial class SmallGraph : global::ModelGen.IClassifier<SmallGraph.Workspace>
             StemPatches = new float[capacity * StemOutputPixels * StemPatchSize];
             StemActivations = new float[capacity * StemOutputSize];
             StemDeltas = new float[capacity * StemOutputSize];
-            StemPartialDeltas = new float[capacity * 144];
             Block1Conv1Patches = new float[capacity * Block1Conv1OutputPixels * Block1Conv1PatchSize];
             Block1Conv1Activations = new float[capacity * Block1Conv1OutputSize];
             Block1Conv1Deltas = new float[capacity * Block1Conv1OutputSize];
@@ -737,7 +736,6 @@ partial class SmallGraph : global::ModelGen.IClassifier<SmallGraph.Workspace>
             Block1BnInverseDeviation = new float[Block1BnChannels];
             Block1BnSums = new double[2 * Block1BnChannels];
             Block1Add1Activations = new float[capacity * Block1Add1Size];
-            Block1Add1Deltas = new float[capacity * Block1Add1Size];
             Block1Activation1Activations = new float[capacity * Block1Activation1Size];
             Block1Activation1Deltas = new float[capacity * Block1Activation1Size];
             Block1Activation1PartialDeltas = new float[capacity * 144];
@@ -793,9 +791,6 @@ partial class SmallGraph : global::ModelGen.IClassifier<SmallGraph.Workspace>
         internal readonly float[] StemActivations;
         internal readonly float[] StemDeltas;
 
-        // Stem is read by several layers: each reader after the first writes its part of dLoss/dStem here, [Capacity, 144], before it is added to the rest.
-        internal readonly float[] StemPartialDeltas;
-
         // Block1Conv1: room for the patch matrix, [Capacity · Block1Conv1OutputPixels, Block1Conv1PatchSize]; the kernels make patches in it as they need them.
         internal readonly float[] Block1Conv1Patches;
 
@@ -818,9 +813,8 @@ partial class SmallGraph : global::ModelGen.IClassifier<SmallGraph.Workspace>
         internal readonly float[] Block1BnInverseDeviation;
         internal readonly double[] Block1BnSums;
 
-        // Block1Add1: y = Block1Bn + Stem and dLoss/dy; each [Capacity, Block1Add1Size].
+        // Block1Add1: y = Block1Bn + Stem, [Capacity, Block1Add1Size].
         internal readonly float[] Block1Add1Activations;
-        internal readonly float[] Block1Add1Deltas;
 
         // Block1Activation1: y = max(z, 0) and dLoss/dy (turned into dLoss/dx in place); each [Capacity, Block1Activation1Size].
         internal readonly float[] Block1Activation1Activations;

@@ -352,7 +352,7 @@ partial class Net : global::ModelGen.IClassifier<Net.Workspace>
 
     // conv1 backward, LeakyReLU(0.1):
     //   dz [batch·12·10, 6] = dy ⊙ (y > 0 ? 1 : 0.1f)   (in place: `deltas` holds dy, then dz)
-    //   dW [27, 6] = patchesᵀ [27, batch·12·10] · dz [batch·12·10, 6]   (patches = im2col(x) again, a tile of rows at a time)
+    //   dW [27, 6] = patchesᵀ [27, batch·12·10] · dz [batch·12·10, 6]   (patches = im2col(x), never stored whole: a tile of rows at a time, or with stride 1 each window read from a zero-padded copy of the image)
     //   db [6] = sum of dz over the batch and the pixels
     //   no dx: the network's input needs no gradient
     private void Backwardconv1(global::System.ReadOnlySpan<float> x, global::System.Span<float> patches, global::System.ReadOnlySpan<float> y, global::System.Span<float> deltas, int batchSize)
@@ -390,10 +390,11 @@ partial class Net : global::ModelGen.IClassifier<Net.Workspace>
 
     // conv2 backward, Tanh:
     //   dz [batch·3·3, 8] = dy ⊙ (1 - y²)   (in place: `deltas` holds dy, then dz)
-    //   dW [54, 8] = patchesᵀ [54, batch·3·3] · dz [batch·3·3, 8]   (patches = im2col(x) again, a tile of rows at a time)
+    //   dW [54, 8] = patchesᵀ [54, batch·3·3] · dz [batch·3·3, 8]   (patches = im2col(x), never stored whole: a tile of rows at a time, or with stride 1 each window read from a zero-padded copy of the image)
     //   db [8] = sum of dz over the batch and the pixels
     //   dpatches [batch·3·3, 54] = dz · Wᵀ [8, 54]
     //   dx [batch, 6, 5, 6] = col2im(dpatches): each window's gradient added back where it was read
+    //   (Convolution.InputGradient may compute the same sums as the convolution of dz with the window flipped, when the stride is 1)
     private void Backwardconv2(global::System.ReadOnlySpan<float> x, global::System.Span<float> patches, global::System.ReadOnlySpan<float> y, global::System.Span<float> deltas, global::System.Span<float> patchDeltas, global::System.Span<float> dx, int batchSize)
     {
         int rows = batchSize * conv2OutputPixels;

@@ -403,9 +403,8 @@ partial class Net : global::ModelGen.IRegressor<Net.Workspace>
         // The layers in reverse; each turns its output's gradient into its parameters' gradients
         // and, when an earlier layer has parameters, the gradient of its input.
         Backwardfc(workspace.ReduceMeanActivations, workspace.fcDeltas, workspace.ReduceMeanDeltas, batchSize);
-        BackwardReduceMean(workspace.ReduceMeanDeltas, workspace.AddDeltas, batchSize);
-        // Add: each input's gradient is dy, whole
-        workspace.AddDeltas.AsSpan(0, batchSize * AddSize).CopyTo(workspace.bn3Deltas);
+        BackwardReduceMean(workspace.ReduceMeanDeltas, workspace.bn3Deltas, batchSize);
+        // Add: each input's gradient is dy, whole (bn3's gradient buffer is this one)
         Backwardbn3(workspace.bn3Normalized, workspace.bn3Deltas, workspace.bn3InverseDeviation, workspace.projectDeltas, workspace.bn3Sums, batchSize, workspace.Training);
         Backwardproject(workspace.Clip_1Activations, workspace.projectPatches, workspace.projectDeltas, workspace.projectPatchDeltas, workspace.Clip_1Deltas, batchSize);
         BackwardClip_1(workspace.Clip_1Activations, workspace.Clip_1Deltas, workspace.bn2Deltas, batchSize);
@@ -518,7 +517,7 @@ partial class Net : global::ModelGen.IRegressor<Net.Workspace>
 
     // expand backward, Identity:
     //   dz [batch·8·8, 8] = dy, which arrives in `deltas`
-    //   dW [4, 8] = patchesᵀ [4, batch·8·8] · dz [batch·8·8, 8]   (patches = im2col(x) again, a tile of rows at a time)
+    //   dW [4, 8] = patchesᵀ [4, batch·8·8] · dz [batch·8·8, 8]   (patches = im2col(x), never stored whole: a tile of rows at a time, or with stride 1 each window read from a zero-padded copy of the image)
     //   no db: the layer has no bias (b stays 0, as in the file), so its gradient is 0 and optimizers leave it at 0
     //   no dx: the network's input needs no gradient
     private void Backwardexpand(global::System.ReadOnlySpan<float> x, global::System.Span<float> patches, global::System.Span<float> deltas, int batchSize)
@@ -648,10 +647,11 @@ partial class Net : global::ModelGen.IRegressor<Net.Workspace>
 
     // project backward, Identity:
     //   dz [batch·8·8, 4] = dy, which arrives in `deltas`
-    //   dW [8, 4] = patchesᵀ [8, batch·8·8] · dz [batch·8·8, 4]   (patches = im2col(x) again, a tile of rows at a time)
+    //   dW [8, 4] = patchesᵀ [8, batch·8·8] · dz [batch·8·8, 4]   (patches = im2col(x), never stored whole: a tile of rows at a time, or with stride 1 each window read from a zero-padded copy of the image)
     //   no db: the layer has no bias (b stays 0, as in the file), so its gradient is 0 and optimizers leave it at 0
     //   dpatches [batch·8·8, 8] = dz · Wᵀ [4, 8]
     //   dx [batch, 8, 8, 8] = col2im(dpatches): each window's gradient added back where it was read
+    //   (Convolution.InputGradient may compute the same sums as the convolution of dz with the window flipped, when the stride is 1)
     private void Backwardproject(global::System.ReadOnlySpan<float> x, global::System.Span<float> patches, global::System.Span<float> deltas, global::System.Span<float> patchDeltas, global::System.Span<float> dx, int batchSize)
     {
         int rows = batchSize * projectOutputPixels;
@@ -807,7 +807,6 @@ partial class Net : global::ModelGen.IRegressor<Net.Workspace>
             bn3InverseDeviation = new float[bn3Channels];
             bn3Sums = new double[2 * bn3Channels];
             AddActivations = new float[capacity * AddSize];
-            AddDeltas = new float[capacity * AddSize];
             ReduceMeanActivations = new float[capacity * ReduceMeanChannels];
             ReduceMeanDeltas = new float[capacity * ReduceMeanChannels];
             fcActivations = new float[capacity * fcUnits];
@@ -885,9 +884,8 @@ partial class Net : global::ModelGen.IRegressor<Net.Workspace>
         internal readonly float[] bn3InverseDeviation;
         internal readonly double[] bn3Sums;
 
-        // Add: y = bn3 + input and dLoss/dy; each [Capacity, AddSize].
+        // Add: y = bn3 + input, [Capacity, AddSize].
         internal readonly float[] AddActivations;
-        internal readonly float[] AddDeltas;
 
         // ReduceMean: the channel means y and dLoss/dy; each [Capacity, ReduceMeanChannels].
         internal readonly float[] ReduceMeanActivations;
