@@ -4,13 +4,16 @@ namespace ModelGen;
 
 /// <summary>
 /// Per-channel sums in double over rows of channels-last floats, for batch normalization: each channel's
-/// sum adds its rows in row order, exactly as a scalar loop over the channels would (a lane of a double
+/// sum adds its rows in row order (or its quarters' sums, see below), exactly as a scalar loop over the channels would (a lane of a double
 /// vector is one channel; float → double is exact, and the products are rounded before they are added,
 /// never fused), so the results are the same bits at every vector width.
 /// </summary>
 /// <remarks>
 /// A channel's sum is one chain of dependent additions, as long as the rows, and no thread count or vector width can
-/// shorten it without changing its bits. What can be saved is running the chains one after another: each pass takes a
+/// shorten it without changing its bits. Sums of fewer than two blocks of channels over 2^17 values or more are the
+/// exception: there one core would sweep every row while the other waits, so they are four chains over fixed quarters
+/// of the rows, added in order (the same bits at any thread count and vector width, not the single chain's).
+/// What can be saved otherwise is running the chains one after another: each pass takes a
 /// block of up to two vectors of channels (32 on the 512-bit path, four vectors of doubles) across all the rows at once,
 /// so a row's block of channels is read as one run, and its chains advance side by side. A ResNet's 16-channel layers
 /// sweep their rows once rather than once per 8 channels, as they did with 256-bit blocks.
@@ -47,13 +50,18 @@ internal static unsafe class ChannelSums
         public Pass Pass;
     }
 
-    // One block of channels has nothing to share (a 16-channel layer's sums are one sweep of chains, which only its own
-    // core can run in order); with two blocks or more each chunk takes whole blocks, each of its channels' sums the same
-    // chain of additions as on one core, so the bits are the same.
+    // With two blocks of channels or more each chunk takes whole blocks, each of its channels' sums the same chain of
+    // additions as on one core, so the bits are the same. One block has nothing to share that way (a 16-channel layer's
+    // sums are one sweep of chains, which only one core can run in order), so large ones sum fixed blocks of rows instead.
     private static void Run(Pass pass, float* a, float* b, double* first, double* second, int rows, int channels)
     {
         int chunks = Math.Min(WorkerPool.Threads, channels / BlockChannels);
         var job = new Job { A = a, B = b, First = first, Second = second, Rows = rows, Channels = channels, Pass = pass };
+        if (SumsRowBlocks(rows, channels))
+        {
+            RunRowBlocks(job);
+            return;
+        }
         if (chunks < 2 || !Kernels.AllowParallel || (long)rows * channels < ParallelValues)
         {
             Block(job, 0, channels);
@@ -61,6 +69,66 @@ internal static unsafe class ChannelSums
         }
         var args = new KernelArgs { A = (float*)&job };
         WorkerPool.RunChunks(&Part, ref args, chunks);
+    }
+
+    // ---- Across the cores: fixed blocks of rows, for few channels. ----
+
+    /// <summary>Row blocks of a few-channel sum: a fixed count, so the bits never depend on the thread count.</summary>
+    private const int RowBlocks = 4;
+
+    /// <summary>
+    /// Whether the sums run over <see cref="RowBlocks"/> blocks of rows, each its own chain from zero, added to the sums in
+    /// block order: channels that fit in one block of a core (fewer than two, so the channel blocks cannot share them), over
+    /// enough values to pay for the workers. Shapes alone decide, so a layer's bits are the same on any machine and thread
+    /// count; they are not the one-chain bits, which such layers had before (a few units in the last place of a double).
+    /// </summary>
+    private static bool SumsRowBlocks(int rows, int channels) => channels < 2 * BlockChannels && rows >= 4 * RowBlocks && (long)rows * channels >= ParallelValues;
+
+    private static void RunRowBlocks(in Job job)
+    {
+        int channels = job.Channels;
+        double* partials = stackalloc double[RowBlocks * 2 * channels];
+        new Span<double>(partials, RowBlocks * 2 * channels).Clear();
+        var blocks = job;
+        blocks.Second = partials; // each block's two outputs, [RowBlocks, 2, channels]
+        var args = new KernelArgs { A = (float*)&blocks };
+        if (Kernels.AllowParallel) WorkerPool.RunChunks(&RowPart, ref args, Math.Min(WorkerPool.Threads, RowBlocks));
+        else RowPart(ref args, 0, 1);
+        // The sums in block order; a squared-deviation job's first pointer is the mean, which it only reads.
+        bool firstIsOutput = job.Pass != Pass.SquaredDeviations;
+        for (int k = 0; k < RowBlocks; k++)
+        {
+            double* partial = partials + k * 2 * channels;
+            for (int c = 0; c < channels; c++)
+            {
+                if (firstIsOutput) job.First[c] += partial[c];
+                if (job.Pass != Pass.Sum) job.Second[c] += partial[channels + c];
+            }
+        }
+    }
+
+    // Job.Second = the partials; chunk c of n sums blocks [c·RowBlocks/n, (c+1)·RowBlocks/n) of the rows.
+    private static void RowPart(ref KernelArgs args, int chunk, int chunks)
+    {
+        ref Job job = ref *(Job*)args.A;
+        var (firstBlock, endBlock) = WorkerPool.Range(RowBlocks, chunk, chunks);
+        for (int k = firstBlock; k < endBlock; k++)
+        {
+            var (start, end) = WorkerPool.Range(job.Rows, k, RowBlocks);
+            double* partial = job.Second + k * 2 * job.Channels;
+            var block = job;
+            block.A = job.A + (long)start * job.Channels;
+            block.B = job.B == null ? null : job.B + (long)start * job.Channels;
+            block.Rows = end - start;
+            // Outputs into the block's partial: the first (sum) and second (deviation or products) halves.
+            if (job.Pass == Pass.SquaredDeviations) block.Second = partial + job.Channels;
+            else
+            {
+                block.First = partial;
+                block.Second = partial + job.Channels;
+            }
+            Block(block, 0, job.Channels);
+        }
     }
 
     private static void Part(ref KernelArgs args, int chunk, int chunks)

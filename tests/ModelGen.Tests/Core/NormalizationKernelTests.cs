@@ -381,7 +381,8 @@ public sealed class NormalizationKernelTests
     /// The per-channel double sums, read from the scratch they stay in (the means after the forward pass, Σdy and Σdy·x̂
     /// after a backward pass without dx), are a plain loop's in row order, bit for bit, for channel counts that take every
     /// block of every vector width (two vectors of channels, one, the narrower widths, the scalar tail). The values span
-    /// many binary exponents, so that adding them in another order would show in the last bits.
+    /// many binary exponents, so that adding them in another order would show in the last bits. Large sums of fewer than
+    /// 32 channels (2^17 values or more) are four such loops over fixed quarters of the rows, added in order.
     /// </summary>
     [Theory]
     [InlineData(301, 3)]
@@ -399,6 +400,9 @@ public sealed class NormalizationKernelTests
     [InlineData(97, 77)]
     [InlineData(4_099, 48)] // large enough to split the channels across the cores, in blocks of 16
     [InlineData(2_053, 77)]
+    [InlineData(20_011, 16)] // few channels: the quarters of the rows
+    [InlineData(8_193, 17)]
+    [InlineData(32_771, 4)]
     public void Channel_sums_are_the_row_order_sums_at_every_block_width(int rows, int channels)
     {
         int size = rows * channels;
@@ -420,10 +424,17 @@ public sealed class NormalizationKernelTests
         }
         if (large) SplitRuns.UntilSplit(Forward, $"the sums of {rows} rows of {channels} channels never ran on more than one core");
         else Forward();
+        // The row blocks: the whole rows, or four quarters (rows·k/4 to rows·(k+1)/4) whose sums are added in order.
+        int blocks = large && channels < 32 ? 4 : 1;
         for (int c = 0; c < channels; c++)
         {
             double sum = 0;
-            for (int r = 0; r < rows; r++) sum += x[r * channels + c];
+            for (int k = 0; k < blocks; k++)
+            {
+                double part = 0;
+                for (int r = (int)((long)rows * k / blocks); r < (long)rows * (k + 1) / blocks; r++) part += x[r * channels + c];
+                sum += part;
+            }
             AssertSameDouble(sum / rows, sums[c], $"mean of channel {c}");
         }
 
@@ -431,11 +442,17 @@ public sealed class NormalizationKernelTests
         for (int c = 0; c < channels; c++)
         {
             double sum = 0, products = 0;
-            for (int r = 0; r < rows; r++)
+            for (int k = 0; k < blocks; k++)
             {
-                int i = r * channels + c;
-                sum += dy[i];
-                products += (double)dy[i] * savedXhat[i];
+                double partSum = 0, partProducts = 0;
+                for (int r = (int)((long)rows * k / blocks); r < (long)rows * (k + 1) / blocks; r++)
+                {
+                    int i = r * channels + c;
+                    partSum += dy[i];
+                    partProducts += (double)dy[i] * savedXhat[i];
+                }
+                sum += partSum;
+                products += partProducts;
             }
             AssertSameDouble(sum, sums[c], $"Σdy of channel {c}");
             AssertSameDouble(products, sums[channels + c], $"Σdy·x̂ of channel {c}");
