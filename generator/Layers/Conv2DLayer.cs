@@ -210,8 +210,12 @@ namespace ModelGen.Generator.Layers
                 Format.Int(layer.Window.Height) + ", " + Format.Int(layer.Window.Width) + ", " + Format.Int(layer.Input.Channels) + ", " + f + "] read as a matrix)");
             w.Line("//   y [batch, " + layer.Output.Dimensions + "] = " + (activation.ForwardFormula is null ? "z" : activation.ForwardFormula + "   (in place over z)") +
                 "; z's rows are y's pixels, channels-last");
+            bool winograd = PreparesWeights(slot);
+            if (winograd)
+                w.Line("//   (3×3 windows with stride 1 before a BatchNormalization: z by Winograd's F(2×2, 3×3), as Infer computes it, when Winograd.Suits)");
             w.Open("private void Forward" + n + "(" + ReadOnlySpan + " x, " + Span + " patches, " + Span + " y, int batchSize)");
-            w.Line("global::ModelGen.Convolution.Forward(x, patches, " + n + "Weights, " + n + "Biases, y, batchSize, " + n + "Geometry, " + n + "Filters);");
+            w.Line("global::ModelGen.Convolution.Forward(x, patches, " + n + "Weights, " + n + "Biases, y, batchSize, " + n + "Geometry, " + n + "Filters" +
+                (winograd ? ", winograd: true" : "") + ");");
             if (activation.ForwardCall is not null) w.Line(activation.ForwardCall("y.Slice(0, batchSize * " + n + "OutputSize)"));
             w.Close();
             w.Line();
@@ -247,7 +251,8 @@ namespace ModelGen.Generator.Layers
             {
                 w.Line("//   dpatches [" + pixels + ", " + k + "] = dz · Wᵀ [" + f + ", " + k + "]");
                 w.Line("//   dx [batch, " + layer.Input.Dimensions + "] = col2im(dpatches): each window's gradient added back where it was read");
-                w.Line("//   (Convolution.InputGradient may compute the same sums as the convolution of dz with the window flipped, when the stride is 1)");
+                w.Line("//   (Convolution.InputGradient may compute the same sums as the convolution of dz with the window flipped, when the stride is 1" +
+                    (PreparesWeights(slot) ? ", by Winograd's F(2×2, 3×3) when Winograd.Suits it)" : ")"));
             }
             else
             {
@@ -271,7 +276,8 @@ namespace ModelGen.Generator.Layers
             w.Line(layer.HasBias ? "global::ModelGen.Kernels.BiasGradient(deltas, " + n + "BiasGradients, rows, " + n + "Filters);" : n + "BiasGradients.Clear();");
             if (slot.NeedsInputGradient)
             {
-                w.Line("global::ModelGen.Convolution.InputGradient(deltas, " + n + "Weights, patchDeltas, dx, batchSize, " + n + "Geometry, " + n + "Filters);");
+                w.Line("global::ModelGen.Convolution.InputGradient(deltas, " + n + "Weights, patchDeltas, dx, batchSize, " + n + "Geometry, " + n + "Filters" +
+                    (PreparesWeights(slot) ? ", winograd: true" : "") + ");");
             }
             w.Close();
             w.Line();

@@ -17,14 +17,26 @@ public static unsafe partial class Convolution
     /// <summary>
     /// y [batch · OutputPixels, filters] = im2col(x) · w + b, w [PatchSize, filters]: the same as
     /// <see cref="Im2Col"/> then <see cref="Kernels.Affine"/>. patches [batch · OutputPixels, PatchSize] is scratch.
+    /// <para>
+    /// With <paramref name="winograd"/>, a convolution that <see cref="Winograd.Suits"/> is computed with Winograd's F(2×2, 3×3)
+    /// instead, on w transformed by this call: within a few units in the last place of the direct sums, not their bits, and each
+    /// sample's results the same bits whatever the batch, the thread count or the vector width. Generated models ask for it
+    /// for the convolutions whose BatchNormalization Infer fuses (<see cref="ForwardNormalized"/> takes Winograd for them), in
+    /// training and inference alike, so Forward and Infer compute the same z.
+    /// </para>
     /// </summary>
     public static void Forward(ReadOnlySpan<float> x, Span<float> patches, ReadOnlySpan<float> w, ReadOnlySpan<float> b, Span<float> y,
-        int batch, in ConvGeometry g, int filters)
+        int batch, in ConvGeometry g, int filters, bool winograd = false)
     {
         Check(x.Length, nameof(x), patches.Length, nameof(patches), batch, g);
         CheckProduct(w.Length, y.Length, nameof(y), batch, g, filters);
         if (b.Length < filters) throw new ArgumentException($"The span 'b' holds {b.Length} values, fewer than the {filters} filters.", nameof(b));
         int pixels = batch * g.OutputPixels;
+        if (winograd && batch > 0 && Winograd.Suits(g, filters))
+        {
+            ForwardWinograd(x, patches, w, b, y, batch, g, filters);
+            return;
+        }
         if (batch < 2 && !WorkerPool.Busy && ProductsInParallel(batch, g, filters))
         {
             // One large sample with the cores free: the product alone splits its rows across them.
@@ -102,24 +114,57 @@ public static unsafe partial class Convolution
         ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVariance, float epsilon,
         ReadOnlySpan<float> residual, bool relu, Span<float> winogradWeights)
     {
-        // Each chunk's samples share the chunk's part of the patch buffer, at least patches.Length / batch − 1 floats. When
-        // that is not room for one tile (tiny images), the samples run on this thread in the room after the weights.
-        long transformed = Winograd.TransformedLength(g, filters);
-        int blockTiles = Winograd.BlockTiles(patches.Length / batch - 1, g, filters);
-        bool inPatches = blockTiles > 0;
-        if (!inPatches) blockTiles = Winograd.BlockTiles(winogradWeights.Length - transformed, g, filters);
         float* invStd = stackalloc float[filters];
         fixed (float* px = x, pp = patches, pb = b, py = y, pg = gamma, pbeta = beta, pm = runningMean, pv = runningVariance, pr = residual, pu = winogradWeights)
         {
             Normalization.InverseDeviations(pv, epsilon, invStd, filters);
-            var job = new ConvJob
-            {
-                Source = px, Target = inPatches ? pp : pu + transformed, TargetLength = inPatches ? patches.Length : 0, Batch = batch, Geometry = g,
-                Matrix = pu, Biases = pb, Output = py, Filters = filters,
-                BlockTiles = blockTiles, Normalize = true, Relu = relu, Mean = pm, InvStd = invStd, Gamma = pg, Beta = pbeta, Residual = pr,
-            };
-            ConvJob.Run(&WinogradPart, job, inPatches && ProductsInParallel(batch, g, filters));
+            var job = WinogradJob(px, pp, patches.Length, pu, winogradWeights.Length, pb, py, batch, g, filters, out bool parallel);
+            job.Normalize = true;
+            job.Relu = relu;
+            job.Mean = pm;
+            job.InvStd = invStd;
+            job.Gamma = pg;
+            job.Beta = pbeta;
+            job.Residual = pr;
+            ConvJob.Run(&WinogradPart, job, parallel);
         }
+    }
+
+    // Forward's Winograd path: the weights transformed into this thread's buffer, then ForwardNormalized's blocks without the epilogue.
+    private static void ForwardWinograd(ReadOnlySpan<float> x, Span<float> patches, ReadOnlySpan<float> w, ReadOnlySpan<float> b, Span<float> y,
+        int batch, in ConvGeometry g, int filters)
+    {
+        long length = Winograd.WeightsLength(g, filters);
+        float[] room = t_winogradWeights ??= [];
+        if (room.Length < length) t_winogradWeights = room = new float[length];
+        Winograd.TransformWeights(w, room, g, filters);
+        fixed (float* px = x, pp = patches, pb = b, py = y, pu = room)
+        {
+            var job = WinogradJob(px, pp, patches.Length, pu, room.Length, pb, py, batch, g, filters, out bool parallel);
+            ConvJob.Run(&WinogradPart, job, parallel);
+        }
+    }
+
+    // Transformed weights for Forward's Winograd path, owned by the calling thread (a thread makes one call at a time, and the
+    // pool's workers only read the buffer of the call they are helping); made again on every call, as the weights change.
+    [ThreadStatic] private static float[]? t_winogradWeights;
+
+    // The Winograd job's operands and scratch. Each chunk's samples share the chunk's part of the patch buffer, at least
+    // patches.Length / batch − 1 floats. When that is not room for one tile (tiny images), the samples run on this thread in
+    // the room after the transformed weights.
+    private static ConvJob WinogradJob(float* x, float* patches, long patchLength, float* room, long roomLength, float* b, float* y,
+        int batch, in ConvGeometry g, int filters, out bool parallel)
+    {
+        long transformed = Winograd.TransformedLength(g, filters);
+        int blockTiles = Winograd.BlockTiles(patchLength / batch - 1, g, filters);
+        bool inPatches = blockTiles > 0;
+        if (!inPatches) blockTiles = Winograd.BlockTiles(roomLength - transformed, g, filters);
+        parallel = inPatches && ProductsInParallel(batch, g, filters);
+        return new ConvJob
+        {
+            Source = x, Target = inPatches ? patches : room + transformed, TargetLength = inPatches ? patchLength : 0, Batch = batch, Geometry = g,
+            Matrix = room, Biases = b, Output = y, Filters = filters, BlockTiles = blockTiles,
+        };
     }
 
     // Job: Matrix = the transformed weights; the chunk's scratch is its share of Target, in proportion to its samples.
@@ -130,14 +175,17 @@ public static unsafe partial class Convolution
         ConvGeometry g = job.Geometry;
         int pixels = g.OutputPixels, filters = job.Filters;
         float* scratch = job.Target + job.TargetLength * first / job.Batch;
-        // Small images: a block holds several samples' tiles, so that each product has rows enough for the register tiles.
-        int group = Math.Max(1, job.BlockTiles / Winograd.Tiles(g));
+        // A chunk of several samples has their shares of the patch buffer: blocks as large as they allow (the blocks do not
+        // change the results). Small images: a block holds several samples' tiles, so that each product has rows enough for
+        // the register tiles.
+        int blockTiles = job.TargetLength > 0 ? Math.Max(job.BlockTiles, Winograd.BlockTiles(job.TargetLength * (end - first) / job.Batch - 1, g, filters)) : job.BlockTiles;
+        int group = Math.Max(1, blockTiles / Winograd.Tiles(g));
         for (int n = first; n < end; n += group)
         {
             int count = Math.Min(group, end - n);
             float* z = job.Output + (long)n * pixels * filters;
-            Winograd.Samples(job.Source + (long)n * g.InputSize, count, job.Matrix, job.Biases, z, scratch, job.BlockTiles, g, filters);
-            job.Finish(z, z, (long)n * pixels, count * pixels);
+            Winograd.Samples(job.Source + (long)n * g.InputSize, count, job.Matrix, job.Biases, z, scratch, blockTiles, g, filters);
+            if (job.Normalize) job.Finish(z, z, (long)n * pixels, count * pixels);
         }
     }
 
@@ -149,14 +197,14 @@ public static unsafe partial class Convolution
     /// dpatches then <see cref="Col2Im"/>. Overwrites dx; dpatches [batch · OutputPixels, PatchSize] is scratch.
     /// </summary>
     public static void InputGradient(ReadOnlySpan<float> dz, ReadOnlySpan<float> w, Span<float> dpatches, Span<float> dx,
-        int batch, in ConvGeometry g, int filters)
+        int batch, in ConvGeometry g, int filters, bool winograd = false)
     {
         Check(dx.Length, nameof(dx), dpatches.Length, nameof(dpatches), batch, g);
         CheckProduct(w.Length, dz.Length, nameof(dz), batch, g, filters);
         int pixels = batch * g.OutputPixels, inputs = g.PatchSize;
-        if (batch > 0 && InputGradientIsCorrelation(g, filters))
+        if (batch > 0 && InputGradientIsCorrelation(g, filters, winograd))
         {
-            InputGradientByCorrelation(dz, w, dpatches, dx, batch, g, filters);
+            InputGradientByCorrelation(dz, w, dpatches, dx, batch, g, filters, winograd);
             return;
         }
         if (batch < 2 || !Kernels.TransposesWeights(pixels, inputs, filters))
@@ -188,10 +236,15 @@ public static unsafe partial class Convolution
     /// rounding of the sum of the patch gradients that col2im adds, but not its bits. The rule reads only the shapes, so the
     /// choice (and so the bits) never depends on the machine.
     /// </summary>
-    public static bool InputGradientIsCorrelation(in ConvGeometry g, int filters) =>
+    /// <remarks>
+    /// With <paramref name="winograd"/> (<see cref="InputGradient"/>'s), the forward convolution takes Winograd's F(2×2, 3×3)
+    /// when <see cref="Winograd.Suits"/> its geometry (<see cref="InputGradientGeometry"/>), whatever the image's width.
+    /// </remarks>
+    public static bool InputGradientIsCorrelation(in ConvGeometry g, int filters, bool winograd = false) =>
         g.StrideHeight == 1 && g.StrideWidth == 1 && g.Channels % RegisterTiles.Lanes == 0 && filters >= RegisterTiles.Lanes
         && (long)g.InputHeight * g.InputWidth * filters <= (long)g.OutputPixels * g.Channels
-        && (long)g.PatchSize * filters <= MaxFlippedWeights && 8 * (g.WindowWidth - 1) <= g.InputWidth + g.WindowWidth - 1;
+        && (long)g.PatchSize * filters <= MaxFlippedWeights
+        && (8 * (g.WindowWidth - 1) <= g.InputWidth + g.WindowWidth - 1 || winograd && Winograd.Suits(InputGradientGeometry(g, filters), g.Channels));
 
     /// <summary>Floats of flipped weights that <see cref="InputGradientByCorrelation"/> keeps on the stack (256 KB).</summary>
     private const int MaxFlippedWeights = 64 * 1024;
@@ -224,14 +277,14 @@ public static unsafe partial class Convolution
     // InputGradient as the forward convolution of dz with the flipped weights and no bias (a chain that starts at +0 is the
     // chain that starts with its first product).
     private static void InputGradientByCorrelation(ReadOnlySpan<float> dz, ReadOnlySpan<float> w, Span<float> dpatches, Span<float> dx,
-        int batch, in ConvGeometry g, int filters)
+        int batch, in ConvGeometry g, int filters, bool winograd)
     {
         int weights = g.PatchSize * filters;
         Span<float> flipped = stackalloc float[weights];
         Span<float> zeros = stackalloc float[g.Channels];
         zeros.Clear();
         FlipWeights(w, flipped, g, filters);
-        Forward(dz, dpatches, flipped, zeros, dx, batch, InputGradientGeometry(g, filters), g.Channels);
+        Forward(dz, dpatches, flipped, zeros, dx, batch, InputGradientGeometry(g, filters), g.Channels, winograd);
     }
 
     /// <summary>

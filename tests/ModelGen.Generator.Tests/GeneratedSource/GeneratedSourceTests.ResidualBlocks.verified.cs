@@ -506,9 +506,10 @@ partial class SmallGraph : global::ModelGen.IClassifier<SmallGraph.Workspace>
     //   patches [batch·6·6, 36] = im2col(x [batch, 6, 6, 4]), 3×3 windows, stride 1, same (padding 1 top, 1 left); made a sample at a time, each multiplied while in cache
     //   z [batch·6·6, 4] = patches · W [36, 4] + b [4]   (W [3, 3, 4, 4] read as a matrix)
     //   y [batch, 6, 6, 4] = z; z's rows are y's pixels, channels-last
+    //   (3×3 windows with stride 1 before a BatchNormalization: z by Winograd's F(2×2, 3×3), as Infer computes it, when Winograd.Suits)
     private void ForwardBlock1Conv1(global::System.ReadOnlySpan<float> x, global::System.Span<float> patches, global::System.Span<float> y, int batchSize)
     {
-        global::ModelGen.Convolution.Forward(x, patches, Block1Conv1Weights, Block1Conv1Biases, y, batchSize, Block1Conv1Geometry, Block1Conv1Filters);
+        global::ModelGen.Convolution.Forward(x, patches, Block1Conv1Weights, Block1Conv1Biases, y, batchSize, Block1Conv1Geometry, Block1Conv1Filters, winograd: true);
     }
 
     // Block1Conv1 backward, Identity:
@@ -517,13 +518,13 @@ partial class SmallGraph : global::ModelGen.IClassifier<SmallGraph.Workspace>
     //   no db: the layer has no bias (b stays 0, as in the file), so its gradient is 0 and optimizers leave it at 0
     //   dpatches [batch·6·6, 36] = dz · Wᵀ [4, 36]
     //   dx [batch, 6, 6, 4] = col2im(dpatches): each window's gradient added back where it was read
-    //   (Convolution.InputGradient may compute the same sums as the convolution of dz with the window flipped, when the stride is 1)
+    //   (Convolution.InputGradient may compute the same sums as the convolution of dz with the window flipped, when the stride is 1, by Winograd's F(2×2, 3×3) when Winograd.Suits it)
     private void BackwardBlock1Conv1(global::System.ReadOnlySpan<float> x, global::System.Span<float> patches, global::System.Span<float> deltas, global::System.Span<float> patchDeltas, global::System.Span<float> dx, int batchSize)
     {
         int rows = batchSize * Block1Conv1OutputPixels;
         global::ModelGen.Convolution.WeightGradient(x, patches, deltas, Block1Conv1WeightGradients, batchSize, Block1Conv1Geometry, Block1Conv1Filters);
         Block1Conv1BiasGradients.Clear();
-        global::ModelGen.Convolution.InputGradient(deltas, Block1Conv1Weights, patchDeltas, dx, batchSize, Block1Conv1Geometry, Block1Conv1Filters);
+        global::ModelGen.Convolution.InputGradient(deltas, Block1Conv1Weights, patchDeltas, dx, batchSize, Block1Conv1Geometry, Block1Conv1Filters, winograd: true);
     }
 
     // Block1Bn forward, x [batch·36, 4] as rows of channels:

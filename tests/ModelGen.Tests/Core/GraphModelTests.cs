@@ -200,11 +200,12 @@ public sealed class GraphModelTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// Infer's 3×3 stride-1 convolutions of 16 or more channels and a multiple of 16 filters take Winograd's F(2×2, 3×3) on weights transformed from
-    /// the parameters: predictions within rounding of Forward in inference mode (and not its bits, so the path ran); a sample's
-    /// prediction the same bits alone (Predict) or in a batch of 100 (PredictBatch's blocks after a chunk's first reuse the
-    /// transformed weights), on all cores or one; and after the parameters change (training steps, or a direct write into
-    /// Parameters) the new parameters' predictions, never stale transformed weights.
+    /// The 3×3 stride-1 convolutions of 16 or more channels and a multiple of 16 filters before a BatchNormalization take Winograd's
+    /// F(2×2, 3×3), in Forward (training or not) on weights transformed by each call, and in Infer on weights transformed from the
+    /// parameters into the workspace: a convolution's z within rounding of the direct sums (and not their bits, so the path ran);
+    /// predictions the bits of Forward in inference mode; a sample's prediction the same bits alone (Predict) or in a batch of 100
+    /// (PredictBatch's blocks after a chunk's first reuse the transformed weights), on all cores or one; and after the parameters
+    /// change (training steps, or a direct write into Parameters) the new parameters' predictions, never stale transformed weights.
     /// </summary>
     [Fact]
     public void Winograd_predictions_follow_Forward_and_the_parameters()
@@ -221,10 +222,16 @@ public sealed class GraphModelTests(ITestOutputHelper output)
             else for (int i = 0; i < model.Parameters.Length; i++) model.Parameters[i] *= 0.75f; // not through any method of the model
             model.Forward(workspace, inputs, training: false);
             float[] expected = workspace.Outputs.ToArray();
+            int zLength = count * WinogradResNet.Stage1Conv1OutputSize;
+            float[] direct = new float[zLength];
+            Convolution.Forward(workspace.StemReluActivations.AsSpan(0, count * WinogradResNet.StemOutputSize), new float[count * WinogradResNet.Stage1Conv1Geometry.OutputPixels * WinogradResNet.Stage1Conv1Geometry.PatchSize],
+                model.Stage1Conv1Weights, model.Stage1Conv1Biases, direct, count, WinogradResNet.Stage1Conv1Geometry, WinogradResNet.Stage1Conv1Filters);
+            float[] z = workspace.Stage1Conv1Activations.AsSpan(0, zLength).ToArray();
+            KernelAssert.CloseToMax(direct, z, 1e-5, $"round {round}: Stage1Conv1's z against the direct sums");
+            Assert.False(direct.AsSpan().SequenceEqual(z), $"round {round}: Stage1Conv1's z has the direct sums' bits: the Winograd path did not run.");
             float[] batch = new float[expected.Length];
             model.PredictBatch(inputs, batch);
-            KernelAssert.Close(expected, batch, 1e-5, $"round {round}: PredictBatch against Forward");
-            Assert.False(expected.AsSpan().SequenceEqual(batch), $"round {round}: PredictBatch gave Forward's bits: the Winograd path did not run.");
+            KernelAssert.BitIdentical<float>(expected, batch, $"round {round}: PredictBatch against Forward");
             Kernels.AllowParallel = false;
             try
             {
