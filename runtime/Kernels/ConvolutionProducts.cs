@@ -65,7 +65,7 @@ public static unsafe partial class Convolution
     /// weights and not w (<see cref="Winograd"/>: 16 multiply-adds per 2×2 output pixels, channel and filter instead of 36),
     /// within a few units in the last place of the direct sums but not their bits; a sample's results are still the same bits
     /// whatever the batch, the thread count or the vector width. Generated models pass them from Infer, so Predict and
-    /// PredictBatch take it, and training never does.
+    /// PredictBatch take it; their Forward and training take the same sums through <see cref="Forward"/>'s winograd.
     /// </para>
     /// </summary>
     public static void ForwardNormalized(ReadOnlySpan<float> x, Span<float> patches, ReadOnlySpan<float> w, ReadOnlySpan<float> b, Span<float> y,

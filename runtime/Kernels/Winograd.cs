@@ -5,7 +5,8 @@ namespace ModelGen;
 
 /// <summary>
 /// Winograd's minimal filtering F(2×2, 3×3) (Lavin and Gray, "Fast Algorithms for Convolutional Neural Networks", 2016)
-/// for the 3×3, stride-1 convolutions of inference. Each 2×2 block of output pixels (a "tile") is computed from the 4×4
+/// for 3×3, stride-1 convolutions (those before a BatchNormalization, in inference and training: see
+/// <see cref="Convolution.Forward"/>). Each 2×2 block of output pixels (a "tile") is computed from the 4×4
 /// input pixels under it as Y = Aᵀ·[Σ_c U_c ⊙ V_c]·A, with U = G·g·Gᵀ the filter's 3×3 window turned into 4×4 and
 /// V = Bᵀ·d·B the tile's 4×4 inputs: per channel and filter, 16 multiply-adds per tile instead of the 36 of four
 /// windows. The sums over channels are 16 ordinary matrix products, one per position of the 4×4 ("[tiles, C] · [C, F]"),
