@@ -47,16 +47,20 @@ internal static unsafe class WorkerPool
     /// <summary>Chunks per call: a few per thread, so an uneven or late thread costs little.</summary>
     private const int ChunksPerThread = 4;
 
-    /// <summary>The chunk counter between calls: far above any chunk count, so stray takes fail.</summary>
-    private const int Closed = int.MaxValue / 2;
-
     private static readonly Worker[] s_workers = CreateWorkers();
     private static int s_busy; // 1 while a parallel call runs: the gate
     private static KernelArgs s_args;
     private static IChunkJob? s_job;
     private static delegate*<ref KernelArgs, int, int, void> s_body;
-    private static int s_chunks;
-    private static int s_next = Closed;
+
+    // The chunk tickets: each call has a generation, and both counters carry it in their high 32 bits. s_call is the
+    // call's (generation, chunk count), s_next its (generation, next chunk to take). A thread that takes a ticket checks
+    // it against s_call: a ticket of an earlier call (a worker that took one as that call ended and was descheduled
+    // before reading the count, while the caller started the next call) is refused, so no chunk runs twice and the count
+    // of remaining chunks never goes below 0. (Before the generations, such a late taker read the next call's count,
+    // ran one of its chunks a second time, and its caller waited forever; seen once in some million calls.)
+    private static int s_generation;
+    private static long s_call, s_next;
     private static int s_remaining;
     private static int s_sequence;
     private static Exception? s_failure;
@@ -166,10 +170,11 @@ internal static unsafe class WorkerPool
             t_parallelCalls++;
             s_args = args;
             s_body = body;
-            s_chunks = chunks;
             s_remaining = chunks;
             s_failure = null;
-            Volatile.Write(ref s_next, 0);          // opens the chunks
+            long generation = (long)(uint)++s_generation << 32; // only the gate's holder counts
+            Volatile.Write(ref s_call, generation | (uint)chunks);
+            Volatile.Write(ref s_next, generation);  // opens the chunks
             Interlocked.Increment(ref s_sequence);  // wakes the workers (a full fence)
             foreach (Worker worker in s_workers)
                 if (worker.Parked == 1) worker.Signal.Release();
@@ -177,7 +182,6 @@ internal static unsafe class WorkerPool
             var spin = new SpinWait();
             // Every chunk finishes, even after a failure, before the caller's pinned buffers are released.
             while (Volatile.Read(ref s_remaining) != 0) spin.SpinOnce(sleep1Threshold: -1);
-            Volatile.Write(ref s_next, Closed);
             if (s_failure is { } failure) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
         }
         finally
@@ -186,15 +190,21 @@ internal static unsafe class WorkerPool
         }
     }
 
-    /// <summary>Runs chunks until none is left. The job's arguments cannot change while a taken chunk runs.</summary>
+    /// <summary>
+    /// Runs chunks until none is left. A ticket counts only if it is the current call's and within its chunks; then the
+    /// call cannot end, nor its arguments change, before that chunk is done.
+    /// </summary>
     private static void TakeChunks()
     {
-        int chunk;
-        while ((chunk = Interlocked.Increment(ref s_next) - 1) < s_chunks)
+        while (true)
         {
+            long ticket = Interlocked.Increment(ref s_next) - 1;
+            long call = Volatile.Read(ref s_call);
+            int chunk = (int)(uint)ticket, chunks = (int)(uint)call;
+            if (ticket >> 32 != call >> 32 || chunk >= chunks) return;
             try
             {
-                s_body(ref s_args, chunk, s_chunks);
+                s_body(ref s_args, chunk, chunks);
             }
             catch (Exception e)
             {

@@ -28,6 +28,8 @@ public sealed class ConvolutionProductsTests
         { 7, 7, 64, 3, 3, 1, Padding.Same, 64, 1 },
         { 9, 11, 8, 4, 4, 1, Padding.Same, 16, 4 },    // stride 1 from a padded image: one pad at the top and left, two at the bottom and right
         { 12, 10, 16, 3, 3, 1, Padding.Valid, 32, 5 }, // stride 1 from the image itself (no padding), rows narrower than tall
+        { 22, 21, 16, 4, 4, 1, Padding.Same, 16, 2 },  // input gradient as a correlation: one pad above and left, two below and right
+        { 16, 15, 32, 3, 3, 1, Padding.Valid, 16, 3 }, // input gradient as a correlation padded by 2 (fewer filters than channels)
     };
 
     [Theory]
@@ -73,6 +75,53 @@ public sealed class ConvolutionProductsTests
                 finally { Kernels.AllowParallel = true; }
             }
         }
+    }
+
+    /// <summary>
+    /// The Winograd path of <see cref="Convolution.Forward"/> and <see cref="Convolution.InputGradient"/> (winograd: true), for
+    /// the shapes <see cref="Winograd.Suits"/>: y within rounding of the direct sums and dx of col2im's, the same bits on one
+    /// core and on all, and each sample's y the same bits alone as in the batch; for the other shapes, the bits of winograd: false.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Winograd_calls_stay_within_rounding_of_the_direct_ones(int height, int width, int channels, int kh, int kw, int stride, Padding padding, int filters, int batch)
+    {
+        ConvGeometry g = ConvGeometry.Create(height, width, channels, kh, kw, stride, stride, padding);
+        int rows = batch * g.OutputPixels, patchCount = rows * g.PatchSize;
+        float[] x = Sparse(batch * g.InputSize, 1, 0.5f), w = TestData.Uniform(g.PatchSize * filters, 2), b = TestData.Uniform(filters, 3);
+        float[] dz = Sparse(rows * filters, 4, 0f);
+        float[] y = new float[rows * filters], dx = new float[x.Length];
+        Convolution.Forward(x, new float[patchCount], w, b, y, batch, g, filters);
+        Convolution.InputGradient(dz, w, new float[patchCount], dx, batch, g, filters);
+        bool suits = Winograd.Suits(g, filters);
+        float[][] Run(bool parallel)
+        {
+            Kernels.AllowParallel = parallel;
+            try
+            {
+                float[] wy = ConvCases.Garbage(y.Length), wdx = ConvCases.Garbage(dx.Length);
+                Convolution.Forward(x, ConvCases.Garbage(patchCount), w, b, wy, batch, g, filters, winograd: true);
+                Convolution.InputGradient(dz, w, ConvCases.Garbage(patchCount), wdx, batch, g, filters, winograd: true);
+                return [wy, wdx];
+            }
+            finally { Kernels.AllowParallel = true; }
+        }
+        float[][] all = Run(true), one = Run(false);
+        KernelAssert.BitIdentical<float>(all[0], one[0], "Winograd y, one core against all");
+        KernelAssert.BitIdentical<float>(all[1], one[1], "Winograd dx, one core against all");
+        if (!suits)
+        {
+            KernelAssert.BitIdentical<float>(y, all[0], "y where Winograd does not suit");
+            if (!Convolution.InputGradientIsCorrelation(g, filters, winograd: true)) KernelAssert.BitIdentical<float>(dx, all[1], "dx where Winograd does not suit");
+            return;
+        }
+        KernelAssert.CloseToMax(y, all[0], 1e-5, "Winograd y against the direct sums");
+        Assert.False(y.AsSpan().SequenceEqual(all[0]), "Winograd y has the direct sums' bits: the path did not run");
+        KernelAssert.CloseToMax(dx, all[1], 1e-5, "Winograd dx against col2im's sums");
+        int last = batch - 1;
+        float[] alone = new float[g.OutputPixels * filters];
+        Convolution.Forward(x.AsSpan(last * g.InputSize, g.InputSize), new float[g.OutputPixels * g.PatchSize], w, b, alone, 1, g, filters, winograd: true);
+        KernelAssert.BitIdentical<float>(all[0].AsSpan(last * alone.Length, alone.Length), alone, "the last sample's Winograd y alone");
     }
 
     // dx of Convolution.InputGradientIsCorrelation from the separate calls: im2col of dz with the backward geometry, then the product with the flipped weights.
