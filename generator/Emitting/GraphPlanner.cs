@@ -11,6 +11,7 @@ namespace ModelGen.Generator.Emitting
     /// gradients: Backward runs the layers in reverse, the first reader to run writes the tensor's gradient
     /// buffer, and each later one writes a partial buffer that the emitter then adds in (llm.c's `+=`, paid
     /// only where a tensor really has several readers, so a straight chain is planned exactly as before).
+    /// A reader that hands dy on whole (an [Add]) writes nothing: see <see cref="PlanGradientSums"/>.
     /// </summary>
     internal static class GraphPlanner
     {
