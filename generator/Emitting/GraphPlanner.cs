@@ -77,7 +77,6 @@ namespace ModelGen.Generator.Emitting
                         input.Forwarded = true;
                         break;
                     }
-                if (slot.GradientReaders > 1) slot.PartialDeltas = "workspace." + slot.Name + "PartialDeltas";
             }
             PlanGradientSums(slots);
             foreach (LayerSlot slot in slots) slot.InChain = chain;
@@ -96,7 +95,6 @@ namespace ModelGen.Generator.Emitting
         {
             var written = new HashSet<LayerSlot>();
             var pending = new Dictionary<LayerSlot, LayerSlot>(); // the tensor → the reader whose dy is its part so far
-            var partialUsed = new HashSet<LayerSlot>();
             for (int i = slots.Count - 1; i >= 0; i--)
             {
                 LayerSlot reader = slots[i];
@@ -129,14 +127,13 @@ namespace ModelGen.Generator.Emitting
                     else if (written.Add(producer)) input.Deltas = target;
                     else
                     {
+                        // A partial buffer only for the tensors whose gradient a third reader, or a second that is not an [Add], adds to.
+                        producer.PartialDeltas ??= "workspace." + producer.Name + "PartialDeltas";
                         input.Deltas = producer.PartialDeltas;
-                        input.Sum = new GradientSum(target, producer.PartialDeltas!, null);
-                        partialUsed.Add(producer);
+                        input.Sum = new GradientSum(target, producer.PartialDeltas, null);
                     }
                 }
             }
-            foreach (LayerSlot slot in slots)
-                if (!partialUsed.Contains(slot)) slot.PartialDeltas = null;
         }
 
         private static SlotInput Read(ModelSpec model, string name, LayerSlot? producer) => producer is null

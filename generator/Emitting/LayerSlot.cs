@@ -85,8 +85,8 @@ namespace ModelGen.Generator.Emitting
         public LayerSlot? NormalizedBy { get; set; }
 
         /// <summary>
-        /// The buffer where the second and later readers of this output (in backward order) write their
-        /// gradient before it is added to <see cref="OutputDeltas"/>; null when it has at most one such reader.
+        /// The buffer where a later reader of this output (in backward order) writes its gradient before it is added to
+        /// <see cref="OutputDeltas"/>; null when no reader needs one (at most one reader writes, the others being [Add]s).
         /// </summary>
         public string? PartialDeltas { get; set; }
     }

@@ -241,6 +241,7 @@ namespace ModelGen.Generator.Layers
             ActivationRow activation = layer.Activation.Row;
             string n = layer.Name, pixels = "batch·" + Format.Int(layer.Output.Height) + "·" + Format.Int(layer.Output.Width);
             string k = Format.Int(layer.PatchSize), f = Format.Int(layer.Filters);
+            bool winograd = PreparesWeights(slot);
             w.Line("// " + n + " backward, " + activation.Display + ":");
             w.Line(activation.DerivativeFormula is null
                 ? "//   dz [" + pixels + ", " + f + "] = dy, which arrives in `deltas`"
@@ -252,7 +253,7 @@ namespace ModelGen.Generator.Layers
                 w.Line("//   dpatches [" + pixels + ", " + k + "] = dz · Wᵀ [" + f + ", " + k + "]");
                 w.Line("//   dx [batch, " + layer.Input.Dimensions + "] = col2im(dpatches): each window's gradient added back where it was read");
                 w.Line("//   (Convolution.InputGradient may compute the same sums as the convolution of dz with the window flipped, when the stride is 1" +
-                    (PreparesWeights(slot) ? ", by Winograd's F(2×2, 3×3) when Winograd.Suits it)" : ")"));
+                    (winograd ? ", by Winograd's F(2×2, 3×3) when Winograd.Suits it)" : ")"));
             }
             else
             {
@@ -277,7 +278,7 @@ namespace ModelGen.Generator.Layers
             if (slot.NeedsInputGradient)
             {
                 w.Line("global::ModelGen.Convolution.InputGradient(deltas, " + n + "Weights, patchDeltas, dx, batchSize, " + n + "Geometry, " + n + "Filters" +
-                    (PreparesWeights(slot) ? ", winograd: true" : "") + ");");
+                    (winograd ? ", winograd: true" : "") + ");");
             }
             w.Close();
             w.Line();

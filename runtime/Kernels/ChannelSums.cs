@@ -55,13 +55,13 @@ internal static unsafe class ChannelSums
     // sums are one sweep of chains, which only one core can run in order), so large ones sum fixed blocks of rows instead.
     private static void Run(Pass pass, float* a, float* b, double* first, double* second, int rows, int channels)
     {
-        int chunks = Math.Min(WorkerPool.Threads, channels / BlockChannels);
         var job = new Job { A = a, B = b, First = first, Second = second, Rows = rows, Channels = channels, Pass = pass };
         if (SumsRowBlocks(rows, channels))
         {
             RunRowBlocks(job);
             return;
         }
+        int chunks = Math.Min(WorkerPool.Threads, channels / BlockChannels);
         if (chunks < 2 || !Kernels.AllowParallel || (long)rows * channels < ParallelValues)
         {
             Block(job, 0, channels);
@@ -82,7 +82,7 @@ internal static unsafe class ChannelSums
     /// enough values to pay for the workers. Shapes alone decide, so a layer's bits are the same on any machine and thread
     /// count; they are not the one-chain bits, which such layers had before (a few units in the last place of a double).
     /// </summary>
-    private static bool SumsRowBlocks(int rows, int channels) => channels < 2 * BlockChannels && rows >= 4 * RowBlocks && (long)rows * channels >= ParallelValues;
+    private static bool SumsRowBlocks(int rows, int channels) => channels < 2 * BlockChannels && (long)rows * channels >= ParallelValues;
 
     private static void RunRowBlocks(in Job job)
     {
@@ -92,8 +92,7 @@ internal static unsafe class ChannelSums
         var blocks = job;
         blocks.Second = partials; // each block's two outputs, [RowBlocks, 2, channels]
         var args = new KernelArgs { A = (float*)&blocks };
-        if (Kernels.AllowParallel) WorkerPool.RunChunks(&RowPart, ref args, Math.Min(WorkerPool.Threads, RowBlocks));
-        else RowPart(ref args, 0, 1);
+        WorkerPool.RunChunks(&RowPart, ref args, Kernels.AllowParallel ? Math.Min(WorkerPool.Threads, RowBlocks) : 1);
         // The sums in block order; a squared-deviation job's first pointer is the mean, which it only reads.
         bool firstIsOutput = job.Pass != Pass.SquaredDeviations;
         for (int k = 0; k < RowBlocks; k++)

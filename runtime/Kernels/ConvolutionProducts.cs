@@ -118,14 +118,10 @@ public static unsafe partial class Convolution
         fixed (float* px = x, pp = patches, pb = b, py = y, pg = gamma, pbeta = beta, pm = runningMean, pv = runningVariance, pr = residual, pu = winogradWeights)
         {
             Normalization.InverseDeviations(pv, epsilon, invStd, filters);
-            var job = WinogradJob(px, pp, patches.Length, pu, winogradWeights.Length, pb, py, batch, g, filters, out bool parallel);
-            job.Normalize = true;
-            job.Relu = relu;
-            job.Mean = pm;
-            job.InvStd = invStd;
-            job.Gamma = pg;
-            job.Beta = pbeta;
-            job.Residual = pr;
+            var job = WinogradJob(px, pp, patches.Length, pu, winogradWeights.Length, pb, py, batch, g, filters, out bool parallel) with
+            {
+                Normalize = true, Relu = relu, Mean = pm, InvStd = invStd, Gamma = pg, Beta = pbeta, Residual = pr,
+            };
             ConvJob.Run(&WinogradPart, job, parallel);
         }
     }
@@ -175,10 +171,10 @@ public static unsafe partial class Convolution
         ConvGeometry g = job.Geometry;
         int pixels = g.OutputPixels, filters = job.Filters;
         float* scratch = job.Target + job.TargetLength * first / job.Batch;
-        // A chunk of several samples has their shares of the patch buffer: blocks as large as they allow (the blocks do not
+        // In the patch buffer, a chunk of several samples has their shares: blocks as large as they allow (the blocks do not
         // change the results). Small images: a block holds several samples' tiles, so that each product has rows enough for
         // the register tiles.
-        int blockTiles = job.TargetLength > 0 ? Math.Max(job.BlockTiles, Winograd.BlockTiles(job.TargetLength * (end - first) / job.Batch - 1, g, filters)) : job.BlockTiles;
+        int blockTiles = job.TargetLength > 0 ? Winograd.BlockTiles(job.TargetLength * (end - first) / job.Batch - 1, g, filters) : job.BlockTiles;
         int group = Math.Max(1, blockTiles / Winograd.Tiles(g));
         for (int n = first; n < end; n += group)
         {

@@ -32,13 +32,20 @@ public sealed class ConvolutionProductsTests
         { 16, 15, 32, 3, 3, 1, Padding.Valid, 16, 3 }, // input gradient as a correlation padded by 2 (fewer filters than channels)
     };
 
+    // A case's geometry, product rows and patch-matrix length, and its input (half zeros), weights and biases.
+    private static (ConvGeometry G, int Rows, int PatchCount, float[] X, float[] W, float[] B) Operands(int height, int width, int channels,
+        int kh, int kw, int stride, Padding padding, int filters, int batch)
+    {
+        ConvGeometry g = ConvGeometry.Create(height, width, channels, kh, kw, stride, stride, padding);
+        int rows = batch * g.OutputPixels;
+        return (g, rows, rows * g.PatchSize, Sparse(batch * g.InputSize, 1, 0.5f), TestData.Uniform(g.PatchSize * filters, 2), TestData.Uniform(filters, 3));
+    }
+
     [Theory]
     [MemberData(nameof(Cases))]
     public void Fused_calls_give_the_bits_of_the_separate_calls(int height, int width, int channels, int kh, int kw, int stride, Padding padding, int filters, int batch)
     {
-        ConvGeometry g = ConvGeometry.Create(height, width, channels, kh, kw, stride, stride, padding);
-        int rows = batch * g.OutputPixels, patchCount = rows * g.PatchSize;
-        float[] x = Sparse(batch * g.InputSize, 1, 0.5f), w = TestData.Uniform(g.PatchSize * filters, 2), b = TestData.Uniform(filters, 3);
+        var (g, rows, patchCount, x, w, b) = Operands(height, width, channels, kh, kw, stride, padding, filters, batch);
         foreach (float zeros in new[] { 0f, 0.8f })
         {
             float[] dz = Sparse(rows * filters, 4, zeros);
@@ -86,9 +93,7 @@ public sealed class ConvolutionProductsTests
     [MemberData(nameof(Cases))]
     public void Winograd_calls_stay_within_rounding_of_the_direct_ones(int height, int width, int channels, int kh, int kw, int stride, Padding padding, int filters, int batch)
     {
-        ConvGeometry g = ConvGeometry.Create(height, width, channels, kh, kw, stride, stride, padding);
-        int rows = batch * g.OutputPixels, patchCount = rows * g.PatchSize;
-        float[] x = Sparse(batch * g.InputSize, 1, 0.5f), w = TestData.Uniform(g.PatchSize * filters, 2), b = TestData.Uniform(filters, 3);
+        var (g, rows, patchCount, x, w, b) = Operands(height, width, channels, kh, kw, stride, padding, filters, batch);
         float[] dz = Sparse(rows * filters, 4, 0f);
         float[] y = new float[rows * filters], dx = new float[x.Length];
         Convolution.Forward(x, new float[patchCount], w, b, y, batch, g, filters);
@@ -143,9 +148,7 @@ public sealed class ConvolutionProductsTests
     [MemberData(nameof(Cases))]
     public void Normalized_forward_gives_the_bits_of_the_separate_calls(int height, int width, int channels, int kh, int kw, int stride, Padding padding, int filters, int batch)
     {
-        ConvGeometry g = ConvGeometry.Create(height, width, channels, kh, kw, stride, stride, padding);
-        int rows = batch * g.OutputPixels, patchCount = rows * g.PatchSize;
-        float[] x = Sparse(batch * g.InputSize, 1, 0.5f), w = TestData.Uniform(g.PatchSize * filters, 2), b = TestData.Uniform(filters, 3);
+        var (g, rows, patchCount, x, w, b) = Operands(height, width, channels, kh, kw, stride, padding, filters, batch);
         float[] gamma = TestData.Uniform(filters, 5, 0.5f, 1.5f), beta = TestData.Uniform(filters, 6), mean = TestData.Uniform(filters, 7), variance = TestData.Uniform(filters, 8, 0.5f, 2f);
         float[] residual = TestData.Uniform(rows * filters, 9);
         float[] z = new float[rows * filters];
